@@ -1,0 +1,78 @@
+import type { FastifyInstance } from 'fastify';
+import { type AppConfig, type Env, loadConfig, parseEnv, resolveConfigPath } from '../core/config.js';
+import { type Database, openDatabase, resolveDatabaseUrl } from '../core/store/database.js';
+import { PrismaDirectoryStore } from '../core/store/directory-store.js';
+import { migrate } from '../core/store/migrate.js';
+import { PrismaTicketStore } from '../core/store/ticket-store.js';
+import type { TicketDeps } from '../core/tickets/deps.js';
+import { KeywordClassifier } from '../knowledge/triage/keyword-classifier.js';
+import { createLogger, type Logger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { buildWebServer } from './web/server.js';
+
+export interface App {
+  env: Env;
+  config: AppConfig;
+  database: Database;
+  deps: TicketDeps;
+  web: FastifyInstance;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+  clock?: () => Date;
+  /** Apply pending migrations before opening (default true: `start` on a fresh database just works). */
+  migrate?: boolean;
+}
+
+/** Opens the core on its database (migrating it first) and wires the use cases. Does not listen. */
+export async function createApp(opts: AppOptions = {}): Promise<App> {
+  const envVars = opts.env ?? process.env;
+  const env = parseEnv(envVars);
+  const logger = opts.logger ?? createLogger(env.LOG_LEVEL);
+  const configPath = resolveConfigPath(env.TICKETBOT_CONFIG);
+  const config = loadConfig(configPath);
+  const target = resolveDatabaseUrl(env.DATABASE_URL, env.TICKETBOT_DATA_DIR);
+  if (opts.migrate !== false) {
+    const applied = await migrate(target);
+    if (applied.length) logger.info({ applied, provider: target.provider }, 'applied database migrations');
+  }
+  const database = await openDatabase(target);
+  const directory = new PrismaDirectoryStore(database.db);
+  await directory.syncFromConfig(config);
+  const tickets = new PrismaTicketStore(database.db);
+  const metrics = createMetrics(tickets);
+  const deps: TicketDeps = {
+    tickets,
+    directory,
+    config,
+    classifier: new KeywordClassifier(),
+    clock: opts.clock ?? (() => new Date()),
+    onChange: (change) => metrics.onChange(change),
+  };
+  const web = buildWebServer({
+    deps,
+    logger,
+    metrics,
+    apiToken: env.TICKETBOT_API_TOKEN,
+    checkHealth: async () => {
+      await database.db.$queryRawUnsafe('SELECT 1');
+    },
+  });
+  logger.info({ config: configPath, database: target.provider === 'sqlite' ? target.url : 'postgresql', scheduler: 'none yet' }, 'ticketbot core ready');
+  return {
+    env,
+    config,
+    database,
+    deps,
+    web,
+    logger,
+    async close() {
+      await web.close();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { executeCommand } from '../../core/commands/execute-command.js';
+import { parseCommand } from '../../core/commands/grammar.js';
+import { listTickets } from '../../core/commands/list-tickets.js';
+import { AppError } from '../../core/errors.js';
+import { langFromHeader, render } from '../../core/i18n/translate.js';
+import { addNote } from '../../core/tickets/add-note.js';
+import { addReply } from '../../core/tickets/add-reply.js';
+import { getTicket } from '../../core/tickets/apply-event.js';
+import type { TicketDeps } from '../../core/tickets/deps.js';
+import * as act from '../../core/tickets/ticket-actions.js';
+import { parseTicketNumber } from '../../core/tickets/ticket-number.js';
+import { type Actor, ZPriority } from '../../core/tickets/types.js';
+import { agentView } from './views.js';
+
+const ZTicketParams = z.object({ number: z.string().max(40) });
+const ZListQuery = z.object({
+  scope: z.enum(['open', 'mine', 'team', 'breaching']).default('open'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+const empty = z.object({}).optional();
+const text = z.object({ text: z.string().trim().min(1).max(20_000) });
+
+/** Agent actions on one ticket: body schema and what to do. */
+type Run<B> = (deps: TicketDeps, id: number, actor: Actor, body: B) => Promise<unknown>;
+const action = <S extends z.ZodType>(body: S, run: Run<z.infer<S>>) => ({ body, run: run as Run<unknown> });
+
+const ACTIONS = {
+  claim: action(empty, (d, id, a) => act.claimTicket(d, id, a)),
+  assign: action(z.object({ agent: z.string().min(1) }), (d, id, a, b) => act.assignTicket(d, id, a, b.agent)),
+  transfer: action(z.object({ team: z.string().min(1), note: z.string().max(2000).optional() }), (d, id, a, b) => act.transferTicket(d, id, a, b.team, b.note)),
+  pending: action(empty, (d, id, a) => act.markPending(d, id, a)),
+  resolve: action(z.object({ note: z.string().max(2000).optional() }).optional(), (d, id, a, b) => act.resolveTicket(d, id, a, b?.note)),
+  close: action(z.object({ reason: z.string().max(2000).optional() }).optional(), (d, id, a, b) => act.closeTicket(d, id, a, b?.reason)),
+  reopen: action(z.object({ reason: z.string().max(2000).optional() }).optional(), (d, id, a, b) => act.reopenTicket(d, id, a, b?.reason)),
+  category: action(z.object({ category: z.string().min(1) }), (d, id, a, b) => act.setCategory(d, id, a, b.category)),
+  priority: action(z.object({ priority: ZPriority }), (d, id, a, b) => act.setPriority(d, id, a, b.priority)),
+  merge: action(z.object({ into: z.string().min(1) }), (d, id, a, b) => act.mergeTicket(d, id, a, ticketId(b.into))),
+  note: action(text, async (d, id, a, b) => (await addNote(d, id, a, b.text)).ticket),
+  reply: action(text, async (d, id, a, b) => (await addReply(d, id, a, { body: b.text })).ticket),
+};
+
+function ticketId(number: string): number {
+  const id = parseTicketNumber(number);
+  if (id === null) throw AppError.user('TICKET_NOT_FOUND', 'error.ticketNotFound', { number });
+  return id;
+}
+
+function sameToken(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * The agent API: bearer token (TICKETBOT_API_TOKEN) for the caller, `X-Agent-Id` for the agent acting.
+ * Without a configured token the API is off.
+ */
+export function agentRoutes(app: FastifyInstance, deps: TicketDeps, apiToken: string | undefined): void {
+  async function actorOf(request: FastifyRequest): Promise<Actor> {
+    if (!apiToken) throw new AppError('NOT_PERMITTED', { message: 'agent API disabled: set TICKETBOT_API_TOKEN', userMessage: { key: 'error.notAgent' } });
+    const header = request.headers.authorization ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
+    if (!sameToken(token, apiToken)) throw Object.assign(new Error('missing or wrong bearer token'), { statusCode: 401, code: 'UNAUTHORIZED' });
+    const agentId = String(request.headers['x-agent-id'] ?? '');
+    const agent = agentId ? await deps.directory.findAgent(agentId) : null;
+    if (!agent?.active) throw AppError.user('UNKNOWN_AGENT', 'error.unknownAgent', { who: agentId || '(X-Agent-Id)' });
+    return { role: agent.role, agentId: agent.id, name: agent.name, platform: 'api' };
+  }
+
+  app.get('/api/agent/tickets', async (request) => {
+    const actor = await actorOf(request);
+    const { scope, limit } = ZListQuery.parse(request.query);
+    return { tickets: (await listTickets(deps, scope, actor, limit)).map((t) => agentView(t)) };
+  });
+
+  app.get('/api/agent/tickets/:number', async (request) => {
+    await actorOf(request);
+    const id = ticketId(ZTicketParams.parse(request.params).number);
+    const ticket = await getTicket(deps, id);
+    const [messages, events] = await Promise.all([deps.tickets.listMessages(id, { includeInternal: true }), deps.tickets.listEvents(id)]);
+    return { ticket: agentView(ticket, messages, events) };
+  });
+
+  app.post('/api/agent/tickets/:number/:action', async (request, reply) => {
+    const actor = await actorOf(request);
+    const { number, action } = z.object({ number: z.string(), action: z.enum(Object.keys(ACTIONS) as [keyof typeof ACTIONS]) }).parse(request.params);
+    const spec = ACTIONS[action];
+    const body = spec.body.parse(request.body ?? undefined);
+    await spec.run(deps, ticketId(number), actor, body);
+    return reply.send({ ticket: agentView(await getTicket(deps, ticketId(number))) });
+  });
+
+  /** The shared command grammar over HTTP: `{ "text": "认领 T-000001" }`. */
+  app.post('/api/agent/commands', async (request, reply) => {
+    const actor = await actorOf(request);
+    const body = z.object({ text: z.string().trim().min(1).max(20_000), ticket: z.string().optional() }).parse(request.body);
+    const parsed = parseCommand(body.text, langFromHeader(request.headers['accept-language']));
+    if (!parsed.ok) {
+      return reply.status(400).send({
+        error: { code: 'INVALID_COMMAND', message: [render(parsed.lang, parsed.problem), ...parsed.usage.map((u) => render(parsed.lang, u))].join('\n') },
+      });
+    }
+    const result = await executeCommand(deps, parsed.command, {
+      actor,
+      lang: parsed.lang,
+      ticketId: body.ticket ? ticketId(body.ticket) : undefined,
+      inbound: { platform: 'api', platformMessageId: `api:${request.id}:${Date.now()}`, author: { platformUserId: actor.agentId ?? 'api' }, channel: 'api' },
+    });
+    return reply.send({
+      text: result.text,
+      ...(result.ticket ? { ticket: agentView(result.ticket) } : {}),
+      ...(result.tickets ? { tickets: result.tickets.map((t) => agentView(t)) } : {}),
+    });
+  });
+}

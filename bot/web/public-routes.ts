@@ -1,0 +1,65 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { AppError } from '../../core/errors.js';
+import { langFromHeader } from '../../core/i18n/translate.js';
+import { getTicket } from '../../core/tickets/apply-event.js';
+import type { TicketDeps } from '../../core/tickets/deps.js';
+import { intakeMessage } from '../../core/tickets/intake-message.js';
+import { parseTicketNumber } from '../../core/tickets/ticket-number.js';
+import { renderHomePage } from './page.js';
+import { customerView, intakeView } from './views.js';
+
+/** Body of POST /api/messages: intake from a web form, an e-mail gateway or an order system. */
+export const ZWebIntake = z.object({
+  messageId: z.string().trim().min(1).max(200),
+  text: z.string().trim().min(1).max(20_000),
+  customer: z.object({
+    id: z.string().trim().min(1).max(200),
+    name: z.string().trim().max(100).optional(),
+    phone: z
+      .string()
+      .trim()
+      .regex(/^\+?[\d\s-]{5,20}$/, 'not a phone number')
+      .optional(),
+    email: z.email().max(200).optional(),
+  }),
+  orderId: z.string().trim().min(1).max(64).optional(),
+  channel: z.enum(['web', 'email', 'phone', 'order-system']).default('web'),
+  attachments: z
+    .array(z.object({ url: z.url(), name: z.string().max(200).optional(), contentType: z.string().max(100).optional() }))
+    .max(20)
+    .optional(),
+});
+
+const ZNumberParam = z.object({ number: z.string().max(40) });
+const ZLangQuery = z.object({ lang: z.enum(['zh', 'en']).optional() });
+
+export function publicRoutes(app: FastifyInstance, deps: TicketDeps): void {
+  app.post('/api/messages', async (request, reply) => {
+    const body = ZWebIntake.parse(request.body);
+    const { ticket, outcome } = await intakeMessage(deps, {
+      platform: 'web',
+      platformMessageId: body.messageId,
+      author: { platformUserId: body.customer.id, name: body.customer.name, phone: body.customer.phone, email: body.customer.email },
+      text: body.text,
+      orderIds: body.orderId ? [body.orderId] : [],
+      channel: body.channel,
+      attachments: body.attachments ?? [],
+    });
+    return reply.status(outcome === 'created' ? 201 : 200).send({ ticket: intakeView(ticket) });
+  });
+
+  app.get('/api/tickets/:number', async (request) => {
+    const { number } = ZNumberParam.parse(request.params);
+    const id = parseTicketNumber(number);
+    if (id === null) throw AppError.user('TICKET_NOT_FOUND', 'error.ticketNotFound', { number });
+    const ticket = await getTicket(deps, id);
+    const messages = await deps.tickets.listMessages(id, { includeInternal: false });
+    return { ticket: customerView(ticket, messages, langFromHeader(request.headers['accept-language'])) };
+  });
+
+  app.get('/', async (request, reply) => {
+    const { lang } = ZLangQuery.parse(request.query);
+    return reply.type('text/html; charset=utf-8').send(renderHomePage(lang ?? langFromHeader(request.headers['accept-language'])));
+  });
+}

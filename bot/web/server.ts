@@ -1,0 +1,47 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { TicketDeps } from '../../core/tickets/deps.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import { agentRoutes } from './agent-routes.js';
+import { handleError } from './errors.js';
+import { publicRoutes } from './public-routes.js';
+
+export interface WebOptions {
+  deps: TicketDeps;
+  logger: Logger;
+  metrics: Metrics;
+  apiToken: string | undefined;
+  /** Throws when the database cannot be reached. */
+  checkHealth: () => Promise<void>;
+}
+
+/** The web/HTTP channel: intake API, customer page and lookup, agent API, health and metrics. */
+export function buildWebServer(opts: WebOptions): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: opts.logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+  });
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url}` } }));
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unknown';
+    opts.metrics.http.observe({ route, method: request.method, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+
+  publicRoutes(app, opts.deps);
+  agentRoutes(app, opts.deps, opts.apiToken);
+
+  app.get('/healthz', async (_request, reply) => {
+    try {
+      await opts.checkHealth();
+      return { status: 'ok' };
+    } catch (error) {
+      opts.logger.error({ err: error }, 'health check failed');
+      return reply.status(503).send({ status: 'unavailable' });
+    }
+  });
+  app.get('/metrics', async (_request, reply) => reply.type(opts.metrics.registry.contentType).send(await opts.metrics.registry.metrics()));
+  return app;
+}

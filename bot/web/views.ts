@@ -1,0 +1,50 @@
+import type { Lang } from '../../core/i18n/translate.js';
+import { t } from '../../core/i18n/translate.js';
+import { maskPii } from '../../core/pii.js';
+import type { Ticket, TicketEventRecord, TicketMessage } from '../../core/tickets/types.js';
+
+/** What a customer (or anyone holding the number) may see: public messages only, personal data masked. */
+export function customerView(ticket: Ticket, messages: TicketMessage[], lang: Lang) {
+  return {
+    number: ticket.number,
+    title: maskPii(ticket.title),
+    status: ticket.status,
+    statusText: t(lang, `status.${ticket.status}`),
+    priority: ticket.priority,
+    category: ticket.category,
+    createdAt: ticket.createdAt.toISOString(),
+    updatedAt: ticket.updatedAt.toISOString(),
+    messages: messages
+      .filter((m) => m.visibility === 'public')
+      .map((m) => ({ author: m.authorKind === 'customer' ? 'customer' : 'support', body: maskPii(m.body), createdAt: m.createdAt.toISOString() })),
+  };
+}
+
+/** The intake answer: enough for the caller to show and look up the ticket. */
+export function intakeView(ticket: Ticket) {
+  return {
+    number: ticket.number,
+    status: ticket.status,
+    category: ticket.category,
+    priority: ticket.priority,
+    title: maskPii(ticket.title),
+    createdAt: ticket.createdAt.toISOString(),
+  };
+}
+
+/** Everything staff see: internal notes and the event log included. */
+export function agentView(ticket: Ticket, messages?: TicketMessage[], events?: TicketEventRecord[]) {
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
+  return {
+    ...ticket,
+    createdAt: iso(ticket.createdAt),
+    updatedAt: iso(ticket.updatedAt),
+    assignedAt: iso(ticket.assignedAt),
+    firstResponseAt: iso(ticket.firstResponseAt),
+    pendingSince: iso(ticket.pendingSince),
+    resolvedAt: iso(ticket.resolvedAt),
+    closedAt: iso(ticket.closedAt),
+    ...(messages ? { messages: messages.map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })) } : {}),
+    ...(events ? { events: events.map((e) => ({ ...e, createdAt: e.createdAt.toISOString() })) } : {}),
+  };
+}

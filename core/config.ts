@@ -1,0 +1,163 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { AppError } from './errors.js';
+import { PROJECT_ROOT } from './paths.js';
+import { PRIORITIES, ZPlatform } from './tickets/types.js';
+
+const ZId = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, - and _ only');
+const ZNames = z.object({ zh: z.string().min(1), en: z.string().min(1) }).strict();
+
+export const ZTeamConfig = z.object({ id: ZId, name: ZNames, supervisor: z.string().optional(), description: z.string().optional() }).strict();
+
+export const ZAgentConfig = z
+  .object({
+    id: ZId,
+    name: z.string().min(1),
+    role: z.enum(['agent', 'supervisor', 'admin']).default('agent'),
+    team: ZId.optional(),
+    skills: z.array(z.string()).default([]),
+    languages: z.array(z.enum(['zh', 'en'])).default(['zh']),
+    maxLoad: z.number().int().positive().default(10),
+    onDuty: z.boolean().default(true),
+    identities: z.array(z.object({ platform: ZPlatform, userId: z.string().min(1) }).strict()).default([]),
+  })
+  .strict();
+
+export const ZCategoryConfig = z
+  .object({
+    id: ZId,
+    name: ZNames,
+    description: z.string().default(''),
+    team: ZId.optional(),
+    examples: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+export const ZPriorityConfig = z.object({ id: z.enum(PRIORITIES), name: ZNames, description: z.string().default('') }).strict();
+
+export const ZConfig = z
+  .object({
+    locale: z.enum(['zh', 'en']).default('zh'),
+    defaultTeam: ZId,
+    teams: z.array(ZTeamConfig).min(1),
+    agents: z.array(ZAgentConfig).default([]),
+    categories: z.array(ZCategoryConfig).min(1),
+    priorities: z.array(ZPriorityConfig).length(4),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const dupes = (ids: string[], path: string) => {
+      const seen = new Set<string>();
+      ids.forEach((id, i) => {
+        if (seen.has(id)) ctx.addIssue({ code: 'custom', path: [path, i, 'id'], message: `duplicate id "${id}"` });
+        seen.add(id);
+      });
+    };
+    dupes(
+      cfg.teams.map((t) => t.id),
+      'teams',
+    );
+    dupes(
+      cfg.agents.map((a) => a.id),
+      'agents',
+    );
+    dupes(
+      cfg.categories.map((c) => c.id),
+      'categories',
+    );
+    dupes(
+      cfg.priorities.map((p) => p.id),
+      'priorities',
+    );
+    const teams = new Set(cfg.teams.map((t) => t.id));
+    const agents = new Map(cfg.agents.map((a) => [a.id, a]));
+    if (!teams.has(cfg.defaultTeam)) ctx.addIssue({ code: 'custom', path: ['defaultTeam'], message: `unknown team "${cfg.defaultTeam}"` });
+    cfg.agents.forEach((a, i) => {
+      if (a.team && !teams.has(a.team)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'team'], message: `unknown team "${a.team}"` });
+    });
+    cfg.teams.forEach((t, i) => {
+      const sup = t.supervisor === undefined ? undefined : agents.get(t.supervisor);
+      if (t.supervisor !== undefined && !sup) ctx.addIssue({ code: 'custom', path: ['teams', i, 'supervisor'], message: `unknown agent "${t.supervisor}"` });
+      else if (sup && sup.role === 'agent')
+        ctx.addIssue({ code: 'custom', path: ['teams', i, 'supervisor'], message: `"${sup.id}" is an agent, not a supervisor or admin` });
+    });
+    cfg.categories.forEach((c, i) => {
+      if (c.team && !teams.has(c.team)) ctx.addIssue({ code: 'custom', path: ['categories', i, 'team'], message: `unknown team "${c.team}"` });
+    });
+    const identities = new Set<string>();
+    cfg.agents.forEach((a, i) => {
+      a.identities.forEach((id, j) => {
+        const key = `${id.platform}:${id.userId}`;
+        if (identities.has(key)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'identities', j], message: `identity ${key} is used twice` });
+        identities.add(key);
+      });
+    });
+  });
+
+export type AppConfig = z.infer<typeof ZConfig>;
+export type AgentConfig = z.infer<typeof ZAgentConfig>;
+export type TeamConfig = z.infer<typeof ZTeamConfig>;
+export type CategoryConfig = z.infer<typeof ZCategoryConfig>;
+
+const ZLogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/** Process settings from the environment. */
+export const ZEnv = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .refine((u) => /^(postgres(ql)?:\/\/|file:)/.test(u), 'must start with postgresql:// or file:')
+    .optional(),
+  REDIS_URL: z.string().startsWith('redis', 'must be a redis:// or rediss:// URL').optional(),
+  TICKETBOT_DATA_DIR: z.string().default('./data'),
+  TICKETBOT_CONFIG: z.string().optional(),
+  TICKETBOT_API_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  LOG_LEVEL: ZLogLevel.default('info'),
+});
+export type Env = z.infer<typeof ZEnv>;
+
+/** Parses the environment; every problem is listed in one CONFIG_INVALID error. */
+export function parseEnv(env: NodeJS.ProcessEnv): Env {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = ZEnv.safeParse(cleaned);
+  if (!parsed.success) throw configError('environment', parsed.error);
+  return parsed.data;
+}
+
+function configError(source: string, error: z.ZodError): AppError {
+  return new AppError('CONFIG_INVALID', { message: `Invalid ${source}:\n${z.prettifyError(error)}`, details: error.issues });
+}
+
+export const BUNDLED_CONFIG = join(PROJECT_ROOT, 'config', 'ticketbot.default.json');
+
+/** The config file to use: TICKETBOT_CONFIG, else ./ticketbot.config.{json,yaml,yml}, else the bundled default. */
+export function resolveConfigPath(explicit: string | undefined, cwd = process.cwd()): string {
+  if (explicit) return resolve(cwd, explicit);
+  for (const name of ['ticketbot.config.json', 'ticketbot.config.yaml', 'ticketbot.config.yml']) {
+    const candidate = join(cwd, name);
+    if (existsSync(candidate)) return candidate;
+  }
+  return BUNDLED_CONFIG;
+}
+
+/** Parses config text (JSON or YAML); throws CONFIG_INVALID listing every problem. */
+export function parseConfig(text: string, format: 'json' | 'yaml', source = 'config'): AppConfig {
+  let raw: unknown;
+  try {
+    raw = format === 'json' ? JSON.parse(text) : parseYaml(text);
+  } catch (cause) {
+    throw new AppError('CONFIG_INVALID', { message: `Invalid ${source}: not valid ${format.toUpperCase()}: ${(cause as Error).message}`, cause });
+  }
+  const parsed = ZConfig.safeParse(raw);
+  if (!parsed.success) throw configError(source, parsed.error);
+  return parsed.data;
+}
+
+export function loadConfig(path: string): AppConfig {
+  if (!existsSync(path)) throw new AppError('CONFIG_INVALID', { message: `Config file not found: ${path}` });
+  const format = ['.yaml', '.yml'].includes(extname(path)) ? 'yaml' : 'json';
+  return parseConfig(readFileSync(path, 'utf8'), format, path);
+}

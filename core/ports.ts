@@ -1,0 +1,124 @@
+import type { AgentConfig, AppConfig } from './config.js';
+import type { Actor, ConversationRef, Platform, Priority, Sentiment, Status, Ticket, TicketEventRecord, TicketMessage, TicketState } from './tickets/types.js';
+
+/** A customer as a platform knows them. One customer may have identities on several platforms. */
+export interface CustomerIdentityInput {
+  platform: Platform;
+  platformUserId: string;
+  name?: string | undefined;
+  phone?: string | undefined;
+  email?: string | undefined;
+}
+
+export interface NewMessage {
+  visibility: 'public' | 'internal';
+  authorKind: TicketMessage['authorKind'];
+  authorId: string | null;
+  authorName: string | null;
+  platform: Platform;
+  platformMessageId: string | null;
+  body: string;
+  attachments?: { url: string; name?: string | undefined; contentType?: string | undefined }[] | undefined;
+}
+
+export interface NewEvent {
+  action: string;
+  actor: Actor;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  note?: string | null | undefined;
+}
+
+export interface NewTicket {
+  title: string;
+  description: string;
+  category: string;
+  priority: Priority;
+  sentiment: Sentiment;
+  language: 'zh' | 'en';
+  channel: Platform;
+  teamId: string;
+  customer: CustomerIdentityInput | null;
+  conversation: ConversationRef | null;
+  orderNumbers: string[];
+  firstMessage: NewMessage;
+  actor: Actor;
+}
+
+/** A change computed by the lifecycle, written only if the ticket still has `expectedVersion`. */
+export interface TicketChange {
+  ticketId: number;
+  expectedVersion: number;
+  next: TicketState;
+  event: NewEvent;
+}
+
+export type TicketListFilter = {
+  statuses?: readonly Status[] | undefined;
+  assigneeId?: string | undefined;
+  teamId?: string | undefined;
+  customerId?: number | undefined;
+  limit?: number | undefined;
+};
+
+/** Durable ticket storage. Every write that changes a ticket also appends its event in the same transaction. */
+export interface TicketStore {
+  findTicket(id: number): Promise<Ticket | null>;
+  /** The ticket that holds the message with this platform id (idempotency of deliveries). */
+  findTicketByMessage(platform: Platform, platformMessageId: string): Promise<Ticket | null>;
+  /** The ticket linked to a chat thread, if any. */
+  findTicketByConversation(ref: ConversationRef): Promise<Ticket | null>;
+  /** Creates ticket, customer link, conversation, first message and event at once. If the first message's platform id was already stored (a concurrent duplicate delivery), returns that ticket with `created: false`. */
+  createTicket(input: NewTicket): Promise<{ ticket: Ticket; created: boolean }>;
+  /** Applies a lifecycle change if the version still matches; null when someone else changed the ticket first. */
+  applyChange(change: TicketChange): Promise<Ticket | null>;
+  /** Adds a message (idempotent by platform message id), optionally with a change in the same transaction. `duplicate` when the message was already stored; null when the change lost a version race. */
+  addMessage(ticketId: number, message: NewMessage, change?: TicketChange): Promise<{ message: TicketMessage; duplicate: boolean } | null>;
+  /** Links a thread to a ticket; a thread already linked to another ticket moves to this one. */
+  linkConversation(ticketId: number, ref: ConversationRef): Promise<void>;
+  listTickets(filter: TicketListFilter): Promise<Ticket[]>;
+  listMessages(ticketId: number, opts: { includeInternal: boolean }): Promise<TicketMessage[]>;
+  listEvents(ticketId: number): Promise<TicketEventRecord[]>;
+  countTickets(filter: TicketListFilter): Promise<number>;
+}
+
+export interface AgentRecord {
+  id: string;
+  name: string;
+  role: 'agent' | 'supervisor' | 'admin';
+  teamId: string | null;
+  skills: string[];
+  languages: string[];
+  onDuty: boolean;
+  maxLoad: number;
+  active: boolean;
+}
+
+/** Teams, agents and customers. */
+export interface DirectoryStore {
+  /** Makes the teams and agents in the database match the config (agents missing from it are deactivated). */
+  syncFromConfig(config: AppConfig): Promise<void>;
+  findAgent(id: string): Promise<AgentRecord | null>;
+  findAgentByIdentity(platform: Platform, platformUserId: string): Promise<AgentRecord | null>;
+  listAgents(): Promise<AgentRecord[]>;
+  setOnDuty(agentId: string, onDuty: boolean): Promise<void>;
+  findCustomerByIdentity(platform: Platform, platformUserId: string): Promise<{ id: number; name: string | null; tier: string } | null>;
+}
+
+/** Triage result for an incoming message. */
+export interface Triage {
+  category: string;
+  priority: Priority;
+  sentiment: Sentiment;
+  language: 'zh' | 'en';
+  orderIds: string[];
+  title: string;
+  confidence: number;
+}
+
+/** Sorts an incoming message. Must not throw: an implementation that fails returns its fallback's answer. */
+export interface Classifier {
+  classify(text: string, context: { config: AppConfig; customerTier?: string | undefined }): Promise<Triage>;
+}
+
+export type { AgentConfig };

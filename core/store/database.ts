@@ -1,0 +1,50 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient as PostgresClient } from './generated/postgres/client.js';
+import { PrismaClient as SqliteClient } from './generated/sqlite/client.js';
+
+export type Provider = 'sqlite' | 'postgres';
+
+/**
+ * The Prisma client type the repositories are written against. Both generated clients come from the
+ * same models (prisma/models.prisma), so their model APIs are identical; we type against the SQLite one.
+ */
+export type Db = SqliteClient;
+
+export interface Database {
+  provider: Provider;
+  /** Connection URL (for SQLite, `file:` + absolute path). */
+  url: string;
+  db: Db;
+  close(): Promise<void>;
+}
+
+/** Where the data lives: DATABASE_URL when set, else an SQLite file in the data dir. */
+export function resolveDatabaseUrl(databaseUrl: string | undefined, dataDir: string): { provider: Provider; url: string } {
+  if (databaseUrl && /^postgres(ql)?:\/\//.test(databaseUrl)) return { provider: 'postgres', url: databaseUrl };
+  const file = databaseUrl?.startsWith('file:') ? databaseUrl.slice('file:'.length) : resolve(dataDir, 'ticketbot.db');
+  return { provider: 'sqlite', url: `file:${resolve(file)}` };
+}
+
+export function sqlitePath(url: string): string {
+  return url.slice('file:'.length);
+}
+
+/** Opens Prisma on SQLite or PostgreSQL through a driver adapter (no native query engine). */
+export async function openDatabase(target: { provider: Provider; url: string }): Promise<Database> {
+  if (target.provider === 'sqlite') {
+    const file = sqlitePath(target.url);
+    mkdirSync(dirname(file), { recursive: true });
+    const db = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: file, timeout: 10_000 }) });
+    // WAL lets readers work while a write is in progress; foreign keys are off by default in SQLite.
+    await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+    await db.$executeRawUnsafe('PRAGMA foreign_keys = ON');
+    await db.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
+    return { provider: 'sqlite', url: target.url, db, close: () => db.$disconnect() };
+  }
+  const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: target.url, max: 10 }) });
+  const db = client as unknown as Db;
+  return { provider: 'postgres', url: target.url, db, close: () => client.$disconnect() };
+}

@@ -1,0 +1,218 @@
+import type { NewEvent, NewMessage, NewTicket, TicketChange, TicketListFilter, TicketStore } from '../ports.js';
+import type { ConversationRef, Platform, Ticket, TicketEventRecord, TicketMessage } from '../tickets/types.js';
+import type { Db } from './database.js';
+import type { Prisma } from './generated/sqlite/client.js';
+import { statePatch, toEvent, toMessage, toTicket } from './mappers.js';
+
+type Tx = Prisma.TransactionClient;
+const withOrders = { orders: { orderBy: { id: 'asc' } } } as const;
+
+/** Thrown inside a transaction to roll it back when a version check fails. */
+class VersionConflict extends Error {}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
+}
+
+function eventData(ticketId: number, event: NewEvent) {
+  return {
+    ticketId,
+    action: event.action,
+    actorId: event.actor.agentId ?? (event.actor.customerId === undefined ? null : `customer:${event.actor.customerId}`),
+    actorRole: event.actor.role,
+    platform: event.actor.platform,
+    before: event.before === null ? null : JSON.stringify(event.before),
+    after: event.after === null ? null : JSON.stringify(event.after),
+    note: event.note ?? null,
+  };
+}
+
+function messageData(ticketId: number, m: NewMessage) {
+  return {
+    ticketId,
+    visibility: m.visibility,
+    authorKind: m.authorKind,
+    authorId: m.authorId,
+    authorName: m.authorName,
+    platform: m.platform,
+    platformMessageId: m.platformMessageId,
+    body: m.body,
+    ...(m.attachments?.length
+      ? { attachments: { create: m.attachments.map((a) => ({ ticketId, url: a.url, name: a.name ?? null, contentType: a.contentType ?? null })) } }
+      : {}),
+  };
+}
+
+async function upsertCustomer(tx: Tx, c: NonNullable<NewTicket['customer']>): Promise<number> {
+  const known = await tx.customerIdentity.findUnique({ where: { platform_platformUserId: { platform: c.platform, platformUserId: c.platformUserId } } });
+  const details = { ...(c.name ? { name: c.name } : {}), ...(c.phone ? { phone: c.phone } : {}), ...(c.email ? { email: c.email } : {}) };
+  if (known) {
+    if (Object.keys(details).length) await tx.customer.update({ where: { id: known.customerId }, data: details });
+    return known.customerId;
+  }
+  const created = await tx.customer.create({
+    data: { ...details, identities: { create: { platform: c.platform, platformUserId: c.platformUserId, displayName: c.name ?? null } } },
+  });
+  return created.id;
+}
+
+async function applyInTx(tx: Tx, change: TicketChange): Promise<void> {
+  const { count } = await tx.ticket.updateMany({ where: { id: change.ticketId, version: change.expectedVersion }, data: statePatch(change.next) });
+  if (count === 0) throw new VersionConflict();
+  await tx.ticketEvent.create({ data: eventData(change.ticketId, change.event) });
+}
+
+/** TicketStore on Prisma (SQLite or PostgreSQL). */
+export class PrismaTicketStore implements TicketStore {
+  constructor(private readonly db: Db) {}
+
+  async findTicket(id: number): Promise<Ticket | null> {
+    const row = await this.db.ticket.findUnique({ where: { id }, include: withOrders });
+    return row ? toTicket(row) : null;
+  }
+
+  async findTicketByMessage(platform: Platform, platformMessageId: string): Promise<Ticket | null> {
+    const msg = await this.db.message.findUnique({ where: { platform_platformMessageId: { platform, platformMessageId } }, select: { ticketId: true } });
+    return msg ? this.findTicket(msg.ticketId) : null;
+  }
+
+  async findTicketByConversation(ref: ConversationRef): Promise<Ticket | null> {
+    const conv = await this.db.ticketConversation.findUnique({
+      where: {
+        platform_workspaceId_channelId_threadId: { platform: ref.platform, workspaceId: ref.workspaceId, channelId: ref.channelId, threadId: ref.threadId },
+      },
+      select: { ticketId: true },
+    });
+    return conv ? this.findTicket(conv.ticketId) : null;
+  }
+
+  async createTicket(input: NewTicket): Promise<{ ticket: Ticket; created: boolean }> {
+    // A unique violation means a concurrent writer got there first: either the same delivery (return its
+    // ticket) or the same new customer (their identity exists now, so the next attempt links to it).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return { ticket: await this.insertTicket(input), created: true };
+      } catch (error) {
+        if (!isUniqueViolation(error) || attempt >= 3) throw error;
+        const id = input.firstMessage.platformMessageId;
+        const existing = id ? await this.findTicketByMessage(input.firstMessage.platform, id) : null;
+        if (existing) return { ticket: existing, created: false };
+      }
+    }
+  }
+
+  private insertTicket(input: NewTicket): Promise<Ticket> {
+    return this.db.$transaction(async (tx) => {
+      const customerId = input.customer ? await upsertCustomer(tx, input.customer) : null;
+      const row = await tx.ticket.create({
+        data: {
+          title: input.title,
+          description: input.description,
+          category: input.category,
+          priority: input.priority,
+          sentiment: input.sentiment,
+          language: input.language,
+          channel: input.channel,
+          teamId: input.teamId,
+          customerId,
+          orders: { create: [...new Set(input.orderNumbers)].map((orderNumber) => ({ orderNumber })) },
+          ...(input.conversation ? { conversations: { create: { ...input.conversation } } } : {}),
+        },
+      });
+      await tx.message.create({ data: messageData(row.id, input.firstMessage) });
+      await tx.ticketEvent.create({
+        data: eventData(row.id, {
+          action: 'create',
+          actor: input.actor,
+          before: null,
+          after: { status: 'new', category: input.category, priority: input.priority, teamId: input.teamId },
+        }),
+      });
+      const full = await tx.ticket.findUniqueOrThrow({ where: { id: row.id }, include: withOrders });
+      return toTicket(full);
+    });
+  }
+
+  async applyChange(change: TicketChange): Promise<Ticket | null> {
+    try {
+      await this.db.$transaction((tx) => applyInTx(tx, change));
+    } catch (error) {
+      if (error instanceof VersionConflict) return null;
+      throw error;
+    }
+    return this.findTicket(change.ticketId);
+  }
+
+  async addMessage(ticketId: number, message: NewMessage, change?: TicketChange): Promise<{ message: TicketMessage; duplicate: boolean } | null> {
+    const lookup = async () => {
+      if (!message.platformMessageId) return null;
+      const row = await this.db.message.findUnique({
+        where: { platform_platformMessageId: { platform: message.platform, platformMessageId: message.platformMessageId } },
+      });
+      return row ? { message: toMessage(row), duplicate: true } : null;
+    };
+    const seen = await lookup();
+    if (seen) return seen;
+    try {
+      const row = await this.db.$transaction(async (tx) => {
+        const created = await tx.message.create({ data: messageData(ticketId, message) });
+        if (change) await applyInTx(tx, change);
+        return created;
+      });
+      return { message: toMessage(row), duplicate: false };
+    } catch (error) {
+      if (error instanceof VersionConflict) return null;
+      if (isUniqueViolation(error)) {
+        const dup = await lookup();
+        if (dup) return dup;
+      }
+      throw error;
+    }
+  }
+
+  /** Links a thread to a ticket; a thread already linked elsewhere moves to this ticket (a follow-up). */
+  async linkConversation(ticketId: number, ref: ConversationRef): Promise<void> {
+    const key = { platform: ref.platform, workspaceId: ref.workspaceId, channelId: ref.channelId, threadId: ref.threadId };
+    await this.db.ticketConversation.upsert({
+      where: { platform_workspaceId_channelId_threadId: key },
+      create: { ticketId, ...ref },
+      update: { ticketId },
+    });
+  }
+
+  private where(filter: TicketListFilter): Prisma.TicketWhereInput {
+    return {
+      ...(filter.statuses ? { status: { in: [...filter.statuses] } } : {}),
+      ...(filter.assigneeId !== undefined ? { assigneeId: filter.assigneeId } : {}),
+      ...(filter.teamId !== undefined ? { teamId: filter.teamId } : {}),
+      ...(filter.customerId !== undefined ? { customerId: filter.customerId } : {}),
+    };
+  }
+
+  async listTickets(filter: TicketListFilter): Promise<Ticket[]> {
+    const rows = await this.db.ticket.findMany({
+      where: this.where(filter),
+      include: withOrders,
+      orderBy: [{ priority: 'asc' }, { id: 'asc' }],
+      take: filter.limit ?? 50,
+    });
+    return rows.map(toTicket);
+  }
+
+  countTickets(filter: TicketListFilter): Promise<number> {
+    return this.db.ticket.count({ where: this.where(filter) });
+  }
+
+  async listMessages(ticketId: number, opts: { includeInternal: boolean }): Promise<TicketMessage[]> {
+    const rows = await this.db.message.findMany({
+      where: { ticketId, ...(opts.includeInternal ? {} : { visibility: 'public' }) },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
+    return rows.map(toMessage);
+  }
+
+  async listEvents(ticketId: number): Promise<TicketEventRecord[]> {
+    const rows = await this.db.ticketEvent.findMany({ where: { ticketId }, orderBy: { id: 'asc' } });
+    return rows.map(toEvent);
+  }
+}

@@ -1,0 +1,66 @@
+import { AppError } from '../errors.js';
+import type { NewMessage } from '../ports.js';
+import { changeOf, getTicket } from './apply-event.js';
+import type { TicketDeps } from './deps.js';
+import { type LifecycleEvent, transition } from './lifecycle.js';
+import type { Actor, Ticket, TicketMessage, TicketState } from './types.js';
+
+export interface ReplyInput {
+  body: string;
+  platformMessageId?: string | null | undefined;
+  attachments?: NewMessage['attachments'];
+}
+
+/** The status change a public reply implies, if any. */
+function sideEffect(ticket: Ticket, actor: Actor): LifecycleEvent | null {
+  if (actor.role === 'customer') {
+    if (ticket.status === 'pending_customer') return { type: 'customer_reply' };
+    if (ticket.status === 'resolved') return { type: 'reopen' };
+    return null;
+  }
+  if (ticket.status === 'assigned' && actor.agentId === ticket.assigneeId) return { type: 'start' };
+  return null;
+}
+
+/**
+ * Adds a public reply from a customer or an agent and moves the ticket on: an agent's first public reply
+ * is the first response and starts work; a customer answering a pending ticket resumes it; a customer
+ * writing on a resolved ticket reopens it (a rebound). Idempotent by platform message id.
+ */
+export async function addReply(
+  deps: TicketDeps,
+  ticketId: number,
+  actor: Actor,
+  input: ReplyInput,
+): Promise<{ ticket: Ticket; message: TicketMessage; duplicate: boolean }> {
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    const ticket = await getTicket(deps, ticketId);
+    if (ticket.status === 'closed') throw AppError.user('TICKET_INVALID_TRANSITION', 'error.closedTicket', { number: ticket.number });
+    const isAgent = actor.role !== 'customer' && actor.role !== 'system';
+    let next: TicketState = ticket;
+    const effect = sideEffect(ticket, actor);
+    if (effect) {
+      const result = transition(ticket, effect, actor, deps.clock());
+      if (result.ok) next = result.ticket;
+    }
+    if (isAgent && ticket.firstResponseAt === null) next = { ...next, firstResponseAt: deps.clock(), version: ticket.version + 1 };
+    const action = next === ticket ? null : (effect?.type ?? 'first_response');
+    const message: NewMessage = {
+      visibility: 'public',
+      authorKind: actor.role === 'customer' ? 'customer' : actor.role === 'system' ? 'system' : 'agent',
+      authorId: actor.agentId ?? (actor.customerId === undefined ? null : String(actor.customerId)),
+      authorName: actor.name ?? null,
+      platform: actor.platform,
+      platformMessageId: input.platformMessageId ?? null,
+      body: input.body,
+      attachments: input.attachments,
+    };
+    const stored = await deps.tickets.addMessage(ticketId, message, action ? changeOf(ticket, next, action, actor) : undefined);
+    if (stored) {
+      const after = action && !stored.duplicate ? await getTicket(deps, ticketId) : ticket;
+      if (action && !stored.duplicate) deps.onChange?.({ action, ticket: after, before: ticket, actor });
+      return { ticket: after, message: stored.message, duplicate: stored.duplicate };
+    }
+  }
+  throw AppError.user('TICKET_CONFLICT', 'error.conflict', { number: String(ticketId) });
+}

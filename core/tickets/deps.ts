@@ -1,0 +1,22 @@
+import type { AppConfig } from '../config.js';
+import type { Classifier, DirectoryStore, TicketStore } from '../ports.js';
+import type { Actor, Ticket } from './types.js';
+
+/** A committed change, for observers (metrics now; chat cards and SLA timers later). */
+export interface TicketChanged {
+  action: string;
+  ticket: Ticket;
+  before: Ticket | null;
+  actor: Actor;
+}
+
+/** Everything the ticket use cases need, injected by the composition root. */
+export interface TicketDeps {
+  tickets: TicketStore;
+  directory: DirectoryStore;
+  config: AppConfig;
+  classifier: Classifier;
+  clock: () => Date;
+  /** Called after each committed change; must not throw (errors are the observer's to handle). */
+  onChange?: ((change: TicketChanged) => void) | undefined;
+}

@@ -1,0 +1,73 @@
+import { detectLang } from '../i18n/translate.js';
+import type { NewMessage } from '../ports.js';
+import { addReply } from './add-reply.js';
+import type { TicketDeps } from './deps.js';
+import { type InboundMessage, type InboundMessageInput, ZInboundMessage } from './inbound.js';
+import { resolveActor } from './resolve-actor.js';
+import type { Actor, Ticket } from './types.js';
+
+export type IntakeOutcome = 'created' | 'duplicate' | 'appended';
+
+export interface IntakeResult {
+  ticket: Ticket;
+  outcome: IntakeOutcome;
+}
+
+function firstMessage(msg: InboundMessage, actor: Actor): NewMessage {
+  return {
+    visibility: 'public',
+    authorKind: actor.role === 'customer' ? 'customer' : 'agent',
+    authorId: actor.agentId ?? msg.author.platformUserId,
+    authorName: msg.author.name ?? null,
+    platform: msg.platform,
+    platformMessageId: msg.platformMessageId,
+    body: msg.text,
+    attachments: msg.attachments,
+  };
+}
+
+/**
+ * The one entry point for inbound messages from every platform. A delivery seen before returns its
+ * ticket unchanged; a message in a thread linked to an open ticket is added to it; anything else
+ * opens a triaged ticket in the team its category routes to.
+ */
+export async function intakeMessage(deps: TicketDeps, input: InboundMessageInput): Promise<IntakeResult> {
+  const msg = ZInboundMessage.parse(input);
+  const seen = await deps.tickets.findTicketByMessage(msg.platform, msg.platformMessageId);
+  if (seen) return { ticket: seen, outcome: 'duplicate' };
+
+  const actor = await resolveActor(deps.directory, msg.platform, msg.author.platformUserId, msg.author.name);
+  const linked = msg.conversation ? await deps.tickets.findTicketByConversation(msg.conversation) : null;
+  if (linked && linked.status !== 'closed') {
+    const { ticket, duplicate } = await addReply(deps, linked.id, actor, {
+      body: msg.text,
+      platformMessageId: msg.platformMessageId,
+      attachments: msg.attachments,
+    });
+    return { ticket, outcome: duplicate ? 'duplicate' : 'appended' };
+  }
+
+  const customerTier =
+    actor.customerId === undefined ? undefined : (await deps.directory.findCustomerByIdentity(msg.platform, msg.author.platformUserId))?.tier;
+  const triage = await deps.classifier.classify(msg.text, { config: deps.config, customerTier });
+  const category = deps.config.categories.find((c) => c.id === triage.category) ?? deps.config.categories.at(-1);
+  const { ticket, created } = await deps.tickets.createTicket({
+    title: triage.title,
+    description: msg.text,
+    category: category?.id ?? 'other',
+    priority: triage.priority,
+    sentiment: triage.sentiment,
+    language: triage.language ?? detectLang(msg.text),
+    channel: msg.channel,
+    teamId: category?.team ?? deps.config.defaultTeam,
+    customer: actor.role === 'customer' ? { platform: msg.platform, ...msg.author } : null,
+    // A closed ticket keeps its thread link; a follow-up in that thread becomes a new ticket, linked below.
+    conversation: linked ? null : (msg.conversation ?? null),
+    orderNumbers: [...new Set([...msg.orderIds, ...triage.orderIds])],
+    firstMessage: firstMessage(msg, actor),
+    actor,
+  });
+  if (created && linked && msg.conversation) await deps.tickets.linkConversation(ticket.id, msg.conversation);
+  if (created) deps.onChange?.({ action: 'create', ticket, before: null, actor });
+  return { ticket, outcome: created ? 'created' : 'duplicate' };
+}

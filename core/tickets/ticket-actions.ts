@@ -1,0 +1,79 @@
+import { AppError } from '../errors.js';
+import type { NewMessage } from '../ports.js';
+import { applyEvent, getTicket } from './apply-event.js';
+import type { TicketDeps } from './deps.js';
+import { formatTicketNumber } from './ticket-number.js';
+import type { Actor, Priority, Ticket } from './types.js';
+
+// The use cases that are one lifecycle event each, plus the checks that need the directory or config.
+
+function internalNote(actor: Actor, body: string): NewMessage {
+  return {
+    visibility: 'internal',
+    authorKind: actor.role === 'system' ? 'system' : 'agent',
+    authorId: actor.agentId ?? null,
+    authorName: actor.name ?? null,
+    platform: actor.platform,
+    platformMessageId: null,
+    body,
+  };
+}
+
+export function claimTicket(deps: TicketDeps, ticketId: number, actor: Actor): Promise<Ticket> {
+  return applyEvent(deps, ticketId, { type: 'claim' }, actor);
+}
+
+export async function assignTicket(deps: TicketDeps, ticketId: number, actor: Actor, agentId: string): Promise<Ticket> {
+  const agent = await deps.directory.findAgent(agentId);
+  if (!agent) throw AppError.user('UNKNOWN_AGENT', 'error.unknownAgent', { who: agentId });
+  if (!agent.active) throw AppError.user('UNKNOWN_AGENT', 'error.agentInactive', { who: agentId });
+  return applyEvent(deps, ticketId, { type: 'assign', agentId }, actor);
+}
+
+/** Hands the ticket to another team's queue, with an optional handoff note kept as an internal message. */
+export async function transferTicket(deps: TicketDeps, ticketId: number, actor: Actor, teamId: string, note?: string): Promise<Ticket> {
+  if (!deps.config.teams.some((t) => t.id === teamId)) {
+    throw AppError.user('UNKNOWN_TEAM', 'error.unknownTeam', { team: teamId, teams: deps.config.teams.map((t) => t.id).join(', ') });
+  }
+  return applyEvent(deps, ticketId, { type: 'transfer', teamId }, actor, { note, message: note ? internalNote(actor, note) : undefined });
+}
+
+export function markPending(deps: TicketDeps, ticketId: number, actor: Actor): Promise<Ticket> {
+  return applyEvent(deps, ticketId, { type: 'pend' }, actor);
+}
+
+export function resolveTicket(deps: TicketDeps, ticketId: number, actor: Actor, note?: string): Promise<Ticket> {
+  return applyEvent(deps, ticketId, { type: 'resolve' }, actor, { note });
+}
+
+export function closeTicket(deps: TicketDeps, ticketId: number, actor: Actor, reason?: string): Promise<Ticket> {
+  return applyEvent(deps, ticketId, { type: 'close', reason }, actor, { note: reason });
+}
+
+export function reopenTicket(deps: TicketDeps, ticketId: number, actor: Actor, reason?: string): Promise<Ticket> {
+  return applyEvent(deps, ticketId, { type: 'reopen' }, actor, { note: reason });
+}
+
+export async function setCategory(deps: TicketDeps, ticketId: number, actor: Actor, category: string): Promise<Ticket> {
+  if (!deps.config.categories.some((c) => c.id === category)) throw AppError.user('UNKNOWN_CATEGORY', 'error.unknownCategory', { category });
+  return applyEvent(deps, ticketId, { type: 'set_category', category }, actor);
+}
+
+export function setPriority(deps: TicketDeps, ticketId: number, actor: Actor, priority: Priority): Promise<Ticket> {
+  return applyEvent(deps, ticketId, { type: 'set_priority', priority }, actor);
+}
+
+/** Closes a ticket as a duplicate of another open (or resolved) ticket and notes the link on both. */
+export async function mergeTicket(deps: TicketDeps, ticketId: number, actor: Actor, intoId: number): Promise<Ticket> {
+  const target = await getTicket(deps, intoId);
+  if (target.duplicateOfId !== null || target.status === 'closed') {
+    throw AppError.user('TICKET_INVALID_TRANSITION', 'error.invalidTransition', {
+      number: target.number,
+      status: `status.${target.status}`,
+      action: 'action.merge',
+    });
+  }
+  const merged = await applyEvent(deps, ticketId, { type: 'merge', intoId }, actor, { note: `merged into ${target.number}` });
+  await deps.tickets.addMessage(intoId, internalNote(actor, `${formatTicketNumber(ticketId)} → ${target.number} (duplicate)`));
+  return merged;
+}

@@ -1,0 +1,14 @@
+/** Human ticket numbers: T-000123 ↔ id 123. Wider ids just grow (T-1234567). */
+export function formatTicketNumber(id: number): string {
+  return `T-${String(id).padStart(6, '0')}`;
+}
+
+/** Parses `T-000123`, `t-123`, `#123` or `123`; returns null for anything else. */
+export function parseTicketNumber(text: string): number | null {
+  const m = /^(?:t-?|#)?(\d{1,12})$/i.exec(text.trim());
+  if (!m?.[1]) return null;
+  const id = Number(m[1]);
+  return Number.isSafeInteger(id) && id > 0 ? id : null;
+}
+
+export const TICKET_NUMBER_PATTERN = /\b[Tt]-?\d{1,12}\b/;

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+
+export const STATUSES = ['new', 'assigned', 'in_progress', 'pending_customer', 'resolved', 'closed'] as const;
+export const OPEN_STATUSES = ['new', 'assigned', 'in_progress', 'pending_customer'] as const;
+export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+export const ROLES = ['customer', 'agent', 'supervisor', 'admin', 'system'] as const;
+export const SENTIMENTS = ['negative', 'neutral', 'positive'] as const;
+export const PLATFORMS = ['web', 'email', 'phone', 'order-system', 'slack', 'discord', 'wechat', 'cli', 'api', 'system'] as const;
+
+export const ZStatus = z.enum(STATUSES);
+export const ZPriority = z.enum(PRIORITIES);
+export const ZRole = z.enum(ROLES);
+export const ZPlatform = z.enum(PLATFORMS);
+
+export type Status = z.infer<typeof ZStatus>;
+export type Priority = z.infer<typeof ZPriority>;
+export type Role = z.infer<typeof ZRole>;
+export type Sentiment = (typeof SENTIMENTS)[number];
+export type Platform = z.infer<typeof ZPlatform>;
+
+/** Who is acting. Agents carry their agent id, customers their customer id. */
+export interface Actor {
+  role: Role;
+  agentId?: string | undefined;
+  customerId?: number | undefined;
+  name?: string | undefined;
+  platform: Platform;
+}
+
+export const SYSTEM_ACTOR: Actor = { role: 'system', platform: 'system', name: 'ticketbot' };
+
+/** A chat location. Platform ids live here, never as ticket ids. */
+export interface ConversationRef {
+  platform: Platform;
+  workspaceId: string;
+  channelId: string;
+  threadId: string;
+  messageId: string;
+}
+
+/** The part of a ticket that the lifecycle reads and changes. */
+export interface TicketState {
+  id: number;
+  status: Status;
+  assigneeId: string | null;
+  teamId: string | null;
+  customerId: number | null;
+  category: string;
+  priority: Priority;
+  reboundCount: number;
+  duplicateOfId: number | null;
+  closeReason: string | null;
+  version: number;
+  assignedAt: Date | null;
+  firstResponseAt: Date | null;
+  pendingSince: Date | null;
+  resolvedAt: Date | null;
+  closedAt: Date | null;
+}
+
+export interface Ticket extends TicketState {
+  number: string;
+  title: string;
+  description: string;
+  sentiment: Sentiment;
+  language: 'zh' | 'en';
+  channel: Platform;
+  tags: string[];
+  csat: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+  orderNumbers: string[];
+}
+
+export interface TicketMessage {
+  id: number;
+  ticketId: number;
+  visibility: 'public' | 'internal';
+  authorKind: 'customer' | 'agent' | 'bot' | 'system';
+  authorId: string | null;
+  authorName: string | null;
+  platform: Platform;
+  platformMessageId: string | null;
+  body: string;
+  createdAt: Date;
+}
+
+export interface TicketEventRecord {
+  id: number;
+  ticketId: number;
+  action: string;
+  actorId: string | null;
+  actorRole: Role;
+  platform: Platform;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  note: string | null;
+  createdAt: Date;
+}

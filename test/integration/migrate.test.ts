@@ -1,0 +1,121 @@
+import Sqlite from 'better-sqlite3';
+import pg from 'pg';
+import { afterEach, describe, expect, test } from 'vitest';
+import { openDatabase } from '../../core/store/database.js';
+import { migrate, readMigrations } from '../../core/store/migrate.js';
+import { PROVIDERS, type TestDatabase } from '../helpers/databases.js';
+
+const TABLES = [
+  'Agent',
+  'AgentIdentity',
+  'Attachment',
+  'Customer',
+  'CustomerIdentity',
+  'Message',
+  'OrderRef',
+  'Team',
+  'Ticket',
+  'TicketConversation',
+  'TicketEvent',
+];
+
+async function tablesOf(db: TestDatabase): Promise<string[]> {
+  if (db.provider === 'sqlite') {
+    const conn = new Sqlite(db.url.slice('file:'.length), { readonly: true });
+    const rows = conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[];
+    conn.close();
+    return rows.map((r) => r.name).sort();
+  }
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  const { rows } = await client.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'");
+  await client.end();
+  return rows.map((r) => r.table_name).sort();
+}
+
+describe.each(PROVIDERS)('migrations on a fresh $name database', (provider) => {
+  let db: TestDatabase | undefined;
+  afterEach(async () => {
+    await db?.drop();
+    db = undefined;
+  });
+
+  test('applies every committed migration once, then nothing', async () => {
+    db = await provider.fresh();
+    const all = readMigrations(provider.name).map((m) => m.name);
+    expect(all.length).toBeGreaterThan(0);
+    expect(await migrate(db)).toEqual(all);
+    expect(await tablesOf(db)).toEqual([...TABLES, '_prisma_migrations'].sort());
+    expect(await migrate(db)).toEqual([]);
+  });
+
+  test('the migrated schema serves every model through Prisma', async () => {
+    db = await provider.fresh();
+    await migrate(db);
+    const { db: prisma, close } = await openDatabase(db);
+    try {
+      const team = await prisma.team.create({ data: { id: 't1', nameZh: '售后', nameEn: 'After-sales' } });
+      const agent = await prisma.agent.create({
+        data: { id: 'a1', name: 'A', role: 'agent', teamId: team.id, identities: { create: { platform: 'slack', platformUserId: 'U1' } } },
+      });
+      const customer = await prisma.customer.create({
+        data: {
+          name: 'C',
+          identities: {
+            create: [
+              { platform: 'web', platformUserId: 'c1' },
+              { platform: 'wechat', platformUserId: 'wx1' },
+            ],
+          },
+        },
+      });
+      const ticket = await prisma.ticket.create({
+        data: {
+          title: 'x',
+          description: 'y',
+          channel: 'web',
+          customerId: customer.id,
+          assigneeId: agent.id,
+          teamId: team.id,
+          conversations: { create: { platform: 'slack', channelId: 'C1', threadId: '1.2' } },
+          orders: { create: { orderNumber: '1234567890123456789', source: 'taobao' } },
+          events: { create: { action: 'create', actorRole: 'customer', platform: 'web' } },
+        },
+      });
+      const message = await prisma.message.create({
+        data: { ticketId: ticket.id, visibility: 'public', authorKind: 'customer', platform: 'web', platformMessageId: 'm1', body: 'hi' },
+      });
+      await prisma.attachment.create({ data: { ticketId: ticket.id, messageId: message.id, url: 'https://example.com/a.png' } });
+      const loaded = await prisma.ticket.findUniqueOrThrow({
+        where: { id: ticket.id },
+        include: { orders: true, conversations: true, messages: { include: { attachments: true } }, events: true, customer: { include: { identities: true } } },
+      });
+      expect(loaded.customer?.identities).toHaveLength(2);
+      expect(loaded.messages[0]?.attachments).toHaveLength(1);
+      expect(loaded.orders[0]?.orderNumber).toBe('1234567890123456789');
+      await expect(
+        prisma.message.create({
+          data: { ticketId: ticket.id, visibility: 'public', authorKind: 'customer', platform: 'web', platformMessageId: 'm1', body: 'again' },
+        }),
+      ).rejects.toMatchObject({ code: 'P2002' });
+    } finally {
+      await close();
+    }
+  });
+
+  test('refuses a migration that was edited after it was applied', async () => {
+    db = await provider.fresh();
+    const migrations = readMigrations(provider.name);
+    await migrate(db, migrations);
+    const first = migrations[0];
+    if (!first) throw new Error('no migrations');
+    await expect(migrate(db, [{ ...first, checksum: 'f'.repeat(64) }, ...migrations.slice(1)])).rejects.toThrow(/changed after it was applied/);
+  });
+
+  test('processes starting together migrate once', async () => {
+    db = await provider.fresh();
+    const target = db;
+    const results = await Promise.all(Array.from({ length: 4 }, () => migrate(target)));
+    expect(results.flat()).toEqual(readMigrations(provider.name).map((m) => m.name));
+  });
+});
