@@ -46,55 +46,71 @@ export const ZConfig = z
     categories: z.array(ZCategoryConfig).min(1),
     priorities: z.array(ZPriorityConfig).length(4),
   })
-  .strict()
-  .superRefine((cfg, ctx) => {
-    const dupes = (ids: string[], path: string) => {
-      const seen = new Set<string>();
-      ids.forEach((id, i) => {
-        if (seen.has(id)) ctx.addIssue({ code: 'custom', path: [path, i, 'id'], message: `duplicate id "${id}"` });
-        seen.add(id);
-      });
-    };
-    dupes(
-      cfg.teams.map((t) => t.id),
-      'teams',
-    );
-    dupes(
-      cfg.agents.map((a) => a.id),
-      'agents',
-    );
-    dupes(
-      cfg.categories.map((c) => c.id),
-      'categories',
-    );
-    dupes(
-      cfg.priorities.map((p) => p.id),
-      'priorities',
-    );
-    const teams = new Set(cfg.teams.map((t) => t.id));
-    const agents = new Map(cfg.agents.map((a) => [a.id, a]));
-    if (!teams.has(cfg.defaultTeam)) ctx.addIssue({ code: 'custom', path: ['defaultTeam'], message: `unknown team "${cfg.defaultTeam}"` });
-    cfg.agents.forEach((a, i) => {
-      if (a.team && !teams.has(a.team)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'team'], message: `unknown team "${a.team}"` });
+  .strict();
+
+/** A lenient view of the raw config with just the fields that refer to each other. */
+const anyString = z.string().optional().catch(undefined);
+const ZReferences = z.object({
+  defaultTeam: anyString,
+  teams: z.array(z.object({ id: anyString, supervisor: anyString }).catch({})).catch([]),
+  agents: z
+    .array(
+      z
+        .object({
+          id: anyString,
+          role: anyString,
+          team: anyString,
+          identities: z.array(z.object({ platform: anyString, userId: anyString }).catch({})).catch([]),
+        })
+        .catch({ identities: [] }),
+    )
+    .catch([]),
+  categories: z.array(z.object({ id: anyString, team: anyString }).catch({})).catch([]),
+  priorities: z.array(z.object({ id: anyString }).catch({})).catch([]),
+});
+
+/**
+ * Cross-reference problems (unknown team, duplicate id, supervisor who is a plain agent, identity used
+ * twice). Checked on the lenient view so that they are reported together with shape problems.
+ */
+export function referenceIssues(raw: unknown): z.core.$ZodIssue[] {
+  const refs = ZReferences.safeParse(raw);
+  if (!refs.success) return [];
+  const cfg = refs.data;
+  const issues: z.core.$ZodIssue[] = [];
+  const add = (path: (string | number)[], message: string) => issues.push({ code: 'custom', path, message, input: undefined });
+  for (const list of ['teams', 'agents', 'categories', 'priorities'] as const) {
+    const seen = new Set<string>();
+    cfg[list].forEach((item, i) => {
+      if (item.id !== undefined && seen.has(item.id)) add([list, i, 'id'], `duplicate id "${item.id}"`);
+      if (item.id !== undefined) seen.add(item.id);
     });
-    cfg.teams.forEach((t, i) => {
-      const sup = t.supervisor === undefined ? undefined : agents.get(t.supervisor);
-      if (t.supervisor !== undefined && !sup) ctx.addIssue({ code: 'custom', path: ['teams', i, 'supervisor'], message: `unknown agent "${t.supervisor}"` });
-      else if (sup && sup.role === 'agent')
-        ctx.addIssue({ code: 'custom', path: ['teams', i, 'supervisor'], message: `"${sup.id}" is an agent, not a supervisor or admin` });
-    });
-    cfg.categories.forEach((c, i) => {
-      if (c.team && !teams.has(c.team)) ctx.addIssue({ code: 'custom', path: ['categories', i, 'team'], message: `unknown team "${c.team}"` });
-    });
-    const identities = new Set<string>();
-    cfg.agents.forEach((a, i) => {
-      a.identities.forEach((id, j) => {
-        const key = `${id.platform}:${id.userId}`;
-        if (identities.has(key)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'identities', j], message: `identity ${key} is used twice` });
-        identities.add(key);
-      });
+  }
+  const teams = new Set(cfg.teams.map((t) => t.id));
+  const agents = new Map(cfg.agents.map((a) => [a.id, a]));
+  if (cfg.defaultTeam !== undefined && !teams.has(cfg.defaultTeam)) add(['defaultTeam'], `unknown team "${cfg.defaultTeam}"`);
+  cfg.agents.forEach((a, i) => {
+    if (a.team !== undefined && !teams.has(a.team)) add(['agents', i, 'team'], `unknown team "${a.team}"`);
+  });
+  cfg.categories.forEach((c, i) => {
+    if (c.team !== undefined && !teams.has(c.team)) add(['categories', i, 'team'], `unknown team "${c.team}"`);
+  });
+  cfg.teams.forEach((t, i) => {
+    if (t.supervisor === undefined) return;
+    const sup = agents.get(t.supervisor);
+    if (!sup) add(['teams', i, 'supervisor'], `unknown agent "${t.supervisor}"`);
+    else if ((sup.role ?? 'agent') === 'agent') add(['teams', i, 'supervisor'], `"${t.supervisor}" is an agent, not a supervisor or admin`);
+  });
+  const identities = new Set<string>();
+  cfg.agents.forEach((a, i) => {
+    a.identities.forEach((id, j) => {
+      const key = `${id.platform}:${id.userId}`;
+      if (identities.has(key)) add(['agents', i, 'identities', j], `identity ${key} is used twice`);
+      identities.add(key);
     });
   });
+  return issues;
+}
 
 export type AppConfig = z.infer<typeof ZConfig>;
 export type AgentConfig = z.infer<typeof ZAgentConfig>;
@@ -152,7 +168,8 @@ export function parseConfig(text: string, format: 'json' | 'yaml', source = 'con
     throw new AppError('CONFIG_INVALID', { message: `Invalid ${source}: not valid ${format.toUpperCase()}: ${(cause as Error).message}`, cause });
   }
   const parsed = ZConfig.safeParse(raw);
-  if (!parsed.success) throw configError(source, parsed.error);
+  const issues = [...(parsed.success ? [] : parsed.error.issues), ...referenceIssues(raw)];
+  if (issues.length || !parsed.success) throw configError(source, new z.ZodError(issues));
   return parsed.data;
 }
 

@@ -56,7 +56,7 @@ export function describeTicket(ticket: Ticket, lang: Lang, deps: Pick<TicketDeps
   return t(lang, 'reply.status', {
     number: ticket.number,
     title: ticket.title,
-    status: `status.${ticket.status}`,
+    status: { key: `status.${ticket.status}` },
     priority: ticket.priority,
     category: category ? category.name[lang] : ticket.category,
     assignee: ticket.assigneeId ?? t(lang, 'reply.nobody'),

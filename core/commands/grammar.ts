@@ -118,7 +118,8 @@ export function usageFor(verb?: Verb): LocalizedText[] {
 function build(verb: Verb, args: string[]): unknown {
   // A ticket number may stand anywhere among the arguments; take the first.
   const at = args.findIndex((a) => /^(?:[Tt]-?\d+|#\d+)$/.test(a));
-  const ticketId = at >= 0 ? (parseTicketNumber(args[at] ?? '') ?? undefined) : undefined;
+  // A word that looks like a ticket number but is not a valid one becomes 0, which the schema refuses.
+  const ticketId = at >= 0 ? (parseTicketNumber(args[at] ?? '') ?? 0) : undefined;
   const rest = at >= 0 ? [...args.slice(0, at), ...args.slice(at + 1)] : args;
   const text = rest.join(' ').trim();
   const opt = (s: string) => (s ? s : undefined);
@@ -156,14 +157,14 @@ export function parseCommand(input: string, fallbackLang: Lang = 'zh'): ParseRes
   const first = tokens[0] ?? '';
   const verb = VERBS[first.toLowerCase()];
   // Reply in the language of the verb the user typed (or of the whole text when no verb matched).
-  const lang: Lang = verb ? detectLang(first) : body ? detectLang(body) : fallbackLang;
+  const lang: Lang = verb ? (/^[？]$/.test(first) ? 'zh' : detectLang(first)) : body ? detectLang(body) : fallbackLang;
   if (!verb) {
     const problem: LocalizedText = first ? { key: 'usage.unknown', params: { verb: first } } : { key: 'usage.header' };
     return { ok: false, lang, problem, usage: usageFor() };
   }
   const parsed = ZCommand.safeParse(build(verb, tokens.slice(1)));
   if (!parsed.success) {
-    return { ok: false, lang, problem: { key: 'usage.bad', params: { verb: first, usage: `usage.${verb}` } }, usage: usageFor(verb) };
+    return { ok: false, lang, problem: { key: 'usage.bad', params: { verb: first, usage: { key: usageKey(verb) } } }, usage: usageFor(verb) };
   }
   return { ok: true, command: parsed.data, lang };
 }

@@ -2,7 +2,8 @@ import { catalogue } from './catalogue.js';
 
 export type Lang = 'zh' | 'en';
 export type MessageKey = keyof typeof catalogue;
-export type MessageParams = Record<string, string | number>;
+/** Placeholder values: plain text or numbers as they are, `{ key }` for another catalogue entry (a status, an action). */
+export type MessageParams = Record<string, string | number | { key: MessageKey }>;
 /** A user-facing text not yet rendered: adapters render it in the reader's language. */
 export interface LocalizedText {
   key: MessageKey;
@@ -14,8 +15,7 @@ export function t(lang: Lang, key: MessageKey, params: MessageParams = {}): stri
   return catalogue[key][lang].replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];
     if (value === undefined) return whole;
-    // A parameter may itself name a catalogue entry (a status, an action): render it in the same language.
-    return typeof value === 'string' && value in catalogue ? catalogue[value as MessageKey][lang] : String(value);
+    return typeof value === 'object' ? catalogue[value.key][lang] : String(value);
   });
 }
 

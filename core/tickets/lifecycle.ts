@@ -70,7 +70,7 @@ function ruleFor(action: LifecycleAction, role: Role): { from: readonly Status[]
 
 function refuse(ticket: TicketState, action: LifecycleAction, actor: Actor): AppError {
   const number = formatTicketNumber(ticket.id);
-  const params = { number, action: `action.${action}`, status: `status.${ticket.status}` };
+  const params = { number, action: { key: `action.${action}` as const }, status: { key: `status.${ticket.status}` as const } };
   if (ticket.duplicateOfId !== null) {
     return AppError.user('TICKET_INVALID_TRANSITION', 'error.mergedTicket', { number, target: formatTicketNumber(ticket.duplicateOfId) });
   }

@@ -69,8 +69,8 @@ export async function mergeTicket(deps: TicketDeps, ticketId: number, actor: Act
   if (target.duplicateOfId !== null || target.status === 'closed') {
     throw AppError.user('TICKET_INVALID_TRANSITION', 'error.invalidTransition', {
       number: target.number,
-      status: `status.${target.status}`,
-      action: 'action.merge',
+      status: { key: `status.${target.status}` },
+      action: { key: 'action.merge' },
     });
   }
   const merged = await applyEvent(deps, ticketId, { type: 'merge', intoId }, actor, { note: `merged into ${target.number}` });

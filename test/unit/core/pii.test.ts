@@ -1,0 +1,164 @@
+import { describe, expect, test } from 'vitest';
+import { isChineseIdNumber, maskPhone, maskPii } from '../../../core/pii.js';
+
+/**
+ * GB 11643-1999 check character, computed independently of the implementation: position i (1-based from the
+ * right, the check character being position 1) has weight 2^(i-1) mod 11; the check value is (12 - sum mod 11)
+ * mod 11, written X for 10.
+ */
+function checkCharacter(first17: string): string {
+  expect(first17).toMatch(/^\d{17}$/);
+  let sum = 0;
+  for (let k = 0; k < 17; k++) {
+    const positionFromRight = 18 - k;
+    sum += Number(first17[k]) * (2 ** (positionFromRight - 1) % 11);
+  }
+  const value = (12 - (sum % 11)) % 11;
+  return value === 10 ? 'X' : String(value);
+}
+
+function validId(first17: string): string {
+  return first17 + checkCharacter(first17);
+}
+
+/** The same 17 digits with a check character that is not the right one. */
+function wrongCheckId(first17: string): string {
+  const right = checkCharacter(first17);
+  return first17 + (right === '0' ? '1' : '0');
+}
+
+/** A valid ID whose check character is X: vary the sequence digits until one comes out as X. */
+function validIdEndingInX(): string {
+  for (let seq = 0; seq < 1000; seq++) {
+    const first17 = `11010519900307${String(seq).padStart(3, '0')}`;
+    if (checkCharacter(first17) === 'X') return validId(first17);
+  }
+  throw new Error('no X check character found');
+}
+
+const ID = validId('11010519491231002');
+const ID_X = validIdEndingInX();
+
+describe('the test oracle', () => {
+  test('reproduces the published sample ID 11010519491231002X', () => {
+    expect(checkCharacter('11010519491231002')).toBe('X');
+  });
+});
+
+describe('isChineseIdNumber', () => {
+  test('accepts valid numbers, with X or x as check character', () => {
+    expect(isChineseIdNumber(ID)).toBe(true);
+    expect(isChineseIdNumber(validId('44030119851111123'))).toBe(true);
+    expect(ID_X.endsWith('X')).toBe(true);
+    expect(isChineseIdNumber(ID_X)).toBe(true);
+    expect(isChineseIdNumber(ID_X.toLowerCase())).toBe(true);
+  });
+
+  test('rejects a wrong check character, wrong lengths and stray characters', () => {
+    expect(isChineseIdNumber(wrongCheckId('11010519491231002'))).toBe(false);
+    expect(isChineseIdNumber(wrongCheckId('44030119851111123'))).toBe(false);
+    expect(isChineseIdNumber(ID.slice(0, 17))).toBe(false);
+    expect(isChineseIdNumber(`${ID}0`)).toBe(false);
+    expect(isChineseIdNumber(`X${ID.slice(1)}`)).toBe(false);
+    expect(isChineseIdNumber(` ${ID}`)).toBe(false);
+    expect(isChineseIdNumber('')).toBe(false);
+  });
+
+  test('agrees with the oracle on many generated numbers', () => {
+    // A small deterministic generator (LCG), so every digit position varies.
+    let seed = 20_250_601;
+    const digit = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return String(Math.floor((seed / 2 ** 31) * 10));
+    };
+    for (let i = 0; i < 300; i++) {
+      const first17 = Array.from({ length: 17 }, digit).join('');
+      expect(isChineseIdNumber(validId(first17))).toBe(true);
+      expect(isChineseIdNumber(wrongCheckId(first17))).toBe(false);
+    }
+  });
+});
+
+describe('maskPhone', () => {
+  test.each([
+    ['13812345678', '138****5678'],
+    ['138-1234-5678', '138****5678'],
+    ['138 1234 5678', '138****5678'],
+    ['19987654321', '199****4321'],
+  ])('%s → %s', (phone, masked) => {
+    expect(maskPhone(phone)).toBe(masked);
+  });
+
+  test('hides short numbers entirely', () => {
+    expect(maskPhone('12345')).toBe('****');
+    expect(maskPhone('')).toBe('****');
+  });
+
+  // Regression: the +86 country code used to be counted as part of the number ("861****5678").
+  test('+86 138 1234 5678 keeps the first three digits of the mobile number', () => {
+    expect(maskPhone('+86 138 1234 5678')).toBe('138****5678');
+  });
+});
+
+describe('maskPii', () => {
+  test.each([
+    ['13812345678', '138****5678'],
+    ['电话13812345678谢谢', '电话138****5678谢谢'],
+    ['call 138-1234-5678 please', 'call 138****5678 please'],
+    ['call 138 1234 5678 please', 'call 138****5678 please'],
+    ['call +86 138 1234 5678 please', 'call 138****5678 please'],
+    ['+8613812345678', '138****5678'],
+    ['86-138-1234-5678', '138****5678'],
+  ])('mobile %j → %j', (text, masked) => {
+    expect(maskPii(text)).toBe(masked);
+  });
+
+  test('masks every mobile number in the text', () => {
+    expect(maskPii('13812345678 或 15900001111')).toBe('138****5678 或 159****1111');
+  });
+
+  test.each([
+    ['lin.wang@example.com', 'l***@example.com'],
+    ['邮箱lin.wang@example.com谢谢', '邮箱l***@example.com谢谢'],
+    ['write to a@b.cn or Zhou_Hang+shop@mail.example.co.uk', 'write to a***@b.cn or Z***@mail.example.co.uk'],
+  ])('e-mail %j → %j', (text, masked) => {
+    expect(maskPii(text)).toBe(masked);
+  });
+
+  test('masks a valid Chinese ID number, keeping the first six and last four characters', () => {
+    const masked = `${ID.slice(0, 6)}********${ID.slice(-4)}`;
+    expect(maskPii(ID)).toBe(masked);
+    expect(maskPii(`身份证号${ID}，请核实`)).toBe(`身份证号${masked}，请核实`);
+    expect(maskPii(`id ${ID_X} ok`)).toBe(`id ${ID_X.slice(0, 6)}********${ID_X.slice(-4)} ok`);
+    expect(maskPii(ID)).not.toContain(ID.slice(6, 14));
+  });
+
+  test('leaves Taobao order numbers alone', () => {
+    const badCheck = wrongCheckId('38201947561029384');
+    const startsLikeMobile = wrongCheckId('13812345678901234');
+    const endsLikeMobile = wrongCheckId('20250601391234567');
+    for (const order of ['1234567890123456789', '3820194756102938475', '1234567813812345678', badCheck, startsLikeMobile, endsLikeMobile]) {
+      expect(maskPii(order)).toBe(order);
+      expect(maskPii(`订单号${order}还没发货`)).toBe(`订单号${order}还没发货`);
+      expect(maskPii(`order ${order}, please check`)).toBe(`order ${order}, please check`);
+    }
+  });
+
+  test('masks PII next to an order number without touching the order number', () => {
+    expect(maskPii('订单1234567890123456789，电话13812345678')).toBe('订单1234567890123456789，电话138****5678');
+  });
+
+  test.each([
+    '',
+    '我昨天拍的怎么还没发货啊？',
+    'Ticket T-000123 is resolved.',
+    '退款金额不对啊，少退了20块',
+    '1381234567', // ten digits: not a mobile
+    '138123456789', // twelve digits: not a mobile
+    '12812345678', // 12x is not a mobile prefix
+    'price 199.00 on 2025-06-01',
+    'not an email: lin@localhost',
+  ])('leaves %j unchanged', (text) => {
+    expect(maskPii(text)).toBe(text);
+  });
+});
