@@ -1,4 +1,5 @@
 import { type Lang, t } from '../../core/i18n/translate.js';
+import { STATUSES } from '../../core/tickets/types.js';
 
 /** Escapes text for HTML element content and double- or single-quoted attribute values. */
 function escapeHtml(text: string): string {
@@ -9,8 +10,6 @@ function escapeHtml(text: string): string {
 function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c');
 }
-
-const STATUSES = ['new', 'assigned', 'in_progress', 'pending_customer', 'resolved', 'closed'] as const;
 
 // Language names are written in their own language (endonyms), so they are the same on both pages.
 const LANGUAGES: ReadonlyArray<{ code: Lang; htmlLang: string; label: string }> = [
@@ -128,7 +127,7 @@ const SCRIPT = `
           var tk = data.ticket, list = el('ol');
           (tk.messages || []).forEach(function (m) {
             var item = el('li');
-            item.append(el('div', m.author + ' · ' + when(m.createdAt), 'meta'), el('div', m.body, 'body'));
+            item.append(el('div', (T.authors[m.author] || m.author) + ' · ' + when(m.createdAt), 'meta'), el('div', m.body, 'body'));
             list.appendChild(item);
           });
           show(lookupResult, [
@@ -154,6 +153,7 @@ export function renderHomePage(lang: Lang): string {
     updated: t(lang, 'web.updated'),
     colon: lang === 'zh' ? '：' : ': ',
     statuses: Object.fromEntries(STATUSES.map((s) => [s, t(lang, `status.${s}` as const)])),
+    authors: { customer: t(lang, 'web.authorCustomer'), support: t(lang, 'web.authorSupport') },
   };
   const switcher = LANGUAGES.map(
     (l) => `<a href="?lang=${l.code}" hreflang="${l.htmlLang}" lang="${l.htmlLang}"${l.code === lang ? ' aria-current="page"' : ''}>${escapeHtml(l.label)}</a>`,

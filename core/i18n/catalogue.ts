@@ -102,6 +102,8 @@ export const catalogue = {
   'web.created': { zh: '已收到！您的工单号是', en: 'Thank you! Your ticket number is' },
   'web.status': { zh: '状态', en: 'Status' },
   'web.updated': { zh: '最近更新', en: 'Last update' },
+  'web.authorCustomer': { zh: '您', en: 'You' },
+  'web.authorSupport': { zh: '客服', en: 'Support' },
   'web.notFound': { zh: '找不到这个工单号。', en: 'No ticket with that number.' },
   'web.failed': { zh: '提交失败，请检查后重试：', en: 'Could not send, please check and retry:' },
 } as const satisfies Record<string, { zh: string; en: string }>;
