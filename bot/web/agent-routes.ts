@@ -1,10 +1,10 @@
-import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { executeCommand } from '../../core/commands/execute-command.js';
+import { type CommandReply, executeCommand, usageText } from '../../core/commands/execute-command.js';
 import { parseCommand } from '../../core/commands/grammar.js';
 import { listTickets } from '../../core/commands/list-tickets.js';
-import { AppError } from '../../core/errors.js';
+import { AppError, httpStatusOf, toAppError } from '../../core/errors.js';
 import { langFromHeader, render } from '../../core/i18n/translate.js';
 import { addNote } from '../../core/tickets/add-note.js';
 import { addReply } from '../../core/tickets/add-reply.js';
@@ -59,25 +59,27 @@ function sameToken(given: string, expected: string): boolean {
  * Without a configured token the API is off.
  */
 export function agentRoutes(app: FastifyInstance, deps: TicketDeps, apiToken: string | undefined): void {
-  async function actorOf(request: FastifyRequest): Promise<Actor> {
-    if (!apiToken) throw new AppError('NOT_PERMITTED', { message: 'agent API disabled: set TICKETBOT_API_TOKEN', userMessage: { key: 'error.notAgent' } });
-    const header = request.headers.authorization ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
-    if (!sameToken(token, apiToken)) throw Object.assign(new Error('missing or wrong bearer token'), { statusCode: 401, code: 'UNAUTHORIZED' });
+  async function actorOf(request: FastifyRequest, reply: FastifyReply): Promise<Actor> {
+    if (!apiToken) throw new AppError('NOT_PERMITTED', { message: 'agent API disabled: set TICKETBOT_API_TOKEN', userMessage: { key: 'error.apiDisabled' } });
+    const token = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim() ?? '';
+    if (!sameToken(token, apiToken)) {
+      reply.header('www-authenticate', 'Bearer');
+      throw Object.assign(new Error('missing or wrong bearer token'), { statusCode: 401, code: 'UNAUTHORIZED' });
+    }
     const agentId = String(request.headers['x-agent-id'] ?? '');
     const agent = agentId ? await deps.directory.findAgent(agentId) : null;
     if (!agent?.active) throw AppError.user('UNKNOWN_AGENT', 'error.unknownAgent', { who: agentId || '(X-Agent-Id)' });
     return { role: agent.role, agentId: agent.id, name: agent.name, platform: 'api' };
   }
 
-  app.get('/api/agent/tickets', async (request) => {
-    const actor = await actorOf(request);
+  app.get('/api/agent/tickets', async (request, reply) => {
+    const actor = await actorOf(request, reply);
     const { scope, limit } = ZListQuery.parse(request.query);
     return { tickets: (await listTickets(deps, scope, actor, limit)).map((t) => agentView(t)) };
   });
 
-  app.get('/api/agent/tickets/:number', async (request) => {
-    await actorOf(request);
+  app.get('/api/agent/tickets/:number', async (request, reply) => {
+    await actorOf(request, reply);
     const id = ticketId(ZTicketParams.parse(request.params).number);
     const ticket = await getTicket(deps, id);
     const [messages, events] = await Promise.all([deps.tickets.listMessages(id, { includeInternal: true }), deps.tickets.listEvents(id)]);
@@ -85,7 +87,7 @@ export function agentRoutes(app: FastifyInstance, deps: TicketDeps, apiToken: st
   });
 
   app.post('/api/agent/tickets/:number/:action', async (request, reply) => {
-    const actor = await actorOf(request);
+    const actor = await actorOf(request, reply);
     const { number, action } = z.object({ number: z.string(), action: z.enum(Object.keys(ACTIONS) as [keyof typeof ACTIONS]) }).parse(request.params);
     const spec = ACTIONS[action];
     const body = spec.body.parse(request.body ?? undefined);
@@ -95,20 +97,36 @@ export function agentRoutes(app: FastifyInstance, deps: TicketDeps, apiToken: st
 
   /** The shared command grammar over HTTP: `{ "text": "认领 T-000001" }`. */
   app.post('/api/agent/commands', async (request, reply) => {
-    const actor = await actorOf(request);
-    const body = z.object({ text: z.string().trim().min(1).max(20_000), ticket: z.string().optional() }).parse(request.body);
+    const actor = await actorOf(request, reply);
+    const body = z
+      .object({ text: z.string().trim().min(1).max(20_000), ticket: z.string().optional(), messageId: z.string().trim().min(1).max(200).optional() })
+      .parse(request.body);
     const parsed = parseCommand(body.text, langFromHeader(request.headers['accept-language']));
     if (!parsed.ok) {
-      return reply.status(400).send({
-        error: { code: 'INVALID_COMMAND', message: [render(parsed.lang, parsed.problem), ...parsed.usage.map((u) => render(parsed.lang, u))].join('\n') },
-      });
+      // A bad use of a known verb already names its usage; only an unknown verb gets the whole list.
+      const usage = parsed.problem.key === 'usage.bad' ? '' : `\n${usageText(parsed.lang, parsed.usage)}`;
+      return reply.status(400).send({ error: { code: 'INVALID_COMMAND', message: render(parsed.lang, parsed.problem) + usage } });
     }
-    const result = await executeCommand(deps, parsed.command, {
-      actor,
-      lang: parsed.lang,
-      ticketId: body.ticket ? ticketId(body.ticket) : undefined,
-      inbound: { platform: 'api', platformMessageId: `api:${request.id}:${Date.now()}`, author: { platformUserId: actor.agentId ?? 'api' }, channel: 'api' },
-    });
+    let result: CommandReply;
+    try {
+      result = await executeCommand(deps, parsed.command, {
+        actor,
+        lang: parsed.lang,
+        ticketId: body.ticket ? ticketId(body.ticket) : undefined,
+        // `messageId` makes `new` idempotent for callers that retry.
+        inbound: {
+          platform: 'api',
+          platformMessageId: body.messageId ?? `api:${randomUUID()}`,
+          author: { platformUserId: actor.agentId ?? 'api' },
+          channel: 'api',
+        },
+      });
+    } catch (error) {
+      // Refusals answer in the language of the command typed, like its success replies.
+      const e = toAppError(error);
+      if (httpStatusOf[e.code] >= 500) throw e;
+      return reply.status(httpStatusOf[e.code]).send({ error: { code: e.code, message: render(parsed.lang, e.userMessage), ref: e.ref } });
+    }
     return reply.send({
       text: result.text,
       ...(result.ticket ? { ticket: agentView(result.ticket) } : {}),

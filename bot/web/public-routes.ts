@@ -32,7 +32,7 @@ export const ZWebIntake = z.object({
 });
 
 const ZNumberParam = z.object({ number: z.string().max(40) });
-const ZLangQuery = z.object({ lang: z.enum(['zh', 'en']).optional() });
+const ZLangQuery = z.object({ lang: z.enum(['zh', 'en']).optional().catch(undefined) });
 
 export function publicRoutes(app: FastifyInstance, deps: TicketDeps): void {
   app.post('/api/messages', async (request, reply) => {

@@ -120,10 +120,12 @@ export class PrismaTicketStore implements TicketStore {
         },
       });
       await tx.message.create({ data: messageData(row.id, input.firstMessage) });
+      // A first-time customer has an id only now: name them in the event.
+      const actor = input.actor.role === 'customer' && customerId !== null ? { ...input.actor, customerId } : input.actor;
       await tx.ticketEvent.create({
         data: eventData(row.id, {
           action: 'create',
-          actor: input.actor,
+          actor,
           before: null,
           after: { status: 'new', category: input.category, priority: input.priority, teamId: input.teamId },
         }),

@@ -1,8 +1,10 @@
 import { detectLang } from '../i18n/translate.js';
+import { maskPii } from '../pii.js';
 import type { NewMessage } from '../ports.js';
 import { addReply } from './add-reply.js';
 import type { TicketDeps } from './deps.js';
 import { type InboundMessage, type InboundMessageInput, ZInboundMessage } from './inbound.js';
+import { normalizeOrderNumber } from './order-number.js';
 import { resolveActor } from './resolve-actor.js';
 import type { Actor, Ticket } from './types.js';
 
@@ -52,7 +54,8 @@ export async function intakeMessage(deps: TicketDeps, input: InboundMessageInput
   const triage = await deps.classifier.classify(msg.text, { config: deps.config, customerTier });
   const category = deps.config.categories.find((c) => c.id === triage.category) ?? deps.config.categories.at(-1);
   const { ticket, created } = await deps.tickets.createTicket({
-    title: triage.title,
+    // Titles show up in lists and chat cards: never with personal data, whichever classifier wrote them.
+    title: maskPii(triage.title),
     description: msg.text,
     category: category?.id ?? 'other',
     priority: triage.priority,
@@ -63,7 +66,7 @@ export async function intakeMessage(deps: TicketDeps, input: InboundMessageInput
     customer: actor.role === 'customer' ? { platform: msg.platform, ...msg.author } : null,
     // A closed ticket keeps its thread link; a follow-up in that thread becomes a new ticket, linked below.
     conversation: linked ? null : (msg.conversation ?? null),
-    orderNumbers: [...new Set([...msg.orderIds, ...triage.orderIds])],
+    orderNumbers: [...new Set([...msg.orderIds, ...triage.orderIds].map(normalizeOrderNumber))],
     firstMessage: firstMessage(msg, actor),
     actor,
   });

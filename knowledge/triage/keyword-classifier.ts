@@ -1,5 +1,6 @@
 import type { AppConfig } from '../../core/config.js';
 import { detectLang } from '../../core/i18n/translate.js';
+import { maskPii } from '../../core/pii.js';
 import type { Classifier, Triage } from '../../core/ports.js';
 import type { Priority, Sentiment } from '../../core/tickets/types.js';
 import { extractOrderIds } from './order-ids.js';
@@ -75,7 +76,8 @@ export class KeywordClassifier implements Classifier {
       sentiment: sentimentOf(text),
       language: detectLang(text),
       orderIds: extractOrderIds(text),
-      title: titleOf(text),
+      // Mask before cutting: a cut phone number or e-mail no longer matches the masking patterns.
+      title: titleOf(maskPii(text)),
       confidence: Math.min(1, best.score),
     };
   }

@@ -1,3 +1,5 @@
+import { normalizeOrderNumber } from '../../core/tickets/order-number.js';
+
 /** Order-number patterns of the platforms our shops sell on. Configurable per shop later. */
 export const DEFAULT_ORDER_PATTERNS: { source: string; pattern: RegExp }[] = [
   { source: 'taobao', pattern: /(?<!\d)\d{18,19}(?!\d)/g },
@@ -9,7 +11,7 @@ export const DEFAULT_ORDER_PATTERNS: { source: string; pattern: RegExp }[] = [
 export function extractOrderIds(text: string, patterns = DEFAULT_ORDER_PATTERNS): string[] {
   const found: { at: number; id: string }[] = [];
   for (const { pattern } of patterns) {
-    for (const m of text.matchAll(pattern)) found.push({ at: m.index ?? 0, id: m[0].replace(/^#/, '').toUpperCase() });
+    for (const m of text.matchAll(pattern)) found.push({ at: m.index ?? 0, id: normalizeOrderNumber(m[0]) });
   }
   return [...new Set(found.sort((a, b) => a.at - b.at).map((f) => f.id))];
 }

@@ -53,7 +53,7 @@ describe('t()', () => {
   test('renders a { key } parameter as that catalogue entry in the same language', () => {
     const params = { number: 'T-000001', status: { key: 'status.closed' }, action: { key: 'action.claim' } } as const;
     expect(t('zh', 'error.invalidTransition', params)).toBe('工单 T-000001 当前状态为「已关闭」，不能执行「认领」。');
-    expect(t('en', 'error.invalidTransition', params)).toBe('Ticket T-000001 is closed; you cannot claim it now.');
+    expect(t('en', 'error.invalidTransition', params)).toBe('Ticket T-000001 is closed: "claim" is not possible now.');
   });
 
   test('never reads plain text as a catalogue key (user text such as a title stays as typed)', () => {

@@ -1,0 +1,410 @@
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { addNote } from '../../core/tickets/add-note.js';
+import { addReply } from '../../core/tickets/add-reply.js';
+import { claimTicket } from '../../core/tickets/ticket-actions.js';
+import { type Actor, PRIORITIES } from '../../core/tickets/types.js';
+import { PROVIDERS } from '../helpers/databases.js';
+import { type CustomerView, type ErrorBody, http, intakeBody, metricSamples, metricSum, postMessage, startWebApp, type WebApp } from '../helpers/web.js';
+
+/*
+ * The public side of the web channel over a real socket: intake (POST /api/messages), the customer
+ * lookup (GET /api/tickets/:number), the contact page, health and metrics.
+ */
+
+const LIN: Actor = { role: 'agent', agentId: 'lin', name: '林晓雨', platform: 'api' };
+
+const PHONE = '13812345678';
+const EMAIL = 'wang.fang@example.com';
+// The title is the first line: it carries the phone number; the e-mail address is on the second line.
+const TEXT = `我上周买的外套收到时袖子有破洞，想退货退款。电话${PHONE}\n邮箱 ${EMAIL}，周末也可以联系`;
+
+const fullBody = () =>
+  intakeBody({
+    messageId: 'web-msg-1',
+    text: TEXT,
+    customer: { id: 'cust-42', name: '王芳', phone: PHONE, email: EMAIL },
+    orderId: 'SO-20261123001',
+    channel: 'web',
+  });
+
+describe.each(PROVIDERS)('web intake and customer pages ($name)', (provider) => {
+  let web: WebApp;
+
+  beforeEach(async () => {
+    web = await startWebApp(await provider.fresh());
+  });
+  afterEach(async () => {
+    await web.close();
+  });
+
+  /** Nothing at all was stored: no ticket, customer, message or event. */
+  async function expectNothingWritten() {
+    const db = web.app.database.db;
+    expect(await web.app.deps.tickets.countTickets({})).toBe(0);
+    expect(await db.customer.count()).toBe(0);
+    expect(await db.customerIdentity.count()).toBe(0);
+    expect(await db.message.count()).toBe(0);
+    expect(await db.ticketEvent.count()).toBe(0);
+  }
+
+  describe('POST /api/messages', () => {
+    test('creates a triaged ticket with its customer, order number, one public message and one create event', async () => {
+      const res = await postMessage(web.base, fullBody());
+
+      expect(res.status).toBe(201);
+      const view = res.body.ticket;
+      expect(Object.keys(view).sort()).toEqual(['category', 'createdAt', 'number', 'priority', 'status', 'title']);
+      expect(view.number).toBe('T-000001');
+      expect(view.status).toBe('new');
+      const category = web.app.config.categories.find((c) => c.id === view.category);
+      expect(category, `category ${view.category} is configured`).toBeDefined();
+      expect(PRIORITIES).toContain(view.priority);
+      expect(Number.isNaN(Date.parse(view.createdAt))).toBe(false);
+      // The title is the first line of the text, with personal data masked.
+      expect(view.title).toBe('我上周买的外套收到时袖子有破洞，想退货退款。电话138****5678');
+      expect(res.text).not.toContain(PHONE);
+      expect(res.text).not.toContain(EMAIL);
+
+      const ticket = await web.app.deps.tickets.findTicket(1);
+      expect(ticket).toMatchObject({
+        number: 'T-000001',
+        status: 'new',
+        channel: 'web',
+        language: 'zh',
+        category: view.category,
+        priority: view.priority,
+        teamId: category?.team ?? web.app.config.defaultTeam,
+        assigneeId: null,
+        description: TEXT,
+        orderNumbers: ['SO-20261123001'],
+      });
+
+      const db = web.app.database.db;
+      const customers = await db.customer.findMany({ include: { identities: true } });
+      expect(customers).toHaveLength(1);
+      expect(customers[0]).toMatchObject({ id: ticket?.customerId, name: '王芳', phone: PHONE, email: EMAIL });
+      expect(customers[0]?.identities).toMatchObject([{ platform: 'web', platformUserId: 'cust-42' }]);
+
+      const messages = await web.app.deps.tickets.listMessages(1, { includeInternal: true });
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toMatchObject({ visibility: 'public', authorKind: 'customer', platform: 'web', platformMessageId: 'web-msg-1', body: TEXT });
+
+      const events = await web.app.deps.tickets.listEvents(1);
+      expect(events.map((e) => e.action)).toEqual(['create']);
+      expect(events[0]).toMatchObject({
+        actorRole: 'customer',
+        platform: 'web',
+        before: null,
+        after: { status: 'new', category: view.category, priority: view.priority, teamId: ticket?.teamId },
+      });
+    });
+
+    test('numbers tickets in order, keeps the channel, defaults it to web and stores attachments', async () => {
+      const first = await postMessage(web.base, intakeBody({ messageId: 'a', channel: 'email' }));
+      const { channel: _omitted, ...noChannel } = intakeBody({ messageId: 'b', customer: { id: 'cust-2' } });
+      const second = await postMessage(web.base, {
+        ...noChannel,
+        attachments: [{ url: 'https://cdn.example.com/photo.jpg', name: 'photo.jpg', contentType: 'image/jpeg' }],
+      });
+
+      expect([first.status, second.status]).toEqual([201, 201]);
+      expect([first.body.ticket.number, second.body.ticket.number]).toEqual(['T-000001', 'T-000002']);
+      expect((await web.app.deps.tickets.findTicket(1))?.channel).toBe('email');
+      expect((await web.app.deps.tickets.findTicket(2))?.channel).toBe('web');
+      const attachments = await web.app.database.db.attachment.findMany();
+      expect(attachments).toMatchObject([{ ticketId: 2, url: 'https://cdn.example.com/photo.jpg', name: 'photo.jpg', contentType: 'image/jpeg' }]);
+    });
+
+    test('a returning customer (same customer.id) keeps one customer record, with updated details', async () => {
+      await postMessage(web.base, intakeBody({ messageId: 'a', customer: { id: 'cust-7', name: '王芳' } }));
+      const again = await postMessage(web.base, intakeBody({ messageId: 'b', text: '发票什么时候开？', customer: { id: 'cust-7', email: EMAIL } }));
+
+      expect(again.status).toBe(201);
+      expect(again.body.ticket.number).toBe('T-000002');
+      const customers = await web.app.database.db.customer.findMany();
+      expect(customers).toHaveLength(1);
+      expect(customers[0]).toMatchObject({ name: '王芳', email: EMAIL });
+      const [t1, t2] = [await web.app.deps.tickets.findTicket(1), await web.app.deps.tickets.findTicket(2)];
+      expect(t2?.customerId).toBe(t1?.customerId);
+    });
+
+    test('the same messageId again answers 200 with the same ticket and writes nothing more', async () => {
+      const first = await postMessage(web.base, fullBody());
+      // A retry may even differ in content: the delivery id decides.
+      const again = await postMessage(web.base, { ...fullBody(), text: 'something else entirely' });
+
+      expect(first.status).toBe(201);
+      expect(again.status).toBe(200);
+      expect(again.body.ticket).toEqual(first.body.ticket);
+      expect(await web.app.deps.tickets.countTickets({})).toBe(1);
+      expect(await web.app.database.db.message.count()).toBe(1);
+      expect(await web.app.database.db.customer.count()).toBe(1);
+      expect((await web.app.deps.tickets.listEvents(1)).map((e) => e.action)).toEqual(['create']);
+    });
+
+    test('20 concurrent repeats of a known message all answer 200 with the same number', async () => {
+      const first = await postMessage(web.base, fullBody());
+      expect(first.status).toBe(201);
+
+      const repeats = await Promise.all(Array.from({ length: 20 }, () => postMessage(web.base, fullBody())));
+
+      expect(repeats.map((r) => r.status)).toEqual(Array(20).fill(200));
+      expect(new Set(repeats.map((r) => r.body.ticket.number))).toEqual(new Set(['T-000001']));
+      expect(await web.app.deps.tickets.countTickets({})).toBe(1);
+      expect(await web.app.database.db.message.count()).toBe(1);
+      expect(await web.app.database.db.ticketEvent.count()).toBe(1);
+    });
+
+    test('20 concurrent first deliveries of one message create exactly one ticket (one 201, nineteen 200)', async () => {
+      const results = await Promise.all(Array.from({ length: 20 }, () => postMessage(web.base, fullBody())));
+
+      expect(results.map((r) => r.status).sort((a, b) => a - b)).toEqual([...Array(19).fill(200), 201]);
+      expect(new Set(results.map((r) => r.body.ticket?.number))).toEqual(new Set(['T-000001']));
+      expect(await web.app.deps.tickets.countTickets({})).toBe(1);
+      expect(await web.app.database.db.message.count()).toBe(1);
+      expect(await web.app.database.db.customer.count()).toBe(1);
+      expect(await web.app.database.db.customerIdentity.count()).toBe(1);
+      expect(await web.app.database.db.ticketEvent.count()).toBe(1);
+    });
+
+    const INVALID: { name: string; body: Record<string, unknown>; fields: string[] }[] = [
+      { name: 'missing text', body: intakeBody({ text: undefined }), fields: ['text'] },
+      { name: 'blank text', body: intakeBody({ text: '   \n ' }), fields: ['text'] },
+      { name: 'text over 20000 characters', body: intakeBody({ text: '退'.repeat(20_001) }), fields: ['text'] },
+      { name: 'missing messageId', body: intakeBody({ messageId: undefined }), fields: ['messageId'] },
+      { name: 'missing customer', body: intakeBody({ customer: undefined }), fields: ['customer'] },
+      { name: 'empty customer.id', body: intakeBody({ customer: { id: '' } }), fields: ['customer.id'] },
+      { name: 'blank customer.id', body: intakeBody({ customer: { id: '   ' } }), fields: ['customer.id'] },
+      { name: 'bad email', body: intakeBody({ customer: { id: 'c', email: 'not-an-email' } }), fields: ['customer.email'] },
+      { name: 'bad phone', body: intakeBody({ customer: { id: 'c', phone: 'call me maybe' } }), fields: ['customer.phone'] },
+      { name: 'bad channel', body: intakeBody({ channel: 'fax' }), fields: ['channel'] },
+      { name: 'empty orderId', body: intakeBody({ orderId: '' }), fields: ['orderId'] },
+      { name: 'attachment without a URL', body: intakeBody({ attachments: [{ url: 'not a url' }] }), fields: ['attachments.0.url'] },
+      {
+        name: 'everything wrong at once',
+        body: { messageId: '', customer: { id: '', email: 'x@', phone: 'abc' }, channel: 'fax' },
+        fields: ['messageId', 'text', 'customer.id', 'customer.email', 'customer.phone', 'channel'],
+      },
+      { name: 'a JSON array', body: [] as unknown as Record<string, unknown>, fields: ['(body)'] },
+    ];
+
+    test.each(INVALID)('400 naming each bad field, nothing written: $name', async ({ body, fields }) => {
+      const res = await postMessage(web.base, body);
+
+      expect(res.status).toBe(400);
+      const error = (res.body as ErrorBody).error;
+      expect(error.code).toBe('INVALID_INPUT');
+      expect(Object.keys(error.fields ?? {}).sort()).toEqual([...fields].sort());
+      for (const field of fields) expect(error.fields?.[field], field).toMatch(/\S/);
+      await expectNothingWritten();
+    });
+
+    test('a body that is not JSON, an empty JSON body, plain text and a form are refused; nothing written', async () => {
+      const path = '/api/messages';
+      const broken = await http<ErrorBody>(web.base, 'POST', path, { raw: '{"messageId": "m1", "text": ', headers: { 'content-type': 'application/json' } });
+      const empty = await http<ErrorBody>(web.base, 'POST', path, { raw: '', headers: { 'content-type': 'application/json' } });
+      const plain = await http<ErrorBody>(web.base, 'POST', path, { raw: JSON.stringify(intakeBody()), headers: { 'content-type': 'text/plain' } });
+      const form = await http<ErrorBody>(web.base, 'POST', path, {
+        raw: 'messageId=m1&text=hello&customer.id=c1',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      const none = await http<ErrorBody>(web.base, 'POST', path);
+
+      expect(broken.status).toBe(400);
+      expect(broken.body.error.code).toBe('FST_ERR_CTP_INVALID_JSON_BODY');
+      expect(broken.body.error.message).toMatch(/JSON/);
+      expect(empty.status).toBe(400);
+      expect(empty.body.error.code).toBe('FST_ERR_CTP_EMPTY_JSON_BODY');
+      // text/plain is read as a string, which is not an intake object.
+      expect(plain.status).toBe(400);
+      expect(plain.body.error).toMatchObject({ code: 'INVALID_INPUT', fields: { '(body)': expect.any(String) } });
+      // No form parser is registered: 415 Unsupported Media Type.
+      expect(form.status).toBe(415);
+      expect(form.body.error.code).toBe('FST_ERR_CTP_INVALID_MEDIA_TYPE');
+      expect(none.status).toBe(400);
+      expect(none.body.error).toMatchObject({ code: 'INVALID_INPUT', fields: { '(body)': expect.any(String) } });
+      await expectNothingWritten();
+    });
+
+    test('a body over the 1 MiB limit is refused with 413; nothing written', async () => {
+      const res = await postMessage(web.base, intakeBody({ text: 'x'.repeat(1024 * 1024 + 10) }));
+
+      expect(res.status).toBe(413);
+      expect((res.body as ErrorBody).error.code).toBe('FST_ERR_CTP_BODY_TOO_LARGE');
+      await expectNothingWritten();
+    });
+
+    // Regression: `orderId` as typed and the upper-cased number found in the text used to be linked twice.
+    test('an orderId that also appears in the text in another case is linked once', async () => {
+      await postMessage(web.base, intakeBody({ text: '订单 so-123456 还没发货', orderId: 'so-123456' }));
+
+      const ticket = await web.app.deps.tickets.findTicket(1);
+      expect(ticket?.orderNumbers).toHaveLength(1);
+    });
+  });
+
+  // Known bug (see report): the title is the first line cut to 60 characters *before* masking, and a cut
+  // e-mail address or phone number no longer matches the masking patterns, so part of it is shown. With the
+  // masked message body (138****5678) the cut title (1381234…) gives away the whole phone number.
+  describe('personal data cut by the 60-character title is still masked', () => {
+    test('an e-mail address cut at the end of the title', async () => {
+      await postMessage(web.base, intakeBody({ text: `${'请'.repeat(41)}${EMAIL}` }));
+
+      const view = await http<{ ticket: CustomerView }>(web.base, 'GET', '/api/tickets/T-000001');
+      expect(view.body.ticket.title).not.toContain('wang.fang@');
+    });
+
+    test('a phone number cut at the end of the title', async () => {
+      const created = await postMessage(web.base, intakeBody({ text: `${'请'.repeat(52)}${PHONE}` }));
+
+      expect(created.body.ticket.title).not.toContain('1381234');
+    });
+  });
+
+  describe('GET /api/tickets/:number (customer lookup)', () => {
+    async function ticketWithNoteAndReply() {
+      const created = await postMessage(web.base, fullBody());
+      expect(created.status).toBe(201);
+      await claimTicket(web.app.deps, 1, LIN);
+      await addNote(web.app.deps, 1, LIN, `内部备注：老客户，备用电话13900001111，可直接补发`);
+      await addReply(web.app.deps, 1, LIN, { body: '您好，已为您登记退货，有问题可发邮件至 lin.support@example.com' });
+    }
+
+    test('shows public messages only, with phone numbers and e-mail addresses masked', async () => {
+      await ticketWithNoteAndReply();
+
+      const res = await http<{ ticket: CustomerView }>(web.base, 'GET', '/api/tickets/T-000001');
+
+      expect(res.status).toBe(200);
+      const view = res.body.ticket;
+      expect(Object.keys(view).sort()).toEqual(['category', 'createdAt', 'messages', 'number', 'priority', 'status', 'statusText', 'title', 'updatedAt']);
+      expect(view).toMatchObject({ number: 'T-000001', status: 'in_progress', statusText: '处理中' });
+      expect(view.messages.map((m) => m.author)).toEqual(['customer', 'support']);
+      expect(view.messages[0]?.body).toBe(`我上周买的外套收到时袖子有破洞，想退货退款。电话138****5678\n邮箱 w***@example.com，周末也可以联系`);
+      expect(view.messages[1]?.body).toBe('您好，已为您登记退货，有问题可发邮件至 l***@example.com');
+      expect(view.title).toBe('我上周买的外套收到时袖子有破洞，想退货退款。电话138****5678');
+      // Neither the internal note nor any unmasked personal data is anywhere in the answer.
+      expect(res.text).not.toContain('内部备注');
+      expect(res.text).not.toContain('13900001111');
+      expect(res.text).not.toContain(PHONE);
+      expect(res.text).not.toContain(EMAIL);
+      expect(res.text).not.toContain('lin.support@');
+      // The note is stored, just not shown.
+      expect(await web.app.deps.tickets.listMessages(1, { includeInternal: true })).toHaveLength(3);
+    });
+
+    test('answers in English with Accept-Language: en', async () => {
+      await ticketWithNoteAndReply();
+
+      const en = await http<{ ticket: CustomerView }>(web.base, 'GET', '/api/tickets/T-000001', { headers: { 'accept-language': 'en-GB,en;q=0.9' } });
+      const missing = await http<ErrorBody>(web.base, 'GET', '/api/tickets/T-000042', { headers: { 'accept-language': 'en' } });
+
+      expect(en.status).toBe(200);
+      expect(en.body.ticket.statusText).toBe('in progress');
+      expect(missing.status).toBe(404);
+      expect(missing.body.error).toMatchObject({ code: 'TICKET_NOT_FOUND', message: 'Ticket T-000042 was not found.' });
+    });
+
+    test('accepts the number as T-000001, t-1, #1 or 1', async () => {
+      await postMessage(web.base, fullBody());
+
+      for (const number of ['T-000001', 't-1', '#1', '1']) {
+        const res = await http<{ ticket: CustomerView }>(web.base, 'GET', `/api/tickets/${encodeURIComponent(number)}`);
+        expect(res.status, number).toBe(200);
+        expect(res.body.ticket.number, number).toBe('T-000001');
+      }
+    });
+
+    test('an unknown number is 404 with a message; so is a malformed one', async () => {
+      await postMessage(web.base, fullBody());
+
+      const unknown = await http<ErrorBody>(web.base, 'GET', '/api/tickets/T-000002');
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.error).toMatchObject({ code: 'TICKET_NOT_FOUND', message: '找不到工单 T-000002。' });
+      expect(unknown.body.error.ref).toMatch(/^[0-9a-f]{8}$/);
+
+      for (const garbage of ['abc', 'T-', 'T-000000', '0', '-1', "1' OR '1'='1", 'T-1x', '99999999999999999']) {
+        const res = await http<ErrorBody>(web.base, 'GET', `/api/tickets/${encodeURIComponent(garbage)}`);
+        expect(res.status, garbage).toBe(404);
+        expect(res.body.error.code, garbage).toBe('TICKET_NOT_FOUND');
+        expect(res.body.error.message, garbage).toMatch(/^找不到工单 .+。$/);
+      }
+    });
+  });
+
+  describe('GET / (contact page)', () => {
+    test('serves the contact form and the lookup form, in Chinese by default', async () => {
+      const res = await http(web.base, 'GET', '/');
+
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(res.text).toMatch(/^<!doctype html>/);
+      expect(res.text).toContain('<html lang="zh-CN">');
+      expect(res.text).toContain('<form id="contact-form">');
+      expect(res.text).toContain('<form id="lookup-form">');
+      for (const id of ['name', 'contact', 'order', 'message', 'ticket-number', 'result', 'lookup-result']) expect(res.text, id).toContain(`id="${id}"`);
+      expect(res.text).toContain('联系客服');
+      expect(res.text).toContain('查询工单进度');
+      expect(res.text).toContain("fetch('/api/messages'");
+      expect(res.text).toContain("fetch('/api/tickets/'");
+      // Exactly one inline script, closed once: the embedded strings cannot end it early.
+      expect(res.text.match(/<\/script/gi)).toHaveLength(1);
+    });
+
+    test('?lang=en and Accept-Language: en give the English page; ?lang wins over the header', async () => {
+      const byQuery = await http(web.base, 'GET', '/?lang=en');
+      const byHeader = await http(web.base, 'GET', '/', { headers: { 'accept-language': 'en-US,en;q=0.8' } });
+      const queryWins = await http(web.base, 'GET', '/?lang=zh', { headers: { 'accept-language': 'en' } });
+
+      for (const res of [byQuery, byHeader]) {
+        expect(res.status).toBe(200);
+        expect(res.text).toContain('<html lang="en">');
+        expect(res.text).toContain('Contact us');
+        expect(res.text).toContain('Check a ticket');
+        expect(res.text).toContain('"created":"Thank you! Your ticket number is"');
+        expect(res.text).not.toContain('联系客服');
+        expect(res.text).toContain('<form id="contact-form">');
+      }
+      expect(queryWins.text).toContain('<html lang="zh-CN">');
+      expect(queryWins.text).toContain('联系客服');
+    });
+  });
+
+  describe('health and metrics', () => {
+    test('GET /healthz is ok while the database answers', async () => {
+      const res = await http(web.base, 'GET', '/healthz');
+
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ status: 'ok' });
+    });
+
+    test('GET /metrics counts created tickets (not duplicates) and open tickets by status', async () => {
+      await postMessage(web.base, intakeBody({ messageId: 'a', channel: 'web' }));
+      await postMessage(web.base, intakeBody({ messageId: 'a', channel: 'web' }));
+      await postMessage(web.base, intakeBody({ messageId: 'b', channel: 'email', customer: { id: 'cust-2' } }));
+      await postMessage(web.base, intakeBody({ messageId: 'c', channel: 'web', customer: { id: 'cust-3' } }));
+      await claimTicket(web.app.deps, 3, LIN);
+
+      const res = await http(web.base, 'GET', '/metrics');
+
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+      expect(res.text).toContain('# TYPE ticketbot_tickets_created_total counter');
+      expect(res.text).toContain('# TYPE ticketbot_open_tickets gauge');
+      expect(metricSum(res.text, 'ticketbot_tickets_created_total')).toBe(3);
+      expect(metricSum(res.text, 'ticketbot_tickets_created_total', { channel: 'web' })).toBe(2);
+      expect(metricSum(res.text, 'ticketbot_tickets_created_total', { channel: 'email' })).toBe(1);
+      for (const sample of metricSamples(res.text, 'ticketbot_tickets_created_total')) {
+        expect(web.app.config.categories.map((c) => c.id)).toContain(sample.labels.category);
+      }
+      expect(metricSum(res.text, 'ticketbot_open_tickets', { status: 'new' })).toBe(2);
+      expect(metricSum(res.text, 'ticketbot_open_tickets', { status: 'assigned' })).toBe(1);
+      expect(metricSum(res.text, 'ticketbot_open_tickets', { status: 'in_progress' })).toBe(0);
+      expect(metricSum(res.text, 'ticketbot_ticket_events_total', { action: 'create' })).toBe(3);
+      expect(metricSum(res.text, 'ticketbot_ticket_events_total', { action: 'claim' })).toBe(1);
+      // The intake requests themselves were timed, by route pattern.
+      expect(metricSum(res.text, 'ticketbot_http_request_duration_seconds_count', { route: '/api/messages', method: 'POST', status: '201' })).toBe(3);
+      expect(metricSum(res.text, 'ticketbot_http_request_duration_seconds_count', { route: '/api/messages', method: 'POST', status: '200' })).toBe(1);
+    });
+  });
+});
