@@ -43,6 +43,7 @@ export interface NewTicket {
   orderNumbers: string[];
   firstMessage: NewMessage;
   actor: Actor;
+  accessKey: string;
 }
 
 /** A change computed by the lifecycle, written only if the ticket still has `expectedVersion`. */

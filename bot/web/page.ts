@@ -93,6 +93,7 @@ const SCRIPT = `
       .then(function (res) {
         return readJson(res).then(function (data) {
           if ((res.status === 201 || res.status === 200) && data.ticket) {
+            rememberKey(data.ticket.number, data.ticket.accessKey);
             show(result, [el('span', T.created + ' '), el('strong', data.ticket.number)]);
             document.getElementById('ticket-number').value = data.ticket.number;
             form.reset();
@@ -113,13 +114,26 @@ const SCRIPT = `
       .then(function () { submit.disabled = false; form.removeAttribute('aria-busy'); });
   });
 
+  // Access keys of tickets filed from this browser: they unlock the conversation in the lookup.
+  function keys() {
+    try { return JSON.parse(localStorage.getItem('ticketbot.keys') || '{}'); } catch (e) { return {}; }
+  }
+  function rememberKey(number, key) {
+    if (!key) return;
+    try { var all = keys(); all[number] = key; localStorage.setItem('ticketbot.keys', JSON.stringify(all)); } catch (e) {}
+  }
+  function keyFor(number) {
+    var all = keys(), wanted = number.trim().toUpperCase();
+    return all[wanted] || '';
+  }
   var lookup = document.getElementById('lookup-form');
   var lookupResult = document.getElementById('lookup-result');
   lookup.addEventListener('submit', function (event) {
     event.preventDefault();
     var number = value('ticket-number');
     if (!number) return;
-    fetch('/api/tickets/' + encodeURIComponent(number), { headers: { Accept: 'application/json' } })
+    var key = keyFor(number);
+    fetch('/api/tickets/' + encodeURIComponent(number) + (key ? '?key=' + encodeURIComponent(key) : ''), { headers: { Accept: 'application/json' } })
       .then(function (res) {
         return readJson(res).then(function (data) {
           if (res.status === 404) return show(lookupResult, [el('p', T.notFound)], true);
@@ -134,7 +148,7 @@ const SCRIPT = `
             el('h3', tk.number + (tk.title ? ' — ' + tk.title : '')),
             el('p', T.status + T.colon + (T.statuses[tk.status] || tk.status)),
             el('p', T.updated + T.colon + when(tk.updatedAt)),
-            list,
+            tk.detailsHidden ? el('p', T.detailsHidden, 'meta') : list,
           ]);
         });
       })
@@ -153,6 +167,7 @@ export function renderHomePage(lang: Lang): string {
     updated: t(lang, 'web.updated'),
     colon: lang === 'zh' ? '：' : ': ',
     statuses: Object.fromEntries(STATUSES.map((s) => [s, t(lang, `status.${s}` as const)])),
+    detailsHidden: t(lang, 'web.detailsHidden'),
     authors: { customer: t(lang, 'web.authorCustomer'), support: t(lang, 'web.authorSupport') },
   };
   const switcher = LANGUAGES.map(

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
@@ -7,7 +8,7 @@ import type { TicketDeps } from '../../core/tickets/deps.js';
 import { intakeMessage } from '../../core/tickets/intake-message.js';
 import { parseTicketNumber } from '../../core/tickets/ticket-number.js';
 import { renderHomePage } from './page.js';
-import { customerView, intakeView } from './views.js';
+import { customerView, intakeView, statusOnlyView } from './views.js';
 
 /** Body of POST /api/messages: intake from a web form, an e-mail gateway or an order system. */
 export const ZWebIntake = z.object({
@@ -32,7 +33,14 @@ export const ZWebIntake = z.object({
 });
 
 const ZNumberParam = z.object({ number: z.string().max(40) });
+const ZKeyQuery = z.object({ key: z.string().max(100).optional() });
 const ZLangQuery = z.object({ lang: z.enum(['zh', 'en']).optional().catch(undefined) });
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return expected.length > 0 && a.length === b.length && timingSafeEqual(a, b);
+}
 
 export function publicRoutes(app: FastifyInstance, deps: TicketDeps): void {
   app.post('/api/messages', async (request, reply) => {
@@ -49,13 +57,20 @@ export function publicRoutes(app: FastifyInstance, deps: TicketDeps): void {
     return reply.status(outcome === 'created' ? 201 : 200).send({ ticket: intakeView(ticket) });
   });
 
+  /**
+   * Ticket numbers are sequential, so the number alone shows only the status; the access key given at
+   * intake (`?key=`) shows the conversation too.
+   */
   app.get('/api/tickets/:number', async (request) => {
     const { number } = ZNumberParam.parse(request.params);
+    const { key } = ZKeyQuery.parse(request.query);
+    const lang = langFromHeader(request.headers['accept-language']);
     const id = parseTicketNumber(number);
     if (id === null) throw AppError.user('TICKET_NOT_FOUND', 'error.ticketNotFound', { number });
     const ticket = await getTicket(deps, id);
+    if (!key || !sameSecret(key, ticket.accessKey)) return { ticket: statusOnlyView(ticket, lang) };
     const messages = await deps.tickets.listMessages(id, { includeInternal: false });
-    return { ticket: customerView(ticket, messages, langFromHeader(request.headers['accept-language'])) };
+    return { ticket: customerView(ticket, messages, lang) };
   });
 
   app.get('/', async (request, reply) => {

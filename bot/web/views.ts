@@ -20,10 +20,22 @@ export function customerView(ticket: Ticket, messages: TicketMessage[], lang: La
   };
 }
 
-/** The intake answer: enough for the caller to show and look up the ticket. */
+/** Lookup without the access key: whether it is moving, nothing about what it says. */
+export function statusOnlyView(ticket: Ticket, lang: Lang) {
+  return {
+    number: ticket.number,
+    status: ticket.status,
+    statusText: t(lang, `status.${ticket.status}`),
+    updatedAt: ticket.updatedAt.toISOString(),
+    detailsHidden: true,
+  };
+}
+
+/** The intake answer: enough for the caller to show the ticket and look it up later (with its access key). */
 export function intakeView(ticket: Ticket) {
   return {
     number: ticket.number,
+    accessKey: ticket.accessKey,
     status: ticket.status,
     category: ticket.category,
     priority: ticket.priority,
@@ -35,8 +47,10 @@ export function intakeView(ticket: Ticket) {
 /** Everything staff see: internal notes and the event log included. */
 export function agentView(ticket: Ticket, messages?: TicketMessage[], events?: TicketEventRecord[]) {
   const iso = (d: Date | null) => d?.toISOString() ?? null;
+  // The access key is the customer's; staff views (and chat cards built from them) never carry it.
+  const { accessKey: _customerOnly, ...rest } = ticket;
   return {
-    ...ticket,
+    ...rest,
     createdAt: iso(ticket.createdAt),
     updatedAt: iso(ticket.updatedAt),
     assignedAt: iso(ticket.assignedAt),

@@ -105,6 +105,10 @@ export const catalogue = {
   'web.updated': { zh: '最近更新', en: 'Last update' },
   'web.authorCustomer': { zh: '您', en: 'You' },
   'web.authorSupport': { zh: '客服', en: 'Support' },
+  'web.detailsHidden': {
+    zh: '为保护隐私，只有提交工单的设备可以查看对话内容。',
+    en: 'To protect your privacy, the conversation is shown only on the device that filed the ticket.',
+  },
   'web.notFound': { zh: '找不到这个工单号。', en: 'No ticket with that number.' },
   'web.failed': { zh: '提交失败，请检查后重试：', en: 'Could not send, please check and retry:' },
 } as const satisfies Record<string, { zh: string; en: string }>;

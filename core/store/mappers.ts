@@ -42,6 +42,7 @@ export function toTicket(row: TicketRow & { orders?: OrderRef[] }): Ticket {
     duplicateOfId: row.duplicateOfId,
     closeReason: row.closeReason,
     csat: row.csat,
+    accessKey: row.accessKey,
     version: row.version,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

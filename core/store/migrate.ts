@@ -79,16 +79,23 @@ function migrateSqlite(file: string, migrations: Migration[]): string[] {
     db.pragma('journal_mode = WAL');
     db.exec(HISTORY_DDL.sqlite);
     const todo = db.transaction(() => plan(migrations, db.prepare('SELECT * FROM "_prisma_migrations"').all() as Applied[])).immediate();
+    // SQLite's procedure for schema changes: Prisma rebuilds a table (create new, copy, DROP old). With
+    // foreign keys on, that DROP would cascade-delete every child row. PRAGMA foreign_keys is ignored
+    // inside a transaction, so turn it off here, and check the keys before each commit instead.
+    db.pragma('foreign_keys = OFF');
     for (const m of todo) {
       db.transaction(() => {
         // Another process may have applied it between planning and now.
         if (db.prepare('SELECT 1 FROM "_prisma_migrations" WHERE migration_name = ? AND rolled_back_at IS NULL').get(m.name)) return;
         db.exec(m.sql);
+        const broken = db.pragma('foreign_key_check') as unknown[];
+        if (broken.length) throw new AppError('INTERNAL', { message: `Migration ${m.name} leaves ${broken.length} broken foreign key(s); rolled back.` });
         db.prepare(
           `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count) VALUES (?, ?, ?, current_timestamp, current_timestamp, 1)`,
         ).run(randomUUID(), m.checksum, m.name);
       }).immediate();
     }
+    db.pragma('foreign_keys = ON');
     return todo.map((m) => m.name);
   } finally {
     db.close();

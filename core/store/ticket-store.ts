@@ -115,6 +115,7 @@ export class PrismaTicketStore implements TicketStore {
           channel: input.channel,
           teamId: input.teamId,
           customerId,
+          accessKey: input.accessKey,
           orders: { create: [...new Set(input.orderNumbers)].map((orderNumber) => ({ orderNumber })) },
           ...(input.conversation ? { conversations: { create: { ...input.conversation } } } : {}),
         },

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { detectLang } from '../i18n/translate.js';
 import { maskPii } from '../pii.js';
 import type { NewMessage } from '../ports.js';
@@ -7,6 +8,12 @@ import { type InboundMessage, type InboundMessageInput, ZInboundMessage } from '
 import { normalizeOrderNumber } from './order-number.js';
 import { resolveActor } from './resolve-actor.js';
 import type { Actor, Ticket } from './types.js';
+
+/** 16 characters from an unambiguous alphabet: ~80 bits, short enough to read out on the phone. */
+export function newAccessKey(): string {
+  const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
+  return Array.from(randomBytes(16), (b) => alphabet[b % alphabet.length]).join('');
+}
 
 export type IntakeOutcome = 'created' | 'duplicate' | 'appended';
 
@@ -69,6 +76,7 @@ export async function intakeMessage(deps: TicketDeps, input: InboundMessageInput
     orderNumbers: [...new Set([...msg.orderIds, ...triage.orderIds].map(normalizeOrderNumber))],
     firstMessage: firstMessage(msg, actor),
     actor,
+    accessKey: newAccessKey(),
   });
   if (created && linked && msg.conversation) await deps.tickets.linkConversation(ticket.id, msg.conversation);
   if (created) deps.onChange?.({ action: 'create', ticket, before: null, actor });

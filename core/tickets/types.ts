@@ -67,6 +67,8 @@ export interface Ticket extends TicketState {
   channel: Platform;
   tags: string[];
   csat: number | null;
+  /** Shown to the requester once: with it, the public lookup shows the conversation. */
+  accessKey: string;
   createdAt: Date;
   updatedAt: Date;
   orderNumbers: string[];

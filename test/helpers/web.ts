@@ -162,3 +162,11 @@ export function metricSamples(text: string, name: string, labels: Record<string,
 export function metricSum(text: string, name: string, labels: Record<string, string> = {}): number {
   return metricSamples(text, name, labels).reduce((sum, s) => sum + s.value, 0);
 }
+
+/** The customer lookup path for a ticket, with the access key that intake gave its requester. */
+export async function lookupPath(app: WebApp['app'], number: string): Promise<string> {
+  const id = Number(number.replace(/^T-/, ''));
+  const ticket = await app.deps.tickets.findTicket(id);
+  if (!ticket) throw new Error(`no ticket ${number}`);
+  return `/api/tickets/${number}?key=${ticket.accessKey}`;
+}

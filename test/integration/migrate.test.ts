@@ -103,6 +103,38 @@ describe.each(PROVIDERS)('migrations on a fresh $name database', (provider) => {
     }
   });
 
+  test('later migrations keep existing data (SQLite table rebuilds do not cascade-delete children)', async () => {
+    db = await provider.fresh();
+    const all = readMigrations(provider.name);
+    expect(all.length).toBeGreaterThan(1);
+    await migrate(db, all.slice(0, 1));
+    const target = db;
+    const exec = async (sql: string) => {
+      if (target.provider === 'sqlite') {
+        const conn = new Sqlite(target.url.slice('file:'.length));
+        conn.exec(sql);
+        conn.close();
+      } else {
+        const client = new pg.Client({ connectionString: target.url });
+        await client.connect();
+        await client.query(sql);
+        await client.end();
+      }
+    };
+    await exec(`INSERT INTO "Ticket" (title, description, channel, "updatedAt") VALUES ('t', 'd', 'web', CURRENT_TIMESTAMP);
+      INSERT INTO "Message" ("ticketId", visibility, "authorKind", platform, body) VALUES (1, 'public', 'customer', 'web', 'hello');
+      INSERT INTO "TicketEvent" ("ticketId", action, "actorRole", platform) VALUES (1, 'create', 'customer', 'web');`);
+    expect(await migrate(db)).toEqual(all.slice(1).map((m) => m.name));
+    const { db: prisma, close } = await openDatabase(db);
+    try {
+      const ticket = await prisma.ticket.findUniqueOrThrow({ where: { id: 1 }, include: { messages: true, events: true } });
+      expect(ticket.messages.map((m) => m.body)).toEqual(['hello']);
+      expect(ticket.events).toHaveLength(1);
+    } finally {
+      await close();
+    }
+  });
+
   test('refuses a migration that was edited after it was applied', async () => {
     db = await provider.fresh();
     const migrations = readMigrations(provider.name);

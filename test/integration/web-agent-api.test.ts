@@ -1,7 +1,18 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { TicketEventRecord } from '../../core/tickets/types.js';
 import { PROVIDERS } from '../helpers/databases.js';
-import { type AgentView, agentClient, type CustomerView, type ErrorBody, http, intakeBody, postMessage, startWebApp, type WebApp } from '../helpers/web.js';
+import {
+  type AgentView,
+  agentClient,
+  type CustomerView,
+  type ErrorBody,
+  http,
+  intakeBody,
+  lookupPath,
+  postMessage,
+  startWebApp,
+  type WebApp,
+} from '../helpers/web.js';
 
 /*
  * The agent API over a real socket: bearer token + X-Agent-Id, the ticket actions, the ticket detail
@@ -284,7 +295,7 @@ describe.each(PROVIDERS)('web agent API ($name)', (provider) => {
       expect(await actions(2)).toEqual(['create']);
 
       // The customer sees the two public messages and the final status, never the notes.
-      const customer = await http<{ ticket: CustomerView }>(web.base, 'GET', '/api/tickets/T-000001');
+      const customer = await http<{ ticket: CustomerView }>(web.base, 'GET', await lookupPath(web.app, 'T-000001'));
       expect(customer.body.ticket).toMatchObject({ status: 'closed', statusText: '已关闭' });
       expect(customer.body.ticket.messages.map((m) => m.author)).toEqual(['customer', 'support']);
       expect(customer.text).not.toContain('内部');
