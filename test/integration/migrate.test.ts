@@ -9,14 +9,18 @@ const TABLES = [
   'Agent',
   'AgentIdentity',
   'Attachment',
+  'AutoAnswerLog',
   'Customer',
   'CustomerIdentity',
+  'KbChunk',
+  'KbDocument',
   'Message',
   'OrderRef',
   'Team',
   'Ticket',
   'TicketConversation',
   'TicketEvent',
+  'TriageCorrection',
 ];
 
 async function tablesOf(db: TestDatabase): Promise<string[]> {
