@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { isChineseIdNumber, maskPhone, maskPii } from '../../../core/pii.js';
+import { isChineseIdNumber, maskAddress, maskForLlm, maskPhone, maskPii } from '../../../core/pii.js';
 
 /**
  * GB 11643-1999 check character, computed independently of the implementation: position i (1-based from the
@@ -160,5 +160,60 @@ describe('maskPii', () => {
     'not an email: lin@localhost',
   ])('leaves %j unchanged', (text) => {
     expect(maskPii(text)).toBe(text);
+  });
+});
+
+describe('maskAddress', () => {
+  test.each([
+    ['苏州工业园区星湖街328号', '[地址]'],
+    ['地址是江苏省苏州市工业园区星湖街328号2栋1单元301室，谢谢', '地址是[地址]，谢谢'],
+    ['寄到北京市朝阳区建国路88号SOHO现代城5号楼1单元302，谢谢', '寄到[地址]，谢谢'],
+    ['上海市浦东新区张江路123弄4号501室', '[地址]'],
+    ['广东省深圳市南山区粤海街道高新南七道18号', '[地址]'],
+    ['杭州市西湖区文三路 90号', '[地址]'],
+    ['北京市海淀区中关村大街1号', '[地址]'],
+    ['我住在阳光花园3栋2单元501，快递放门口', '我住在[地址]，快递放门口'],
+  ])('Chinese %j → %j', (text, masked) => {
+    expect(maskAddress(text)).toBe(masked);
+  });
+
+  test.each([
+    ['My address is 221B Baker Street, London', 'My address is [address], London'],
+    ['send it to 350 Fifth Ave, Apt 5B please', 'send it to [address] please'],
+    ['deliver to 42 main street apt 3', 'deliver to [address]'],
+    ['10 Downing St.', '[address]'],
+  ])('English %j → %j', (text, masked) => {
+    expect(maskAddress(text)).toBe(masked);
+  });
+
+  test('keeps an order number that follows the address', () => {
+    expect(maskAddress('星湖街328号 1234567890123456789 的快递还没到')).toBe('[地址] 1234567890123456789 的快递还没到');
+  });
+
+  test.each([
+    '我知道3号发货，订单号1234567890123456789',
+    '12月3号之前能到吗',
+    '退款金额不对啊，少退了20块',
+    'I returned 3 items the same way',
+    'I ordered 2 of the square ones',
+    'order 1234567890123456789 please',
+    'Ticket T-000123 is resolved.',
+  ])('leaves %j unchanged', (text) => {
+    expect(maskAddress(text)).toBe(text);
+  });
+
+  test('stays fast on a long run of Han text without an address', () => {
+    const text = '星湖'.repeat(20_000);
+    const started = performance.now();
+    expect(maskAddress(text)).toBe(text);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('maskForLlm', () => {
+  test('masks phone, e-mail, ID number and address together', () => {
+    const text = `电话13812345678，邮箱lin.wang@example.com，身份证${ID}，地址江苏省苏州市工业园区星湖街328号`;
+    const masked = maskForLlm(text);
+    expect(masked).toBe(`电话138****5678，邮箱l***@example.com，身份证${ID.slice(0, 6)}********${ID.slice(-4)}，地址[地址]`);
   });
 });
