@@ -4,6 +4,9 @@ import { maskPii } from '../../core/pii.js';
 import type { Classifier, Triage } from '../../core/ports.js';
 import type { Priority, Sentiment } from '../../core/tickets/types.js';
 import { extractOrderIds } from './order-ids.js';
+import { titleOf } from './title.js';
+
+export { titleOf };
 
 // A small, dependency-free baseline: nearest category by character-bigram overlap with the configured
 // example utterances, priority and sentiment by rules. The trained local model and the LLM path
@@ -42,12 +45,6 @@ function sentimentOf(text: string): Sentiment {
   if (NEGATIVE.test(text)) return 'negative';
   if (POSITIVE.test(text)) return 'positive';
   return 'neutral';
-}
-
-export function titleOf(text: string, max = 60): string {
-  const line = text.split(/\r?\n/).find((l) => l.trim()) ?? text;
-  const trimmed = line.trim().replace(/\s+/g, ' ');
-  return [...trimmed].length > max ? `${[...trimmed].slice(0, max - 1).join('')}…` : trimmed;
 }
 
 export class KeywordClassifier implements Classifier {
