@@ -2,10 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { type AppConfig, type Env, loadConfig, parseEnv, resolveConfigPath } from '../core/config.js';
 import { type Database, openDatabase, resolveDatabaseUrl } from '../core/store/database.js';
 import { PrismaDirectoryStore } from '../core/store/directory-store.js';
+import { PrismaKnowledgeStore } from '../core/store/knowledge-store.js';
 import { migrate } from '../core/store/migrate.js';
 import { PrismaTicketStore } from '../core/store/ticket-store.js';
 import type { TicketDeps } from '../core/tickets/deps.js';
-import { KeywordClassifier } from '../knowledge/triage/keyword-classifier.js';
+import { parseLlmSettings } from '../knowledge/llm/index.js';
+import { createTriage, learnFromCorrections, type Triage } from '../knowledge/triage/create-triage.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { buildWebServer } from './web/server.js';
@@ -15,6 +17,8 @@ export interface App {
   config: AppConfig;
   database: Database;
   deps: TicketDeps;
+  triage: Triage;
+  knowledge: PrismaKnowledgeStore;
   web: FastifyInstance;
   logger: Logger;
   close(): Promise<void>;
@@ -44,14 +48,29 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
   const directory = new PrismaDirectoryStore(database.db);
   await directory.syncFromConfig(config);
   const tickets = new PrismaTicketStore(database.db);
+  const knowledge = new PrismaKnowledgeStore(database.db);
   const metrics = createMetrics(tickets);
+  const llm = parseLlmSettings(envVars);
+  const triage = await createTriage({
+    config,
+    knowledge,
+    llm,
+    onTriage: (o) =>
+      o.source === 'llm'
+        ? logger.debug({ model: o.model, ms: o.latencyMs, adjustments: o.adjustments }, 'LLM triage')
+        : logger.warn({ model: o.model, reason: o.reason, ms: o.latencyMs }, 'LLM triage failed; used the local classifier'),
+  });
+  const learn = learnFromCorrections({ knowledge, local: triage.local, onError: (err) => logger.error({ err }, 'could not record a triage correction') });
   const deps: TicketDeps = {
     tickets,
     directory,
     config,
-    classifier: new KeywordClassifier(),
+    classifier: triage.classifier,
     clock: opts.clock ?? (() => new Date()),
-    onChange: (change) => metrics.onChange(change),
+    onChange: (change) => {
+      metrics.onChange(change);
+      void learn(change);
+    },
   };
   const web = buildWebServer({
     deps,
@@ -62,12 +81,21 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
       await database.db.$queryRawUnsafe('SELECT 1');
     },
   });
-  logger.info({ config: configPath, database: target.provider === 'sqlite' ? target.url : 'postgresql', scheduler: 'none yet' }, 'ticketbot core ready');
+  logger.info(
+    {
+      config: configPath,
+      database: target.provider === 'sqlite' ? target.url : 'postgresql',
+      triage: llm ? `llm (${llm.triageModel}) with local fallback` : 'local',
+    },
+    'ticketbot core ready',
+  );
   return {
     env,
     config,
     database,
     deps,
+    triage,
+    knowledge,
     web,
     logger,
     async close() {

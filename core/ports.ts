@@ -123,3 +123,50 @@ export interface Classifier {
 }
 
 export type { AgentConfig };
+
+export interface KbChunkRecord {
+  id: number;
+  kind: 'title' | 'example' | 'chunk';
+  text: string;
+}
+
+export interface KbDocumentRecord {
+  id: number;
+  source: string;
+  entryId: string;
+  title: string;
+  answer: string;
+  language: string;
+  contentHash: string;
+  chunks: KbChunkRecord[];
+}
+
+export type NewKbDocument = Omit<KbDocumentRecord, 'id' | 'chunks'> & { chunks: Omit<KbChunkRecord, 'id'>[] };
+
+export interface AutoAnswerDecision {
+  question: string;
+  platform: Platform;
+  customerRef: string | null;
+  candidates: { entryId: string; source: string; score: number }[];
+  topScore: number;
+  threshold: number;
+  answered: boolean;
+  answerEntryId: string | null;
+  ticketId: number | null;
+}
+
+/** Knowledge-base documents (the truth the vector index is rebuilt from), the auto-answer log, triage corrections. */
+export interface KnowledgeStore {
+  listDocuments(): Promise<KbDocumentRecord[]>;
+  /** Creates or replaces a document and its chunks (new chunk ids: they are the vector labels). */
+  saveDocument(doc: NewKbDocument): Promise<KbDocumentRecord>;
+  deleteDocument(id: number): Promise<void>;
+  /** Documents owning these chunk ids, keyed by chunk id. */
+  documentsByChunk(chunkIds: number[]): Promise<Map<number, KbDocumentRecord>>;
+  logAutoAnswer(decision: AutoAnswerDecision): Promise<number>;
+  findAutoAnswer(id: number): Promise<(AutoAnswerDecision & { id: number; feedback: string | null }) | null>;
+  /** Records the customer's feedback (and the ticket it led to); false when it was already recorded. */
+  setAutoAnswerFeedback(id: number, feedback: 'helpful' | 'not_helpful', ticketId: number | null): Promise<boolean>;
+  addCorrection(c: { ticketId: number | null; text: string; category: string | null; priority: Priority | null; actorId: string | null }): Promise<void>;
+  listCorrections(): Promise<{ text: string; category: string | null; priority: Priority | null }[]>;
+}

@@ -2,7 +2,7 @@ import type OpenAI from 'openai';
 import type { Classifier } from '../../core/ports.js';
 import { createReplyDrafter, type DraftedReply, type DraftReplyInput } from './draft-reply.js';
 import type { LlmFailure } from './failure.js';
-import { LlmClassifier, type TriageOutcome } from './llm-classifier.js';
+import { LlmClassifier, type LlmClassifierOptions, type TriageOutcome } from './llm-classifier.js';
 import { OpenAIEmbedder } from './openai-embedder.js';
 import { createOpenAIClient, type LlmSettings } from './settings.js';
 
@@ -25,13 +25,27 @@ export interface LlmServices {
 /** Wires the LLM features from parsed settings; for the composition root. */
 export function createLlmServices(
   settings: LlmSettings,
-  deps: { fallback: Classifier; onTriage?: (outcome: TriageOutcome) => void; onReplyFailure?: (failure: LlmFailure) => void },
+  deps: {
+    fallback: Classifier;
+    /** Rules-only priority: the LLM may never answer less urgent than this (prompt-injection defence). */
+    priorityFloor?: LlmClassifierOptions['priorityFloor'];
+    onTriage?: (outcome: TriageOutcome) => void;
+    onReplyFailure?: (failure: LlmFailure) => void;
+  },
 ): LlmServices {
   const client = createOpenAIClient(settings);
   const { timeoutMs, responseFormat } = settings;
   return {
     client,
-    classifier: new LlmClassifier({ client, model: settings.triageModel, fallback: deps.fallback, timeoutMs, responseFormat, onResult: deps.onTriage }),
+    classifier: new LlmClassifier({
+      client,
+      model: settings.triageModel,
+      fallback: deps.fallback,
+      timeoutMs,
+      responseFormat,
+      onResult: deps.onTriage,
+      ...(deps.priorityFloor ? { priorityFloor: deps.priorityFloor } : {}),
+    }),
     draftReply: createReplyDrafter({ client, model: settings.replyModel, timeoutMs, responseFormat, onFailure: deps.onReplyFailure }),
     createEmbedder: () =>
       OpenAIEmbedder.create({ client, model: settings.embeddingModel, dimensions: settings.embeddingDimensions, timeoutMs: settings.embeddingTimeoutMs }),

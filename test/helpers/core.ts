@@ -5,7 +5,7 @@ import { migrate } from '../../core/store/migrate.js';
 import { PrismaTicketStore } from '../../core/store/ticket-store.js';
 import type { TicketChanged, TicketDeps } from '../../core/tickets/deps.js';
 import type { Actor } from '../../core/tickets/types.js';
-import { KeywordClassifier } from '../../knowledge/triage/keyword-classifier.js';
+import { LocalClassifier } from '../../knowledge/triage/local-classifier.js';
 import type { TestDatabase } from './databases.js';
 
 export const defaultConfig: AppConfig = loadConfig(BUNDLED_CONFIG);
@@ -41,7 +41,7 @@ export async function makeCore(db: TestDatabase, config: AppConfig = defaultConf
     tickets: new PrismaTicketStore(database.db),
     directory,
     config,
-    classifier: new KeywordClassifier(),
+    classifier: LocalClassifier.train(config),
     clock: clock.now,
     onChange: (c) => changes.push(c),
   };

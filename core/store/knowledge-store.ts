@@ -1,0 +1,86 @@
+import type { AutoAnswerDecision, KbChunkRecord, KbDocumentRecord, KnowledgeStore, NewKbDocument } from '../ports.js';
+import type { Platform, Priority } from '../tickets/types.js';
+import type { Db } from './database.js';
+import type { KbChunk, KbDocument } from './generated/sqlite/client.js';
+
+function toDocument(row: KbDocument & { chunks: KbChunk[] }): KbDocumentRecord {
+  return {
+    id: row.id,
+    source: row.source,
+    entryId: row.entryId,
+    title: row.title,
+    answer: row.answer,
+    language: row.language,
+    contentHash: row.contentHash,
+    chunks: row.chunks.map((c) => ({ id: c.id, kind: c.kind as KbChunkRecord['kind'], text: c.text })),
+  };
+}
+
+const withChunks = { chunks: { orderBy: { id: 'asc' } } } as const;
+
+/** KnowledgeStore on Prisma (SQLite or PostgreSQL). */
+export class PrismaKnowledgeStore implements KnowledgeStore {
+  constructor(private readonly db: Db) {}
+
+  async listDocuments(): Promise<KbDocumentRecord[]> {
+    return (await this.db.kbDocument.findMany({ include: withChunks, orderBy: [{ source: 'asc' }, { entryId: 'asc' }] })).map(toDocument);
+  }
+
+  async saveDocument(doc: NewKbDocument): Promise<KbDocumentRecord> {
+    const { chunks, ...fields } = doc;
+    const row = await this.db.$transaction(async (tx) => {
+      const saved = await tx.kbDocument.upsert({ where: { source_entryId: { source: doc.source, entryId: doc.entryId } }, create: fields, update: fields });
+      await tx.kbChunk.deleteMany({ where: { documentId: saved.id } });
+      await tx.kbChunk.createMany({ data: chunks.map((c) => ({ documentId: saved.id, kind: c.kind, text: c.text })) });
+      return tx.kbDocument.findUniqueOrThrow({ where: { id: saved.id }, include: withChunks });
+    });
+    return toDocument(row);
+  }
+
+  async deleteDocument(id: number): Promise<void> {
+    await this.db.kbDocument.delete({ where: { id } });
+  }
+
+  async documentsByChunk(chunkIds: number[]): Promise<Map<number, KbDocumentRecord>> {
+    const chunks = await this.db.kbChunk.findMany({ where: { id: { in: chunkIds } }, include: { document: { include: withChunks } } });
+    return new Map(chunks.map((c) => [c.id, toDocument(c.document)]));
+  }
+
+  async logAutoAnswer(d: AutoAnswerDecision): Promise<number> {
+    const row = await this.db.autoAnswerLog.create({ data: { ...d, candidates: JSON.stringify(d.candidates) } });
+    return row.id;
+  }
+
+  async findAutoAnswer(id: number) {
+    const row = await this.db.autoAnswerLog.findUnique({ where: { id } });
+    if (!row) return null;
+    return {
+      id: row.id,
+      question: row.question,
+      platform: row.platform as Platform,
+      customerRef: row.customerRef,
+      candidates: JSON.parse(row.candidates) as AutoAnswerDecision['candidates'],
+      topScore: row.topScore,
+      threshold: row.threshold,
+      answered: row.answered,
+      answerEntryId: row.answerEntryId,
+      ticketId: row.ticketId,
+      feedback: row.feedback,
+    };
+  }
+
+  async setAutoAnswerFeedback(id: number, feedback: 'helpful' | 'not_helpful', ticketId: number | null): Promise<boolean> {
+    // Conditional on no feedback yet, so a double click or a retried request counts once.
+    const { count } = await this.db.autoAnswerLog.updateMany({ where: { id, feedback: null }, data: { feedback, ...(ticketId === null ? {} : { ticketId }) } });
+    return count === 1;
+  }
+
+  async addCorrection(c: { ticketId: number | null; text: string; category: string | null; priority: Priority | null; actorId: string | null }): Promise<void> {
+    await this.db.triageCorrection.create({ data: c });
+  }
+
+  async listCorrections() {
+    const rows = await this.db.triageCorrection.findMany({ orderBy: { id: 'asc' } });
+    return rows.map((r) => ({ text: r.text, category: r.category, priority: r.priority as Priority | null }));
+  }
+}
