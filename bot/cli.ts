@@ -9,6 +9,7 @@ import { migrate } from '../core/store/migrate.js';
 import { getTicket } from '../core/tickets/apply-event.js';
 import { parseTicketNumber } from '../core/tickets/ticket-number.js';
 import { type App, createApp } from './app.js';
+import { EVAL_HELP, evalCommand } from './cli-eval.js';
 import { platformStatus } from './platforms.js';
 import { seedDemo } from './seed-demo.js';
 
@@ -20,6 +21,7 @@ Usage:
   ticketbot seed-demo             create a few demo tickets
   ticketbot tickets list [--scope open|mine|team|breaching] [--agent ID]
   ticketbot tickets show <T-000123> [--lang zh|en]
+${EVAL_HELP}
 
 Environment: PORT, DATABASE_URL, REDIS_URL, TICKETBOT_DATA_DIR, TICKETBOT_CONFIG, TICKETBOT_API_TOKEN, LOG_LEVEL`;
 
@@ -105,6 +107,9 @@ export async function main(argv: string[]): Promise<number> {
       case 'tickets':
         await tickets(rest);
         return 0;
+      case 'eval':
+        await evalCommand(rest);
+        return 0;
       case undefined:
       case 'help':
       case '--help':
@@ -117,7 +122,8 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (error) {
     const e = toAppError(error);
-    if (e.code === 'CONFIG_INVALID' || e.code === 'INTERNAL') console.error(`ticketbot: ${e.message}`);
+    // Operator-facing errors (config, usage, internal) carry their detail in the log message.
+    if (e.userMessage.key === 'error.internal') console.error(`ticketbot: ${e.message}`);
     else console.error(`ticketbot: ${render('en', e.userMessage)} / ${render('zh', e.userMessage)}`);
     if (e.code === 'INTERNAL' && e.cause) console.error(e.cause);
     return 1;
