@@ -1,0 +1,162 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KbDocumentRecord, KnowledgeStore } from '../../core/ports.js';
+import { LocalEmbedder } from '../embeddings/local-embedder.js';
+import type { Embedder } from '../ports.js';
+import { HybridRetriever, type KbHit } from '../retrieval/hybrid-retriever.js';
+import { readSources } from './read-sources.js';
+import { contentHash, embeddedTexts, type KbSourceEntry } from './types.js';
+
+export interface IngestReport {
+  added: number;
+  updated: number;
+  unchanged: number;
+  removed: number;
+  /** The local embedder was refitted on the whole corpus, so every entry was re-embedded. */
+  refitted: boolean;
+}
+
+export interface KbSearchResult extends KbHit {
+  document: KbDocumentRecord;
+}
+
+/**
+ * Share of the corpus that may change before the local embedder is refitted. Its IDF and LSA are fitted
+ * on the KB itself: small edits keep the fit (only changed entries are re-embedded), large ones refit.
+ */
+const REFIT_SHARE = 0.1;
+
+const keyOf = (d: { source: string; entryId: string }) => `${d.source}#${d.entryId}`;
+const entryOf = (d: KbDocumentRecord) => ({ id: keyOf(d), texts: d.chunks.map((c) => c.text) });
+
+/** A fingerprint of what the index must hold: when the saved one differs from the database's, rebuild. */
+function manifest(docs: KbDocumentRecord[]): string {
+  const h = createHash('sha256');
+  for (const d of [...docs].sort((a, b) => keyOf(a).localeCompare(keyOf(b)))) h.update(`${keyOf(d)}\u0000${d.contentHash}\u0000`);
+  return h.digest('hex');
+}
+
+/**
+ * The knowledge base: documents in the database (the truth) and a hybrid vector + keyword index on
+ * disk (a cache, rebuilt from the database whenever they disagree).
+ */
+export class KnowledgeBase {
+  private constructor(
+    private readonly store: KnowledgeStore,
+    private readonly dir: string,
+    private readonly fixedEmbedder: Embedder | null,
+    private embedder: Embedder,
+    private retriever: HybridRetriever,
+    private docs: Map<string, KbDocumentRecord>,
+  ) {}
+
+  /** Opens the KB in `dir` (index files), with `embedder` (e.g. OpenAI) or the local one fitted on the KB. */
+  static async open(opts: { store: KnowledgeStore; dir: string; embedder?: Embedder | undefined }): Promise<KnowledgeBase> {
+    const docs = await opts.store.listDocuments();
+    const byKey = new Map(docs.map((d) => [keyOf(d), d]));
+    const indexDir = join(opts.dir, 'index');
+    const fresh = existsSync(join(opts.dir, 'manifest.json')) && readFileSync(join(opts.dir, 'manifest.json'), 'utf8') === manifest(docs);
+    // A stale index (the database changed elsewhere) also means a stale local fit: refit on the database.
+    const embedder = opts.embedder ?? (fresh ? KnowledgeBase.savedLocalEmbedder(opts.dir) : null) ?? KnowledgeBase.fitLocal(docs);
+    const retriever =
+      fresh && existsSync(join(indexDir, 'entries.json'))
+        ? await HybridRetriever.load(indexDir, embedder)
+        : await HybridRetriever.create(embedder, docs.map(entryOf));
+    const kb = new KnowledgeBase(opts.store, opts.dir, opts.embedder ?? null, embedder, retriever, byKey);
+    if (!fresh) kb.save();
+    return kb;
+  }
+
+  private static savedLocalEmbedder(dir: string): LocalEmbedder | null {
+    try {
+      return LocalEmbedder.fromJSON(JSON.parse(readFileSync(join(dir, 'local-embedder.json'), 'utf8')));
+    } catch {
+      return null; // missing or damaged: it is only a cache, the caller refits
+    }
+  }
+
+  private static fitLocal(docs: KbDocumentRecord[]): LocalEmbedder {
+    return LocalEmbedder.fit(docs.flatMap((d) => d.chunks.map((c) => c.text)));
+  }
+
+  get size(): number {
+    return this.docs.size;
+  }
+
+  get embedderId(): string {
+    return this.embedder.id;
+  }
+
+  /**
+   * Makes the KB mirror the files under `path`: new entries are added, changed ones re-embedded,
+   * entries no longer there deleted, unchanged ones skipped.
+   */
+  async ingest(path: string, onProgress?: (done: number, total: number) => void): Promise<IngestReport> {
+    const entries = await readSources(path);
+    const seen = new Set<string>();
+    const changed: KbSourceEntry[] = [];
+    let unchanged = 0;
+    for (const e of entries) {
+      seen.add(keyOf(e));
+      if (this.docs.get(keyOf(e))?.contentHash === contentHash(e)) unchanged++;
+      else changed.push(e);
+    }
+    const gone = [...this.docs.values()].filter((d) => !seen.has(keyOf(d)));
+    const report: IngestReport = { added: 0, updated: 0, unchanged, removed: gone.length, refitted: false };
+    const total = changed.length + gone.length;
+    let done = 0;
+    onProgress?.(0, total);
+    for (const d of gone) {
+      await this.store.deleteDocument(d.id);
+      this.docs.delete(keyOf(d));
+      this.retriever.remove(keyOf(d));
+      onProgress?.(++done, total);
+    }
+    const refit = !this.fixedEmbedder && (changed.length + gone.length > REFIT_SHARE * Math.max(1, entries.length) || this.docs.size === 0);
+    for (const e of changed) {
+      const isNew = !this.docs.has(keyOf(e));
+      const texts = embeddedTexts(e);
+      const saved = await this.store.saveDocument({
+        source: e.source,
+        entryId: e.entryId,
+        title: e.title,
+        answer: e.answer,
+        language: e.language,
+        contentHash: contentHash(e),
+        chunks: texts.map((text, i) => ({ kind: i === 0 ? 'title' : e.chunks.includes(text) ? 'chunk' : 'example', text })),
+      });
+      this.docs.set(keyOf(e), saved);
+      if (!refit) await this.retriever.upsert(entryOf(saved));
+      if (isNew) report.added++;
+      else report.updated++;
+      onProgress?.(++done, total);
+    }
+    if (refit && (changed.length || gone.length)) {
+      const all = [...this.docs.values()];
+      this.embedder = KnowledgeBase.fitLocal(all);
+      this.retriever = await HybridRetriever.create(this.embedder, all.map(entryOf));
+      report.refitted = true;
+    }
+    this.save();
+    return report;
+  }
+
+  /** The best entries for a question, each with its stored document. */
+  async search(query: string, k = 5): Promise<KbSearchResult[]> {
+    const hits = await this.retriever.search(query, k);
+    return hits.flatMap((h) => {
+      const document = this.docs.get(h.id);
+      return document ? [{ ...h, document }] : [];
+    });
+  }
+
+  private save(): void {
+    mkdirSync(this.dir, { recursive: true });
+    rmSync(join(this.dir, 'manifest.json'), { force: true });
+    this.retriever.save(join(this.dir, 'index'));
+    if (this.embedder instanceof LocalEmbedder) writeFileSync(join(this.dir, 'local-embedder.json'), JSON.stringify(this.embedder.toJSON()));
+    // Written last: a crash before this line leaves no manifest, so the next open rebuilds.
+    writeFileSync(join(this.dir, 'manifest.json'), manifest([...this.docs.values()]));
+  }
+}

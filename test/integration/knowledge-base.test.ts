@@ -1,0 +1,88 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { PROJECT_ROOT } from '../../core/paths.js';
+import { openDatabase } from '../../core/store/database.js';
+import { PrismaKnowledgeStore } from '../../core/store/knowledge-store.js';
+import { migrate } from '../../core/store/migrate.js';
+import { KnowledgeBase } from '../../knowledge/kb/knowledge-base.js';
+import { freshSqlite, type TestDatabase } from '../helpers/databases.js';
+
+const DEMO = join(PROJECT_ROOT, 'knowledge', 'demo');
+
+describe('knowledge base on SQLite with the bundled demo FAQ', () => {
+  let db: TestDatabase;
+  let dir: string;
+  let close: () => Promise<void>;
+  let store: PrismaKnowledgeStore;
+
+  beforeEach(async () => {
+    db = freshSqlite();
+    await migrate(db);
+    const database = await openDatabase(db);
+    close = database.close;
+    store = new PrismaKnowledgeStore(database.db);
+    dir = mkdtempSync(join(tmpdir(), 'kb-'));
+    cpSync(DEMO, join(dir, 'src'), { recursive: true });
+  });
+  afterEach(async () => {
+    await close();
+    await db.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const top = async (kb: KnowledgeBase, q: string) => (await kb.search(q, 5))[0]?.document.entryId;
+
+  test('ingests JSONL, CSV and Markdown; Chinese and English questions find their entries', async () => {
+    const kb = await KnowledgeBase.open({ store, dir: join(dir, 'kb') });
+    const progress: number[] = [];
+    const report = await kb.ingest(join(dir, 'src'), (done) => progress.push(done));
+    expect(report).toMatchObject({ updated: 0, unchanged: 0, removed: 0, refitted: true });
+    expect(report.added).toBe(kb.size);
+    expect(progress.at(-1)).toBe(report.added);
+    const sources = new Set((await store.listDocuments()).map((d) => d.source));
+    expect(sources).toEqual(new Set(['faq.jsonl', 'size-guide.md', 'shipping-regions.csv']));
+
+    expect(await top(kb, '衣服不喜欢可以退吗，七天内')).toBe('returns-7day-no-reason-zh');
+    expect(await top(kb, 'can i return a jacket i dont like after 5 days')).toBe('returns-7day-no-reason-en');
+    expect(await top(kb, '开发票要提供什么，公司抬头税号')).toBe('invoice-zh');
+  });
+
+  test('re-ingest is incremental: unchanged skipped, changed re-embedded, removed deleted; the index survives a restart', async () => {
+    const kb = await KnowledgeBase.open({ store, dir: join(dir, 'kb') });
+    const first = await kb.ingest(join(dir, 'src'));
+    expect(await kb.ingest(join(dir, 'src'))).toEqual({ added: 0, updated: 0, unchanged: first.added, removed: 0, refitted: false });
+
+    const faq = join(dir, 'src', 'faq.jsonl');
+    const lines = readFileSync(faq, 'utf8').trim().split('\n');
+    const invoice = lines.findIndex((l) => l.includes('"invoice-zh"'));
+    const edited = JSON.parse(lines[invoice] ?? '{}') as { answer: string; example_questions: string[] };
+    edited.answer = '电子发票在确认收货后 1 个工作日内开具。';
+    edited.example_questions.push('电子发票多久能开好');
+    lines[invoice] = JSON.stringify(edited);
+    const removedLine = lines.findIndex((l) => l.includes('"washing-care-zh"'));
+    lines.splice(removedLine, 1);
+    writeFileSync(faq, `${lines.join('\n')}\n`);
+
+    const second = await kb.ingest(join(dir, 'src'));
+    expect(second).toEqual({ added: 0, updated: 1, unchanged: first.added - 2, removed: 1, refitted: false });
+    const hits = await kb.search('电子发票多久能开好', 3);
+    expect(hits[0]?.document).toMatchObject({ entryId: 'invoice-zh', answer: '电子发票在确认收货后 1 个工作日内开具。' });
+    expect((await store.listDocuments()).some((d) => d.entryId === 'washing-care-zh')).toBe(false);
+
+    const reopened = await KnowledgeBase.open({ store, dir: join(dir, 'kb') });
+    expect(reopened.embedderId).toBe(kb.embedderId);
+    expect((await reopened.search('电子发票多久能开好', 3)).map((h) => [h.id, h.score])).toEqual(hits.map((h) => [h.id, h.score]));
+  });
+
+  test('a missing or stale index is rebuilt from the database', async () => {
+    const kb = await KnowledgeBase.open({ store, dir: join(dir, 'kb') });
+    await kb.ingest(join(dir, 'src'));
+    const before = await top(kb, '尺码偏大还是偏小，两个尺码之间怎么选');
+    rmSync(join(dir, 'kb'), { recursive: true, force: true });
+    const rebuilt = await KnowledgeBase.open({ store, dir: join(dir, 'kb') });
+    expect(rebuilt.size).toBe(kb.size);
+    expect(await top(rebuilt, '尺码偏大还是偏小，两个尺码之间怎么选')).toBe(before);
+  });
+});
