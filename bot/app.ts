@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type AppConfig, type Env, loadConfig, parseEnv, resolveConfigPath } from '../core/config.js';
 import { type Database, openDatabase, resolveDatabaseUrl } from '../core/store/database.js';
@@ -6,6 +7,8 @@ import { PrismaKnowledgeStore } from '../core/store/knowledge-store.js';
 import { migrate } from '../core/store/migrate.js';
 import { PrismaTicketStore } from '../core/store/ticket-store.js';
 import type { TicketDeps } from '../core/tickets/deps.js';
+import { KnowledgeBase } from '../knowledge/kb/knowledge-base.js';
+import { KbReplySuggester } from '../knowledge/kb/suggest-reply.js';
 import { parseLlmSettings } from '../knowledge/llm/index.js';
 import { createTriage, learnFromCorrections, type Triage } from '../knowledge/triage/create-triage.js';
 import { createLogger, type Logger } from './logger.js';
@@ -19,6 +22,7 @@ export interface App {
   deps: TicketDeps;
   triage: Triage;
   knowledge: PrismaKnowledgeStore;
+  kb: KnowledgeBase;
   web: FastifyInstance;
   logger: Logger;
   close(): Promise<void>;
@@ -60,12 +64,16 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
         ? logger.debug({ model: o.model, ms: o.latencyMs, adjustments: o.adjustments }, 'LLM triage')
         : logger.warn({ model: o.model, reason: o.reason, ms: o.latencyMs }, 'LLM triage failed; used the local classifier'),
   });
+  // Local embeddings by default; KB_EMBEDDER=openai uses the endpoint's embeddings (not every OpenAI-compatible server has them).
+  const embedder = llm && envVars.KB_EMBEDDER === 'openai' && triage.llm ? await triage.llm.createEmbedder() : undefined;
+  const kb = await KnowledgeBase.open({ store: knowledge, dir: join(env.TICKETBOT_DATA_DIR, 'kb'), embedder });
   const learn = learnFromCorrections({ knowledge, local: triage.local, onError: (err) => logger.error({ err }, 'could not record a triage correction') });
   const deps: TicketDeps = {
     tickets,
     directory,
     config,
     classifier: triage.classifier,
+    suggester: new KbReplySuggester(kb, triage.llm ? (input) => triage.llm?.draftReply(input) ?? Promise.resolve(null) : null),
     clock: opts.clock ?? (() => new Date()),
     onChange: (change) => {
       metrics.onChange(change);
@@ -74,6 +82,8 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
   };
   const web = buildWebServer({
     deps,
+    kb,
+    knowledge,
     logger,
     metrics,
     apiToken: env.TICKETBOT_API_TOKEN,
@@ -96,6 +106,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
     deps,
     triage,
     knowledge,
+    kb,
     web,
     logger,
     async close() {

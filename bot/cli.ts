@@ -8,10 +8,12 @@ import { resolveDatabaseUrl } from '../core/store/database.js';
 import { migrate } from '../core/store/migrate.js';
 import { getTicket } from '../core/tickets/apply-event.js';
 import { parseTicketNumber } from '../core/tickets/ticket-number.js';
-import { type App, createApp } from './app.js';
+import { createApp } from './app.js';
 import { EVAL_HELP, evalCommand } from './cli-eval.js';
+import { DEMO_KB, ingestWithProgress, KB_HELP, kbCommand } from './cli-kb.js';
 import { platformStatus } from './platforms.js';
 import { seedDemo } from './seed-demo.js';
+import { withApp } from './with-app.js';
 
 const HELP = `ticketbot — chat-ops ticketing for e-commerce customer service
 
@@ -21,22 +23,17 @@ Usage:
   ticketbot seed-demo             create a few demo tickets
   ticketbot tickets list [--scope open|mine|team|breaching] [--agent ID]
   ticketbot tickets show <T-000123> [--lang zh|en]
+${KB_HELP}
 ${EVAL_HELP}
 
 Environment: PORT, DATABASE_URL, REDIS_URL, TICKETBOT_DATA_DIR, TICKETBOT_CONFIG, TICKETBOT_API_TOKEN, LOG_LEVEL`;
 
-async function withApp<T>(run: (app: App) => Promise<T>): Promise<T> {
-  // One-shot commands keep the log quiet unless asked.
-  const app = await createApp({ env: { LOG_LEVEL: 'warn', ...process.env } });
-  try {
-    return await run(app);
-  } finally {
-    await app.close();
-  }
-}
-
 async function start(): Promise<void> {
   const app = await createApp();
+  if (app.kb.size === 0) {
+    // The embedded default ships a demo FAQ so that suggestions and auto-answers work out of the box.
+    app.logger.info(`knowledge base is empty: ingesting the bundled demo (${await ingestWithProgress(app, DEMO_KB)})`);
+  }
   for (const p of platformStatus(process.env))
     app.logger.info({ platform: p.platform, enabled: p.enabled, reason: p.reason }, `platform ${p.platform}: ${p.enabled ? 'on' : 'off'} (${p.reason})`);
   const address = await app.web.listen({ port: app.env.PORT, host: app.env.HOST });
@@ -106,6 +103,9 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'tickets':
         await tickets(rest);
+        return 0;
+      case 'kb':
+        await kbCommand(rest);
         return 0;
       case 'eval':
         await evalCommand(rest);

@@ -45,6 +45,11 @@ export const ZConfig = z
     agents: z.array(ZAgentConfig).default([]),
     categories: z.array(ZCategoryConfig).min(1),
     priorities: z.array(ZPriorityConfig).length(4),
+    /** Answer customers from the knowledge base when retrieval is confident enough; otherwise open a ticket. */
+    autoAnswer: z
+      .object({ enabled: z.boolean().default(true), threshold: z.number().min(0).max(1).default(0.7) })
+      .strict()
+      .default({ enabled: true, threshold: 0.7 }),
   })
   .strict();
 

@@ -170,3 +170,24 @@ export interface KnowledgeStore {
   addCorrection(c: { ticketId: number | null; text: string; category: string | null; priority: Priority | null; actorId: string | null }): Promise<void>;
   listCorrections(): Promise<{ text: string; category: string | null; priority: Priority | null }[]>;
 }
+
+/** One knowledge-base passage offered to an agent, with where it came from. */
+export interface SuggestionSource {
+  id: string;
+  title: string;
+  answer: string;
+  source: string;
+  score: number;
+}
+
+/** A reply suggestion: an LLM draft citing its sources, or (no LLM) the best FAQ answer as it is. */
+export interface ReplySuggestion {
+  reply: string | null;
+  drafted: boolean;
+  sources: SuggestionSource[];
+}
+
+/** Suggests a reply to a ticket from the knowledge base. */
+export interface ReplySuggester {
+  suggest(input: { text: string; language: 'zh' | 'en' }): Promise<ReplySuggestion>;
+}

@@ -10,9 +10,11 @@ import { addNote } from '../../core/tickets/add-note.js';
 import { addReply } from '../../core/tickets/add-reply.js';
 import { getTicket } from '../../core/tickets/apply-event.js';
 import type { TicketDeps } from '../../core/tickets/deps.js';
+import { suggestReply } from '../../core/tickets/suggest-reply.js';
 import * as act from '../../core/tickets/ticket-actions.js';
 import { parseTicketNumber } from '../../core/tickets/ticket-number.js';
 import { type Actor, ZPriority } from '../../core/tickets/types.js';
+import type { KnowledgeBase } from '../../knowledge/kb/knowledge-base.js';
 import { agentView } from './views.js';
 
 const ZTicketParams = z.object({ number: z.string().max(40) });
@@ -58,7 +60,7 @@ function sameToken(given: string, expected: string): boolean {
  * The agent API: bearer token (TICKETBOT_API_TOKEN) for the caller, `X-Agent-Id` for the agent acting.
  * Without a configured token the API is off.
  */
-export function agentRoutes(app: FastifyInstance, deps: TicketDeps, apiToken: string | undefined): void {
+export function agentRoutes(app: FastifyInstance, deps: TicketDeps, apiToken: string | undefined, kb: KnowledgeBase): void {
   async function actorOf(request: FastifyRequest, reply: FastifyReply): Promise<Actor> {
     if (!apiToken) throw new AppError('NOT_PERMITTED', { message: 'agent API disabled: set TICKETBOT_API_TOKEN', userMessage: { key: 'error.apiDisabled' } });
     const token = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim() ?? '';
@@ -93,6 +95,19 @@ export function agentRoutes(app: FastifyInstance, deps: TicketDeps, apiToken: st
     const body = spec.body.parse(request.body ?? undefined);
     await spec.run(deps, ticketId(number), actor, body);
     return reply.send({ ticket: agentView(await getTicket(deps, ticketId(number))) });
+  });
+
+  /** The "Suggest reply" button: an LLM draft citing KB passages, or the best FAQ answers. */
+  app.get('/api/agent/tickets/:number/suggestion', async (request, reply) => {
+    const actor = await actorOf(request, reply);
+    return { suggestion: await suggestReply(deps, ticketId(ZTicketParams.parse(request.params).number), actor) };
+  });
+
+  app.get('/api/agent/kb/search', async (request, reply) => {
+    await actorOf(request, reply);
+    const { q, k } = z.object({ q: z.string().trim().min(1).max(2000), k: z.coerce.number().int().min(1).max(20).default(5) }).parse(request.query);
+    const hits = await kb.search(q, k);
+    return { hits: hits.map((h) => ({ id: h.id, score: h.score, title: h.document.title, answer: h.document.answer, source: h.document.source })) };
   });
 
   /** The shared command grammar over HTTP: `{ "text": "认领 T-000001" }`. */

@@ -1,13 +1,18 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { KnowledgeStore } from '../../core/ports.js';
 import type { TicketDeps } from '../../core/tickets/deps.js';
+import type { KnowledgeBase } from '../../knowledge/kb/knowledge-base.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { agentRoutes } from './agent-routes.js';
+import { answerRoutes } from './answer-routes.js';
 import { handleError } from './errors.js';
 import { publicRoutes } from './public-routes.js';
 
 export interface WebOptions {
   deps: TicketDeps;
+  kb: KnowledgeBase;
+  knowledge: KnowledgeStore;
   logger: Logger;
   metrics: Metrics;
   apiToken: string | undefined;
@@ -31,7 +36,8 @@ export function buildWebServer(opts: WebOptions): FastifyInstance {
   });
 
   publicRoutes(app, opts.deps);
-  agentRoutes(app, opts.deps, opts.apiToken);
+  agentRoutes(app, opts.deps, opts.apiToken, opts.kb);
+  answerRoutes(app, { kb: opts.kb, knowledge: opts.knowledge, tickets: opts.deps });
 
   app.get('/healthz', async (_request, reply) => {
     try {

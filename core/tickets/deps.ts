@@ -1,5 +1,5 @@
 import type { AppConfig } from '../config.js';
-import type { Classifier, DirectoryStore, TicketStore } from '../ports.js';
+import type { Classifier, DirectoryStore, ReplySuggester, TicketStore } from '../ports.js';
 import type { Actor, Ticket } from './types.js';
 
 /** A committed change, for observers (metrics now; chat cards and SLA timers later). */
@@ -17,6 +17,8 @@ export interface TicketDeps {
   config: AppConfig;
   classifier: Classifier;
   clock: () => Date;
+  /** Reply suggestions from the knowledge base (absent: the feature is off). */
+  suggester?: ReplySuggester | undefined;
   /** Called after each committed change; must not throw (errors are the observer's to handle). */
   onChange?: ((change: TicketChanged) => void) | undefined;
 }

@@ -28,7 +28,7 @@ export interface WebApp {
  * The real app (createApp) on a fresh database, listening on an ephemeral port. `apiToken: null`
  * starts it without TICKETBOT_API_TOKEN (agent API off). Closing also drops the database.
  */
-export async function startWebApp(db: TestDatabase, opts: { apiToken?: string | null } = {}): Promise<WebApp> {
+export async function startWebApp(db: TestDatabase, opts: { apiToken?: string | null; env?: NodeJS.ProcessEnv } = {}): Promise<WebApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ticketbot-web-'));
   const token = opts.apiToken === undefined ? API_TOKEN : opts.apiToken;
   const env: NodeJS.ProcessEnv = {
@@ -38,6 +38,7 @@ export async function startWebApp(db: TestDatabase, opts: { apiToken?: string | 
     TICKETBOT_CONFIG: BUNDLED_CONFIG,
     LOG_LEVEL: 'silent',
     ...(token === null ? {} : { TICKETBOT_API_TOKEN: token }),
+    ...opts.env,
   };
   const cleanup = async () => {
     await db.drop();

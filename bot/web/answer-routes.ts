@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { KnowledgeStore } from '../../core/ports.js';
+import type { TicketDeps } from '../../core/tickets/deps.js';
+import { answerFeedback, autoAnswer } from '../../knowledge/kb/auto-answer.js';
+import type { KnowledgeBase } from '../../knowledge/kb/knowledge-base.js';
+import { intakeView } from './views.js';
+
+const ZAsk = z.object({
+  messageId: z.string().trim().min(1).max(200),
+  question: z.string().trim().min(1).max(5000),
+  customer: z.object({ id: z.string().trim().min(1).max(200), name: z.string().trim().max(100).optional() }),
+});
+const ZFeedback = z.object({ helpful: z.boolean(), customer: z.object({ id: z.string().trim().min(1).max(200) }) });
+
+/**
+ * Self-service answers: `POST /api/answers` answers from the knowledge base when confident (200) or
+ * opens a ticket (201); `POST /api/answers/:id/feedback` with `helpful: false` opens a ticket (201).
+ */
+export function answerRoutes(app: FastifyInstance, deps: { kb: KnowledgeBase; knowledge: KnowledgeStore; tickets: TicketDeps }): void {
+  app.post('/api/answers', async (request, reply) => {
+    const body = ZAsk.parse(request.body);
+    const result = await autoAnswer(deps, {
+      question: body.question,
+      platform: 'web',
+      customerId: body.customer.id,
+      customerName: body.customer.name,
+      messageId: body.messageId,
+    });
+    if (result.answered) return reply.send({ answered: true, autoAnswerId: result.logId, answer: result.answer });
+    return reply.status(201).send({ answered: false, autoAnswerId: result.logId, ticket: intakeView(result.ticket) });
+  });
+
+  app.post('/api/answers/:id/feedback', async (request, reply) => {
+    const { id } = z.object({ id: z.coerce.number().int().positive() }).parse(request.params);
+    const body = ZFeedback.parse(request.body);
+    const { ticket } = await answerFeedback(deps, { logId: id, helpful: body.helpful, customerId: body.customer.id });
+    return ticket ? reply.status(201).send({ ticket: intakeView(ticket) }) : reply.send({ ok: true });
+  });
+}

@@ -1,0 +1,103 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { DEMO_KB } from '../../bot/cli-kb.js';
+import { BUNDLED_CONFIG } from '../../core/config.js';
+import { intakeMessage } from '../../core/tickets/intake-message.js';
+import { PROVIDERS } from '../helpers/databases.js';
+import { agentClient, http, startWebApp, type WebApp } from '../helpers/web.js';
+
+interface AnswerBody {
+  answered: boolean;
+  autoAnswerId: number;
+  answer?: { id: string; title: string; answer: string; source: string; score: number };
+  ticket?: { number: string };
+}
+
+describe.each(PROVIDERS)('knowledge over HTTP on $name', (provider) => {
+  let web: WebApp;
+  let configDir: string;
+  beforeEach(async () => {
+    // The auto-answer threshold comes from the config file; this one sets it to 0.5.
+    configDir = mkdtempSync(join(tmpdir(), 'kb-config-'));
+    const config = { ...JSON.parse(readFileSync(BUNDLED_CONFIG, 'utf8')), autoAnswer: { enabled: true, threshold: 0.5 } };
+    writeFileSync(join(configDir, 'ticketbot.config.json'), JSON.stringify(config));
+    web = await startWebApp(await provider.fresh(), { env: { TICKETBOT_CONFIG: join(configDir, 'ticketbot.config.json') } });
+    await web.app.kb.ingest(DEMO_KB);
+  });
+  afterEach(async () => {
+    await web.close();
+    rmSync(configDir, { recursive: true, force: true });
+  });
+
+  const ask = (messageId: string, question: string, customer = 'cust-1') =>
+    http<AnswerBody>(web.base, 'POST', '/api/answers', { json: { messageId, question, customer: { id: customer } } });
+
+  test('a confident match is answered from the FAQ, logged, and "did not help" opens one ticket', async () => {
+    const res = await ask('q-1', '退款多久到账');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ answered: true, answer: { id: 'faq.jsonl#refund-timeline-zh', source: 'faq.jsonl' } });
+    expect(web.app.config.autoAnswer.threshold).toBe(0.5);
+    expect(res.body.answer?.score).toBeGreaterThanOrEqual(0.5);
+    expect(await web.app.deps.tickets.countTickets({})).toBe(0);
+    const log = await web.app.knowledge.findAutoAnswer(res.body.autoAnswerId);
+    expect(log).toMatchObject({ answered: true, answerEntryId: 'refund-timeline-zh', customerRef: 'cust-1', feedback: null, ticketId: null });
+    expect(log?.candidates[0]).toMatchObject({ entryId: 'refund-timeline-zh' });
+
+    const path = `/api/answers/${res.body.autoAnswerId}/feedback`;
+    const bad = await http<{ ticket: { number: string } }>(web.base, 'POST', path, { json: { helpful: false, customer: { id: 'cust-1' } } });
+    expect(bad.status).toBe(201);
+    const again = await http<{ ticket: { number: string } }>(web.base, 'POST', path, { json: { helpful: false, customer: { id: 'cust-1' } } });
+    expect(again.body.ticket.number).toBe(bad.body.ticket.number);
+    expect(await web.app.deps.tickets.countTickets({})).toBe(1);
+    expect(await web.app.knowledge.findAutoAnswer(res.body.autoAnswerId)).toMatchObject({ feedback: 'not_helpful', ticketId: 1 });
+
+    // Someone else cannot give feedback on (or open a ticket from) this customer's question.
+    const stranger = await http(web.base, 'POST', path, { json: { helpful: false, customer: { id: 'someone-else' } } });
+    expect(stranger.status).toBe(400);
+  });
+
+  test('a question the FAQ cannot answer opens a ticket at once, and the decision is logged', async () => {
+    const res = await ask('q-2', '你们公司招不招仓库兼职，周末能去吗');
+    expect(res.status).toBe(201);
+    expect(res.body.answered).toBe(false);
+    expect(res.body.ticket?.number).toBe('T-000001');
+    const log = await web.app.knowledge.findAutoAnswer(res.body.autoAnswerId);
+    expect(log).toMatchObject({ answered: false, ticketId: 1, answerEntryId: null });
+    expect(log?.topScore).toBeLessThan(log?.threshold ?? 0);
+    // The same delivery again does not open a second ticket.
+    expect((await ask('q-2', '你们公司招不招仓库兼职，周末能去吗')).body.ticket?.number).toBe('T-000001');
+    expect(await web.app.deps.tickets.countTickets({})).toBe(1);
+  });
+
+  test('bad input is 400 with the field named, and nothing is logged', async () => {
+    const res = await http<{ error: { fields: Record<string, string> } }>(web.base, 'POST', '/api/answers', { json: { messageId: 'x', question: '' } });
+    expect(res.status).toBe(400);
+    expect(Object.keys(res.body.error.fields).sort()).toEqual(['customer', 'question']);
+  });
+
+  test('agents get a suggested reply with its sources, and can search the knowledge base', async () => {
+    const { ticket } = await intakeMessage(web.app.deps, {
+      platform: 'web',
+      platformMessageId: 'm-1',
+      author: { platformUserId: 'c-9' },
+      text: '衣服收到不喜欢，七天内能退吗？吊牌还在',
+      channel: 'web',
+    });
+    const lin = agentClient(web.base, 'lin');
+    const res = await lin.get<{ suggestion: { reply: string | null; drafted: boolean; sources: { id: string; answer: string }[] } }>(
+      `/api/agent/tickets/${ticket.number}/suggestion`,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.suggestion?.drafted).toBe(false);
+    expect(res.body.suggestion?.sources[0]?.id).toBe('faq.jsonl#returns-7day-no-reason-zh');
+    expect(res.body.suggestion?.reply).toBe(res.body.suggestion?.sources[0]?.answer);
+
+    const search = await lin.get<{ hits: { id: string; score: number }[] }>(
+      `/api/agent/kb/search?q=${encodeURIComponent('price dropped after I bought it')}&k=3`,
+    );
+    expect(search.body.hits?.[0]?.id).toBe('faq.jsonl#price-protection-en');
+    expect((await http(web.base, 'GET', '/api/agent/kb/search?q=x')).status).toBe(401);
+  });
+});
