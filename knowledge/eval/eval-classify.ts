@@ -8,6 +8,7 @@ import { AppError } from '../../core/errors.js';
 import type { Classifier, Triage } from '../../core/ports.js';
 import { normalizeOrderNumber } from '../../core/tickets/order-number.js';
 import { PRIORITIES, SENTIMENTS, ZPriority } from '../../core/tickets/types.js';
+import { type JsonlLineError, parseJsonlLines } from '../jsonl.js';
 import { stratifiedFolds } from '../triage/calibration.js';
 import { LocalClassifier } from '../triage/local-classifier.js';
 import { type ClassificationMetrics, calibrationError, classificationMetrics, percentile } from './classify-metrics.js';
@@ -25,23 +26,9 @@ export const ZClassifyExample = z.looseObject({
 export type ClassifyExample = z.infer<typeof ZClassifyExample>;
 
 /** Parses JSONL; every bad line comes back as data with its 1-based line number. Blank lines are skipped. */
-export function parseClassifyJsonl(text: string): { examples: ClassifyExample[]; errors: { line: number; message: string }[] } {
-  const examples: ClassifyExample[] = [];
-  const errors: { line: number; message: string }[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    if (!raw.trim()) return;
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch (e) {
-      errors.push({ line: i + 1, message: `invalid JSON (${(e as Error).message})` });
-      return;
-    }
-    const parsed = ZClassifyExample.safeParse(json);
-    if (parsed.success) examples.push(parsed.data);
-    else errors.push({ line: i + 1, message: parsed.error.issues.map((x) => `${x.path.join('.') || '(line)'}: ${x.message}`).join('; ') });
-  });
-  return { examples, errors };
+export function parseClassifyJsonl(text: string): { examples: ClassifyExample[]; errors: JsonlLineError[] } {
+  const { rows, errors } = parseJsonlLines(text, ZClassifyExample);
+  return { examples: rows.map((r) => r.value), errors };
 }
 
 /** Reads a JSONL file of labelled messages; throws INVALID_INPUT listing every bad line as `file:line: problem`. */

@@ -2,6 +2,7 @@
 // and query lines {"text", "gold_faq_id"}. Every bad line is reported with its line number.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { parseJsonlLines } from '../jsonl.js';
 import type { KbEntry } from '../retrieval/hybrid-retriever.js';
 
 export const ZKbLine = z
@@ -19,23 +20,9 @@ export type QueryLine = z.infer<typeof ZQueryLine>;
 
 /** Parses JSONL text with `schema`; throws one error listing every bad line as `file:line: problem`. */
 export function parseJsonl<T>(text: string, schema: z.ZodType<T>, source = 'input'): T[] {
-  const out: T[] = [];
-  const problems: string[] = [];
-  text.split(/\r?\n/).forEach((line, i) => {
-    if (!line.trim()) return;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch (e) {
-      problems.push(`${source}:${i + 1}: invalid JSON (${(e as Error).message})`);
-      return;
-    }
-    const parsed = schema.safeParse(json);
-    if (parsed.success) out.push(parsed.data);
-    else problems.push(`${source}:${i + 1}: ${parsed.error.issues.map((x) => `${x.path.join('.') || '(line)'}: ${x.message}`).join('; ')}`);
-  });
-  if (problems.length) throw new Error(`${problems.length} bad line(s):\n${problems.join('\n')}`);
-  return out;
+  const { rows, errors } = parseJsonlLines(text, schema);
+  if (errors.length) throw new Error(`${errors.length} bad line(s):\n${errors.map((e) => `${source}:${e.line}: ${e.message}`).join('\n')}`);
+  return rows.map((r) => r.value);
 }
 
 /** KB entries from KB lines: the question(s) are the texts; the answer is added when `withAnswers`. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { detectLang } from '../../core/i18n/translate.js';
+import { parseJsonlLines } from '../jsonl.js';
 import { parseCsv } from './csv.js';
 import { type KbSourceEntry, KbSourceError } from './types.js';
 
@@ -44,20 +45,13 @@ function checkUnique(source: string, entries: { entry: KbSourceEntry; line: numb
 
 /** Reads a JSONL FAQ file; every problem names its line. */
 export function readFaqJsonl(source: string, text: string): KbSourceEntry[] {
-  const out: { entry: KbSourceEntry; line: number }[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    if (!raw.trim()) return;
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      throw new KbSourceError(source, i + 1, 'not valid JSON');
-    }
-    const parsed = ZFaqLine.safeParse(json);
-    if (!parsed.success) throw new KbSourceError(source, i + 1, z.prettifyError(parsed.error).replace(/\n/g, ' '));
-    out.push({ entry: entry(source, parsed.data), line: i + 1 });
-  });
-  return checkUnique(source, out);
+  const { rows, errors } = parseJsonlLines(text, ZFaqLine);
+  const first = errors[0];
+  if (first) throw new KbSourceError(source, first.line, first.message);
+  return checkUnique(
+    source,
+    rows.map((r) => ({ entry: entry(source, r.value), line: r.line })),
+  );
 }
 
 /**

@@ -5,6 +5,8 @@
 // variant tried during development lost too (0.51 vs 0.54 on the same folds). SGD also keeps example weights meaningful
 // (AdaGrad normalises them away), gives probabilities that one temperature calibrates, and allows a
 // natural incremental update for agent corrections.
+
+import { seededRandom } from '../embeddings/hashing.js';
 import type { SparseVector } from './features.js';
 
 /** One training example: a feature vector, a class index and an optional weight (default 1). */
@@ -54,17 +56,7 @@ export interface SoftmaxModelJson {
   weights: string;
 }
 
-/** Deterministic PRNG (mulberry32) for shuffling. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 function softmaxInPlace(z: Float64Array, temperature = 1): Float64Array {
   let max = Number.NEGATIVE_INFINITY;

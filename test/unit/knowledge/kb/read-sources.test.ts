@@ -36,7 +36,7 @@ describe('FAQ readers', () => {
       { source: 'faq.jsonl', entryId: 'r1', title: '七天无理由退货吗', answer: '支持', examples: ['能退吗'], language: 'zh', chunks: [] },
       { source: 'faq.jsonl', entryId: 'e1', title: 'How long is shipping?', answer: '', examples: ['delivery time'], language: 'en', chunks: [] },
     ]);
-    expect(() => readFaqJsonl('faq.jsonl', '{"faq_id":"a","question":"q"}\n{oops')).toThrow(/faq\.jsonl:2: not valid JSON/);
+    expect(() => readFaqJsonl('faq.jsonl', '{"faq_id":"a","question":"q"}\n{oops')).toThrow(/faq\.jsonl:2: invalid JSON/);
     expect(() => readFaqJsonl('faq.jsonl', '{"faq_id":"a"}')).toThrow(/faq\.jsonl:1: .*question/);
     expect(() => readFaqJsonl('faq.jsonl', '{"faq_id":"a","question":"q"}\n{"faq_id":"a","question":"r"}')).toThrow(/:2: duplicate id "a" \(first on line 1\)/);
   });
