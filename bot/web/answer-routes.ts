@@ -25,7 +25,7 @@ export function answerRoutes(app: FastifyInstance, deps: { kb: KnowledgeBase; kn
       platform: 'web',
       customerId: body.customer.id,
       customerName: body.customer.name,
-      messageId: body.messageId,
+      messageId: `${body.customer.id}:${body.messageId}`,
     });
     if (result.answered) return reply.send({ answered: true, autoAnswerId: result.logId, answer: result.answer });
     return reply.status(201).send({ answered: false, autoAnswerId: result.logId, ticket: intakeView(result.ticket) });

@@ -47,7 +47,8 @@ export function publicRoutes(app: FastifyInstance, deps: TicketDeps): void {
     const body = ZWebIntake.parse(request.body);
     const { ticket, outcome } = await intakeMessage(deps, {
       platform: 'web',
-      platformMessageId: body.messageId,
+      // Scoped to the sender: someone else reusing a messageId neither collides with nor reads this ticket.
+      platformMessageId: `${body.customer.id}:${body.messageId}`,
       author: { platformUserId: body.customer.id, name: body.customer.name, phone: body.customer.phone, email: body.customer.email },
       text: body.text,
       orderIds: body.orderId ? [body.orderId] : [],

@@ -21,6 +21,13 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/**
+ * Interactive transactions wait for a connection (SQLite: for the single writer) up to `maxWait`.
+ * Prisma's default of 2 s turns a burst of deliveries into errors instead of a queue; a burst must
+ * queue, so wait longer. `timeout` bounds a transaction that has started.
+ */
+const TRANSACTION_OPTIONS = { maxWait: 20_000, timeout: 30_000 };
+
 /** Where the data lives: DATABASE_URL when set, else an SQLite file in the data dir. */
 export function resolveDatabaseUrl(databaseUrl: string | undefined, dataDir: string): { provider: Provider; url: string } {
   if (databaseUrl && /^postgres(ql)?:\/\//.test(databaseUrl)) return { provider: 'postgres', url: databaseUrl };
@@ -37,14 +44,14 @@ export async function openDatabase(target: { provider: Provider; url: string }):
   if (target.provider === 'sqlite') {
     const file = sqlitePath(target.url);
     mkdirSync(dirname(file), { recursive: true });
-    const db = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: file, timeout: 10_000 }) });
+    const db = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: file, timeout: 10_000 }), transactionOptions: TRANSACTION_OPTIONS });
     // WAL lets readers work while a write is in progress; foreign keys are off by default in SQLite.
     await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
     await db.$executeRawUnsafe('PRAGMA foreign_keys = ON');
     await db.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
     return { provider: 'sqlite', url: target.url, db, close: () => db.$disconnect() };
   }
-  const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: target.url, max: 10 }) });
+  const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: target.url, max: 10 }), transactionOptions: TRANSACTION_OPTIONS });
   const db = client as unknown as Db;
   return { provider: 'postgres', url: target.url, db, close: () => client.$disconnect() };
 }

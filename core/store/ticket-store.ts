@@ -1,3 +1,4 @@
+import { AppError } from '../errors.js';
 import type { NewEvent, NewMessage, NewTicket, TicketChange, TicketListFilter, TicketStore } from '../ports.js';
 import type { ConversationRef, Platform, Ticket, TicketEventRecord, TicketMessage } from '../tickets/types.js';
 import type { Db } from './database.js';
@@ -47,7 +48,10 @@ async function upsertCustomer(tx: Tx, c: NonNullable<NewTicket['customer']>): Pr
   const known = await tx.customerIdentity.findUnique({ where: { platform_platformUserId: { platform: c.platform, platformUserId: c.platformUserId } } });
   const details = { ...(c.name ? { name: c.name } : {}), ...(c.phone ? { phone: c.phone } : {}), ...(c.email ? { email: c.email } : {}) };
   if (known) {
-    if (Object.keys(details).length) await tx.customer.update({ where: { id: known.customerId }, data: details });
+    // Intake is unauthenticated: fill in what is missing, never overwrite what we know.
+    const current = await tx.customer.findUniqueOrThrow({ where: { id: known.customerId } });
+    const missing = Object.fromEntries(Object.entries(details).filter(([key]) => current[key as keyof typeof details] == null));
+    if (Object.keys(missing).length) await tx.customer.update({ where: { id: known.customerId }, data: missing });
     return known.customerId;
   }
   const created = await tx.customer.create({
@@ -97,6 +101,10 @@ export class PrismaTicketStore implements TicketStore {
         const id = input.firstMessage.platformMessageId;
         const existing = id ? await this.findTicketByMessage(input.firstMessage.platform, id) : null;
         if (existing) return { ticket: existing, created: false };
+        if (input.conversation && (await this.findTicketByConversation(input.conversation))) {
+          // Another first message in the same new thread won: the caller appends to that ticket instead.
+          throw new AppError('TICKET_CONFLICT', { message: 'thread was linked to a ticket meanwhile', details: 'conversation' });
+        }
       }
     }
   }

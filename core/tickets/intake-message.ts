@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { AppError } from '../errors.js';
 import { detectLang } from '../i18n/translate.js';
 import { maskPii } from '../pii.js';
 import type { NewMessage } from '../ports.js';
@@ -41,7 +42,17 @@ function firstMessage(msg: InboundMessage, actor: Actor): NewMessage {
  * opens a triaged ticket in the team its category routes to.
  */
 export async function intakeMessage(deps: TicketDeps, input: InboundMessageInput): Promise<IntakeResult> {
-  const msg = ZInboundMessage.parse(input);
+  try {
+    return await intakeOnce(deps, ZInboundMessage.parse(input));
+  } catch (error) {
+    // Two first messages in one new thread: the loser finds the winner's ticket on the second pass.
+    if (error instanceof AppError && error.code === 'TICKET_CONFLICT' && error.details === 'conversation')
+      return intakeOnce(deps, ZInboundMessage.parse(input));
+    throw error;
+  }
+}
+
+async function intakeOnce(deps: TicketDeps, msg: InboundMessage): Promise<IntakeResult> {
   const seen = await deps.tickets.findTicketByMessage(msg.platform, msg.platformMessageId);
   if (seen) return { ticket: seen, outcome: 'duplicate' };
 

@@ -8,7 +8,8 @@ export function parseTicketNumber(text: string): number | null {
   const m = /^(?:t-?|#)?(\d{1,12})$/i.exec(text.trim());
   if (!m?.[1]) return null;
   const id = Number(m[1]);
-  return Number.isSafeInteger(id) && id > 0 ? id : null;
+  // Ticket ids are 32-bit integers in the database: anything larger cannot exist.
+  return Number.isSafeInteger(id) && id > 0 && id <= 2_147_483_647 ? id : null;
 }
 
 export const TICKET_NUMBER_PATTERN = /\b[Tt]-?\d{1,12}\b/;

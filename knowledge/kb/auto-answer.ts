@@ -29,7 +29,8 @@ export async function autoAnswer(
   input: AutoAnswerInput,
 ): Promise<AutoAnswerResult> {
   const { threshold, enabled } = deps.tickets.config.autoAnswer;
-  const hits = enabled ? await deps.kb.search(input.question, 5) : [];
+  // A failing search (e.g. the embeddings endpoint is down) must not drop the question: open a ticket.
+  const hits = enabled ? await deps.kb.search(input.question, 5).catch(() => []) : [];
   const top = hits[0];
   const answered = top !== undefined && top.score >= threshold && top.document.answer.trim() !== '';
   const ticket = answered ? null : await openTicket(deps.tickets, input);
@@ -77,6 +78,11 @@ export async function answerFeedback(
       message: `no auto-answer ${input.logId} for this customer`,
       userMessage: { key: 'error.invalidInput', params: { details: String(input.logId) } },
     });
+  // A question that was not answered already has its ticket.
+  if (log.ticketId !== null) {
+    const existing = await deps.tickets.tickets.findTicket(log.ticketId);
+    if (existing) return { ticket: existing };
+  }
   if (input.helpful) {
     await deps.knowledge.setAutoAnswerFeedback(input.logId, 'helpful', null);
     return { ticket: null };

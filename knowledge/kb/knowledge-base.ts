@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AppError } from '../../core/errors.js';
 import type { KbDocumentRecord, KnowledgeStore } from '../../core/ports.js';
 import { LocalEmbedder } from '../embeddings/local-embedder.js';
 import type { Embedder } from '../ports.js';
 import { HybridRetriever, type KbHit } from '../retrieval/hybrid-retriever.js';
-import { readSources } from './read-sources.js';
+import { KB_EXTENSIONS, readSources } from './read-sources.js';
 import { contentHash, embeddedTexts, type KbSourceEntry } from './types.js';
 
 export interface IngestReport {
@@ -94,6 +95,10 @@ export class KnowledgeBase {
    */
   async ingest(path: string, onProgress?: (done: number, total: number) => void): Promise<IngestReport> {
     const entries = await readSources(path);
+    // An empty or wrong folder would otherwise delete the whole knowledge base.
+    if (!entries.length) throw new AppError('INVALID_INPUT', { message: `no knowledge-base entries under ${path} (files: ${KB_EXTENSIONS.join(', ')})` });
+    // A single file updates that file's entries; a folder makes the KB mirror the folder.
+    const single = statSync(path).isFile() ? new Set(entries.map((e) => e.source)) : null;
     const seen = new Set<string>();
     const changed: KbSourceEntry[] = [];
     let unchanged = 0;
@@ -102,7 +107,7 @@ export class KnowledgeBase {
       if (this.docs.get(keyOf(e))?.contentHash === contentHash(e)) unchanged++;
       else changed.push(e);
     }
-    const gone = [...this.docs.values()].filter((d) => !seen.has(keyOf(d)));
+    const gone = [...this.docs.values()].filter((d) => !seen.has(keyOf(d)) && (!single || single.has(d.source)));
     const report: IngestReport = { added: 0, updated: 0, unchanged, removed: gone.length, refitted: false };
     const total = changed.length + gone.length;
     let done = 0;

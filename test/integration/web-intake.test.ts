@@ -99,7 +99,7 @@ describe.each(PROVIDERS)('web intake and customer pages ($name)', (provider) => 
 
       const messages = await web.app.deps.tickets.listMessages(1, { includeInternal: true });
       expect(messages).toHaveLength(1);
-      expect(messages[0]).toMatchObject({ visibility: 'public', authorKind: 'customer', platform: 'web', platformMessageId: 'web-msg-1', body: TEXT });
+      expect(messages[0]).toMatchObject({ visibility: 'public', authorKind: 'customer', platform: 'web', platformMessageId: 'cust-42:web-msg-1', body: TEXT });
 
       const events = await web.app.deps.tickets.listEvents(1);
       expect(events.map((e) => e.action)).toEqual(['create']);

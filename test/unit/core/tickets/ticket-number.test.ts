@@ -24,7 +24,7 @@ describe('parseTicketNumber', () => {
     ['123', 123],
     ['  T-000007  ', 7],
     ['T-1234567', 1_234_567],
-    ['T-999999999999', 999_999_999_999],
+    ['T-2147483647', 2_147_483_647],
   ])('%j → %i', (text, id) => {
     expect(parseTicketNumber(text)).toBe(id);
   });
@@ -54,8 +54,13 @@ describe('parseTicketNumber', () => {
     expect(parseTicketNumber(text)).toBeNull();
   });
 
+  test('ids beyond the 32-bit database range are not ticket numbers (404, not a database error)', () => {
+    expect(parseTicketNumber('T-2147483648')).toBeNull();
+    expect(parseTicketNumber('T-99999999999')).toBeNull();
+  });
+
   test('round-trips formatted numbers', () => {
-    const ids = [1, 2, 9, 10, 99, 100, 12_345, 999_999, 1_000_000, 31_415_926, 999_999_999_999];
+    const ids = [1, 2, 9, 10, 99, 100, 12_345, 999_999, 1_000_000, 31_415_926, 2_147_483_647];
     for (const id of ids) {
       const number = formatTicketNumber(id);
       expect(parseTicketNumber(number)).toBe(id);
