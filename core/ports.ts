@@ -73,6 +73,8 @@ export interface TicketStore {
   createTicket(input: NewTicket): Promise<{ ticket: Ticket; created: boolean }>;
   /** Applies a lifecycle change if the version still matches; null when someone else changed the ticket first. */
   applyChange(change: TicketChange): Promise<Ticket | null>;
+  /** Applies several changes in one transaction, all or none; false when any version check fails. */
+  applyChanges(changes: TicketChange[]): Promise<boolean>;
   /** Adds a message (idempotent by platform message id), optionally with a change in the same transaction. `duplicate` when the message was already stored; null when the change lost a version race. */
   addMessage(ticketId: number, message: NewMessage, change?: TicketChange): Promise<{ message: TicketMessage; duplicate: boolean } | null>;
   /** Links a thread to a ticket; a thread already linked to another ticket moves to this one. */

@@ -145,13 +145,19 @@ export class PrismaTicketStore implements TicketStore {
   }
 
   async applyChange(change: TicketChange): Promise<Ticket | null> {
+    return (await this.applyChanges([change])) ? this.findTicket(change.ticketId) : null;
+  }
+
+  async applyChanges(changes: TicketChange[]): Promise<boolean> {
     try {
-      await this.db.$transaction((tx) => applyInTx(tx, change));
+      await this.db.$transaction(async (tx) => {
+        for (const change of changes) await applyInTx(tx, change);
+      });
+      return true;
     } catch (error) {
-      if (error instanceof VersionConflict) return null;
+      if (error instanceof VersionConflict) return false;
       throw error;
     }
-    return this.findTicket(change.ticketId);
   }
 
   async addMessage(ticketId: number, message: NewMessage, change?: TicketChange): Promise<{ message: TicketMessage; duplicate: boolean } | null> {

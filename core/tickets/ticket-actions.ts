@@ -1,7 +1,8 @@
 import { AppError } from '../errors.js';
 import type { NewMessage } from '../ports.js';
-import { applyEvent, getTicket } from './apply-event.js';
+import { applyEvent, changeOf, getTicket } from './apply-event.js';
 import type { TicketDeps } from './deps.js';
+import { transition } from './lifecycle.js';
 import { formatTicketNumber } from './ticket-number.js';
 import type { Actor, Priority, Ticket } from './types.js';
 
@@ -63,17 +64,32 @@ export function setPriority(deps: TicketDeps, ticketId: number, actor: Actor, pr
   return applyEvent(deps, ticketId, { type: 'set_priority', priority }, actor);
 }
 
-/** Closes a ticket as a duplicate of another open (or resolved) ticket and notes the link on both. */
+/**
+ * Closes a ticket as a duplicate of another open (or resolved) ticket. The merge and a version-checked
+ * event on the target are written together, so two crossed merges (A→B and B→A at once) cannot both
+ * succeed: the loser re-reads, finds its target closed, and is refused.
+ */
 export async function mergeTicket(deps: TicketDeps, ticketId: number, actor: Actor, intoId: number): Promise<Ticket> {
-  const target = await getTicket(deps, intoId);
-  if (target.duplicateOfId !== null || target.status === 'closed') {
-    throw AppError.user('TICKET_INVALID_TRANSITION', 'error.invalidTransition', {
-      number: target.number,
-      status: { key: `status.${target.status}` },
-      action: { key: 'action.merge' },
-    });
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    const [ticket, target] = [await getTicket(deps, ticketId), await getTicket(deps, intoId)];
+    if (target.duplicateOfId !== null || target.status === 'closed') {
+      throw AppError.user('TICKET_INVALID_TRANSITION', 'error.invalidTransition', {
+        number: target.number,
+        status: { key: `status.${target.status}` },
+        action: { key: 'action.merge' },
+      });
+    }
+    const result = transition(ticket, { type: 'merge', intoId }, actor, deps.clock());
+    if (!result.ok) throw result.error;
+    const written = await deps.tickets.applyChanges([
+      changeOf(ticket, result.ticket, 'merge', actor, `merged into ${target.number}`),
+      changeOf(target, { ...target, version: target.version + 1 }, 'merged_in', actor, `${ticket.number} merged into this ticket`),
+    ]);
+    if (!written) continue;
+    await deps.tickets.addMessage(intoId, internalNote(actor, `${ticket.number} → ${target.number} (duplicate)`));
+    const merged = await getTicket(deps, ticketId);
+    deps.onChange?.({ action: 'merge', ticket: merged, before: ticket, actor });
+    return merged;
   }
-  const merged = await applyEvent(deps, ticketId, { type: 'merge', intoId }, actor, { note: `merged into ${target.number}` });
-  await deps.tickets.addMessage(intoId, internalNote(actor, `${formatTicketNumber(ticketId)} → ${target.number} (duplicate)`));
-  return merged;
+  throw AppError.user('TICKET_CONFLICT', 'error.conflict', { number: formatTicketNumber(ticketId) });
 }

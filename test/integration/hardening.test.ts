@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { intakeMessage } from '../../core/tickets/intake-message.js';
+import { mergeTicket } from '../../core/tickets/ticket-actions.js';
 import { PROVIDERS } from '../helpers/databases.js';
 import { http, intakeBody, postMessage, startWebApp, type WebApp } from '../helpers/web.js';
 
@@ -84,5 +85,24 @@ describe.each(PROVIDERS)('hardening on $name', (provider) => {
 
   test('a ticket number beyond the database range is 404, not a database error', async () => {
     expect((await http(web.base, 'GET', '/api/tickets/T-99999999999')).status).toBe(404);
+  });
+});
+
+describe.each(PROVIDERS)('crossed merges on $name', (provider) => {
+  test('merging A into B and B into A at once: exactly one wins, the other ticket stays open', async () => {
+    const web = await startWebApp(await provider.fresh());
+    try {
+      const deps = web.app.deps;
+      const a = await intakeMessage(deps, { platform: 'web', platformMessageId: 'x', author: { platformUserId: 'c' }, text: '快递没到', channel: 'web' });
+      const b = await intakeMessage(deps, { platform: 'web', platformMessageId: 'y', author: { platformUserId: 'c' }, text: '快递还没到！', channel: 'web' });
+      const li = { role: 'supervisor' as const, agentId: 'li', platform: 'api' as const };
+      const results = await Promise.allSettled([mergeTicket(deps, a.ticket.id, li, b.ticket.id), mergeTicket(deps, b.ticket.id, li, a.ticket.id)]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const states = [await deps.tickets.findTicket(a.ticket.id), await deps.tickets.findTicket(b.ticket.id)];
+      expect(states.filter((t) => t?.status === 'closed')).toHaveLength(1);
+      expect(states.filter((t) => t?.duplicateOfId === null)).toHaveLength(1);
+    } finally {
+      await web.close();
+    }
   });
 });

@@ -288,11 +288,11 @@ describe.each(PROVIDERS)('web agent API ($name)', (provider) => {
       expect(byAction('set_priority')?.after).toEqual({ priority: 'P1' });
       expect(byAction('merge')).toMatchObject({ note: 'merged into T-000002', after: { status: 'closed', duplicateOfId: 2, closeReason: 'duplicate' } });
 
-      // The merge target got a note about the duplicate, and nothing else.
+      // The merge target got a note and a 'merged_in' event about the duplicate, and no state change.
       const target = await lin.ticket('T-000002');
       expect(target.body.ticket).toMatchObject({ status: 'new', duplicateOfId: null });
       expect((target.body.ticket.messages ?? []).filter((m) => m.visibility === 'internal').map((m) => m.body)).toEqual(['T-000001 → T-000002 (duplicate)']);
-      expect(await actions(2)).toEqual(['create']);
+      expect(await actions(2)).toEqual(['create', 'merged_in']);
 
       // The customer sees the two public messages and the final status, never the notes.
       const customer = await http<{ ticket: CustomerView }>(web.base, 'GET', await lookupPath(web.app, 'T-000001'));

@@ -58,4 +58,52 @@ describe('Bm25Index', () => {
     }
     expect(small.search('订单发票', 1)).toEqual(full.search('订单发票', 1));
   });
+
+  it('reuses the slots of removed documents without leaking their scores', () => {
+    const bm = new Bm25Index();
+    for (let i = 0; i < 5; i++) bm.add(`d${i}`, `订单 ${i}`);
+    bm.remove('d1');
+    bm.remove('d3');
+    bm.add('x', '发票 订单');
+    bm.add('y', '物流');
+    expect(bm.size).toBe(5);
+    expect(bm.search('发票')[0]?.id).toBe('x');
+    expect(
+      bm
+        .search('订单')
+        .map((h) => h.id)
+        .sort(),
+    ).toEqual(['d0', 'd2', 'd4', 'x']);
+    // scores are not carried over from one search to the next
+    expect(bm.search('发票')).toEqual(bm.search('发票'));
+  });
+
+  it('bounds the candidates when even the rarest query term is common', () => {
+    const bm = new Bm25Index({ maxCandidates: 4 });
+    for (let i = 0; i < 20; i++) bm.add(`d${i}`, `order status ${i}`);
+    const hits = bm.search('order');
+    expect(hits.length).toBe(4);
+    for (const h of hits) expect(h.score).toBeCloseTo(bm.scoreOf('order', h.id).score);
+  });
+
+  it('idfPower > 1 lets a rare word outweigh several common ones', () => {
+    const docs: [string, string][] = [
+      ['timeline', 'how long does a refund take'],
+      ['refund', 'how long until refund'],
+      ['ship-a', 'shipping to japan'],
+      ['x1', 'how long'],
+      ['x2', 'how long is it'],
+      ['x3', 'does it take long'],
+    ];
+    const plain = new Bm25Index();
+    const sharp = new Bm25Index({ idfPower: 2 });
+    for (const [id, t] of docs) {
+      plain.add(id, t);
+      sharp.add(id, t);
+    }
+    const q = 'how long does shipping to japan take';
+    expect(sharp.search(q)[0]?.id).toBe('ship-a');
+    const n = (bm: Bm25Index) => bm.scoreOf(q, 'ship-a').normalised;
+    expect(n(sharp)).toBeGreaterThan(n(plain));
+  });
 });

@@ -73,4 +73,20 @@ describe('HybridRetriever', () => {
     expect(rebuilt.vectorIndex.dimension).toBe(other.dimension);
     expect((await rebuilt.search('可以包装成礼物吗', 1))[0]?.id).toBe('gift-wrap');
   });
+
+  it('entry-level keyword scoring finds an entry whose words are spread over several texts', async () => {
+    const entries = [
+      { id: 'xinjiang', texts: ['新疆西藏地区配送', '偏远地区需要额外运费'] },
+      { id: 'timeline', texts: ['退款多久到账', '一般几天能退回'] },
+      { id: 'shipping', texts: ['发货后几天能到', '下单后多久发货'] },
+    ];
+    const e = LocalEmbedder.fit(
+      entries.flatMap((x) => x.texts),
+      { hashDim: 128, lsaRank: 0 },
+    );
+    const r = await HybridRetriever.create(e, entries, { entryKeywordWeight: 1 });
+    expect((await r.search('新疆偏远地区运费', 3))[0]?.id).toBe('xinjiang');
+    r.remove('xinjiang');
+    expect((await r.search('新疆偏远地区运费', 3)).map((h) => h.id)).not.toContain('xinjiang');
+  });
 });
