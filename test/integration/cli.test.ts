@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -45,6 +45,57 @@ describe('ticketbot CLI on a fresh data dir', () => {
     const missing = cli(['tickets', 'show', 'T-999999'], { TICKETBOT_DATA_DIR: dataDir });
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/T-999999 was not found/);
+  });
+
+  test('kb ingest and kb search on the bundled demo', () => {
+    const ingest = cli(['kb', 'ingest', join(PROJECT_ROOT, 'knowledge', 'demo')], { TICKETBOT_DATA_DIR: dataDir });
+    expect(ingest.status).toBe(0);
+    expect(ingest.stdout).toMatch(/^\d+ added, 0 updated, 0 unchanged, 0 removed/);
+    const again = cli(['kb', 'ingest', join(PROJECT_ROOT, 'knowledge', 'demo')], { TICKETBOT_DATA_DIR: dataDir });
+    expect(again.stdout).toMatch(/^0 added, 0 updated, \d+ unchanged, 0 removed/);
+    const search = cli(['kb', 'search', '退款多久到账', '-k', '2'], { TICKETBOT_DATA_DIR: dataDir });
+    expect(search.status).toBe(0);
+    expect(search.stdout).toMatch(/^1\. \[0\.\d{3}\] .*\(faq\.jsonl#refund-timeline-zh\)/);
+    expect(search.stdout).toMatch(/\n2\. \[/);
+    expect(cli(['kb', 'ingest', join(dataDir, 'nope')], { TICKETBOT_DATA_DIR: dataDir }).status).toBe(1);
+  });
+
+  test('eval classify and eval kb print one JSON object with the documented keys', () => {
+    const test = join(dataDir, 'cls.jsonl');
+    writeFileSync(
+      test,
+      [
+        '{"text":"我要开发票，公司抬头","category":"invoice"}',
+        '{"text":"快递三天没动了","category":"shipping_logistics","priority":"P3"}',
+        '{"text":"再不退款我就去12315投诉","category":"complaint","priority":"P1"}',
+      ].join('\n'),
+    );
+    const cls = cli(['eval', 'classify', '--test', test, '--json'], { TICKETBOT_DATA_DIR: dataDir });
+    expect(cls.status).toBe(0);
+    const c = JSON.parse(cls.stdout) as Record<string, unknown>;
+    for (const key of ['accuracy', 'macro_f1', 'per_class', 'p50_ms', 'p99_ms', 'n']) expect(c).toHaveProperty(key);
+    expect(c.n).toBe(3);
+
+    const kb = join(dataDir, 'kb.jsonl');
+    const queries = join(dataDir, 'q.jsonl');
+    writeFileSync(
+      kb,
+      ['{"faq_id":"inv","question":"怎么开发票","answer":"签收后申请"}', '{"faq_id":"ship","example_questions":["多久发货","什么时候发货"]}'].join('\n'),
+    );
+    writeFileSync(
+      queries,
+      ['{"text":"发票怎么申请","gold_faq_id":"inv"}', '{"text":"今天能发货吗","gold_faq_id":"ship"}', '{"text":"你们招人吗","gold_faq_id":null}'].join('\n'),
+    );
+    const kbRun = cli(['eval', 'kb', '--kb', kb, '--queries', queries, '--json'], { TICKETBOT_DATA_DIR: dataDir });
+    expect(kbRun.status).toBe(0);
+    const k = JSON.parse(kbRun.stdout) as Record<string, unknown>;
+    for (const key of ['hit_at_1', 'hit_at_5', 'mrr', 'p50_ms', 'p99_ms', 'answer_precision', 'answer_coverage', 'n']) expect(k).toHaveProperty(key);
+    expect(k.n).toBe(3);
+    expect(k.hit_at_5).toBe(1);
+
+    const bad = cli(['eval', 'classify', '--test', kb], { TICKETBOT_DATA_DIR: dataDir });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/kb\.jsonl:1:/);
   });
 
   test('an unknown command prints usage and exits 2', () => {
