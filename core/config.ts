@@ -45,6 +45,24 @@ export const ZConfig = z
     agents: z.array(ZAgentConfig).default([]),
     categories: z.array(ZCategoryConfig).min(1),
     priorities: z.array(ZPriorityConfig).length(4),
+    /** The shop's own order-number formats, added to the built-in Taobao/Tmall, JD, Pinduoduo, Amazon and SO… patterns. */
+    orderNumbers: z
+      .array(
+        z
+          .object({
+            source: z.string().min(1),
+            pattern: z.string().refine((p) => {
+              try {
+                new RegExp(p, 'g');
+                return true;
+              } catch {
+                return false;
+              }
+            }, 'not a valid regular expression'),
+          })
+          .strict(),
+      )
+      .default([]),
     /** Answer customers from the knowledge base when retrieval is confident enough; otherwise open a ticket. */
     autoAnswer: z
       .object({ enabled: z.boolean().default(true), threshold: z.number().min(0).max(1).default(0.7) })

@@ -29,6 +29,7 @@ export function createLlmServices(
     fallback: Classifier;
     /** Rules-only priority: the LLM may never answer less urgent than this (prompt-injection defence). */
     priorityFloor?: LlmClassifierOptions['priorityFloor'];
+    orderPatterns?: LlmClassifierOptions['orderPatterns'];
     onTriage?: (outcome: TriageOutcome) => void;
     onReplyFailure?: (failure: LlmFailure) => void;
   },
@@ -45,6 +46,7 @@ export function createLlmServices(
       responseFormat,
       onResult: deps.onTriage,
       ...(deps.priorityFloor ? { priorityFloor: deps.priorityFloor } : {}),
+      ...(deps.orderPatterns ? { orderPatterns: deps.orderPatterns } : {}),
     }),
     draftReply: createReplyDrafter({ client, model: settings.replyModel, timeoutMs, responseFormat, onFailure: deps.onReplyFailure }),
     createEmbedder: () =>

@@ -3,6 +3,7 @@ import type { Classifier, KnowledgeStore } from '../../core/ports.js';
 import type { TicketChanged } from '../../core/tickets/deps.js';
 import { createLlmServices, type LlmServices, type LlmSettings, type TriageOutcome } from '../llm/index.js';
 import { LocalClassifier } from './local-classifier.js';
+import { orderPatternsFor } from './order-ids.js';
 import { priorityFloor } from './priority.js';
 import { detectSignals } from './signals.js';
 
@@ -34,6 +35,7 @@ export async function createTriage(opts: {
   const llm = createLlmServices(opts.llm, {
     fallback: local,
     priorityFloor: (text, { customerTier }) => priorityFloor(detectSignals(text), customerTier),
+    orderPatterns: orderPatternsFor(opts.config),
     ...(opts.onTriage ? { onTriage: opts.onTriage } : {}),
   });
   return { classifier: llm.classifier, local, llm };

@@ -10,7 +10,7 @@ import { PRIORITIES, type Priority, ZPriority } from '../../core/tickets/types.j
 import { type Correction, CorrectionMemory } from './correction-memory.js';
 import { detectLanguage } from './language.js';
 import { SoftmaxModel } from './linear-model.js';
-import { extractOrderIds } from './order-ids.js';
+import { extractOrderIds, orderPatternsFor } from './order-ids.js';
 import { DEFAULT_LOW_PRIORITY_CATEGORIES, isVipTier, moreUrgent, priorityFloor, rulePriority, sentimentOf } from './priority.js';
 import { detectSignals, type Signals } from './signals.js';
 import { titleOf } from './title.js';
@@ -109,6 +109,12 @@ export class LocalClassifier implements Classifier {
 
   /** `classify` without the promise (benchmarks, batch evaluation). Never throws: on an internal error it answers from rules alone. */
   triage(text: string, context: { config: AppConfig; customerTier?: string | undefined }): Triage {
+    const triage = this.triageOrRules(text, context);
+    // The shop's own order-number formats (config `orderNumbers`) come on top of the built-in ones.
+    return context.config.orderNumbers.length ? { ...triage, orderIds: extractOrderIds(text, orderPatternsFor(context.config)) } : triage;
+  }
+
+  private triageOrRules(text: string, context: { config: AppConfig; customerTier?: string | undefined }): Triage {
     try {
       return this.triageWithModels(text, context);
     } catch {

@@ -43,3 +43,15 @@ export function extractOrderIds(text: string, patterns: readonly OrderPattern[] 
   }
   return [...new Set(found.sort((a, b) => a.at - b.at).map((f) => f.id))];
 }
+
+const byConfig = new WeakMap<object, OrderPattern[]>();
+
+/** The built-in patterns plus the shop's own (`orderNumbers` in the config), compiled once per config. */
+export function orderPatternsFor(config: { orderNumbers: readonly { source: string; pattern: string }[] }): OrderPattern[] {
+  let patterns = byConfig.get(config);
+  if (!patterns) {
+    patterns = [...DEFAULT_ORDER_PATTERNS, ...config.orderNumbers.map((o) => ({ source: o.source, pattern: new RegExp(o.pattern, 'g') }))];
+    byConfig.set(config, patterns);
+  }
+  return patterns;
+}

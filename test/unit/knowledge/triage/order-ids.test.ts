@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { DEFAULT_ORDER_PATTERNS, extractOrderIds } from '../../../../knowledge/triage/order-ids.js';
+import { BUNDLED_CONFIG, loadConfig, parseConfig } from '../../../../core/config.js';
+import { LocalClassifier } from '../../../../knowledge/triage/local-classifier.js';
+import { DEFAULT_ORDER_PATTERNS, extractOrderIds, orderPatternsFor } from '../../../../knowledge/triage/order-ids.js';
 
 describe('extractOrderIds', () => {
   test.each([
@@ -25,5 +28,22 @@ describe('extractOrderIds', () => {
   test('custom patterns replace the defaults', () => {
     expect(extractOrderIds('AB-1234 and 1234567890123456789', [{ source: 'ab', pattern: /AB-\d{4}/g }])).toEqual(['AB-1234']);
     expect(DEFAULT_ORDER_PATTERNS.map((p) => p.source)).toContain('taobao');
+  });
+});
+
+describe('shop-specific order-number formats from the config', () => {
+  test('are extracted on top of the built-in ones, by the local classifier too', async () => {
+    const base = loadConfig(BUNDLED_CONFIG);
+    const config = { ...base, orderNumbers: [{ source: 'mini-program', pattern: 'WX\\d{8}' }] };
+    const text = '小程序订单 WX20261123 和淘宝单 1234567890123456789 都没发货';
+    expect(orderPatternsFor(config).map((p) => p.source)).toContain('mini-program');
+    const classifier = LocalClassifier.train(config);
+    expect((await classifier.classify(text, { config })).orderIds.sort()).toEqual(['1234567890123456789', 'WX20261123']);
+    expect((await classifier.classify(text, { config: base })).orderIds).toEqual(['1234567890123456789']);
+  });
+
+  test('an invalid pattern is a config error', () => {
+    const raw = { ...JSON.parse(readFileSync(BUNDLED_CONFIG, 'utf8')), orderNumbers: [{ source: 'x', pattern: '(' }] };
+    expect(() => parseConfig(JSON.stringify(raw), 'json')).toThrow(/not a valid regular expression[\s\S]*orderNumbers\[0\]\.pattern/);
   });
 });
