@@ -11,6 +11,7 @@ import { KnowledgeBase } from '../knowledge/kb/knowledge-base.js';
 import { KbReplySuggester } from '../knowledge/kb/suggest-reply.js';
 import { parseLlmSettings } from '../knowledge/llm/index.js';
 import { createTriage, learnFromCorrections, type Triage } from '../knowledge/triage/create-triage.js';
+import { type Automation, createAutomation } from './automation.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { buildWebServer } from './web/server.js';
@@ -25,6 +26,9 @@ export interface App {
   kb: KnowledgeBase;
   web: FastifyInstance;
   logger: Logger;
+  automation: Automation;
+  /** Starts the background work of a running bot: SLA timers (firing what was missed), auto-assignment, notifications. */
+  startWorkers(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -34,6 +38,8 @@ export interface AppOptions {
   clock?: () => Date;
   /** Apply pending migrations before opening (default true: `start` on a fresh database just works). */
   migrate?: boolean;
+  /** How often the SLA sweep looks for overdue stages (ms). */
+  sweepEveryMs?: number;
 }
 
 /** Opens the core on its database (migrating it first) and wires the use cases. Does not listen. */
@@ -75,11 +81,21 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
     classifier: triage.classifier,
     suggester: new KbReplySuggester(kb, triage.llm ? (input) => triage.llm?.draftReply(input) ?? Promise.resolve(null) : null),
     clock: opts.clock ?? (() => new Date()),
-    onChange: (change) => {
+    onChange: async (change) => {
       metrics.onChange(change);
       void learn(change);
+      await automation.onChange(change);
     },
+    onDutyChange: (agentId, onDuty) => automation.onDutyChange(agentId, onDuty),
   };
+  const automation = createAutomation({
+    deps,
+    db: database.db,
+    logger,
+    redisUrl: env.REDIS_URL,
+    redisPrefix: env.REDIS_PREFIX,
+    sweepEveryMs: opts.sweepEveryMs,
+  });
   const web = buildWebServer({
     deps,
     kb,
@@ -96,6 +112,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
       config: configPath,
       database: target.provider === 'sqlite' ? target.url : 'postgresql',
       triage: llm ? `llm (${llm.triageModel}) with local fallback` : 'local',
+      scheduler: automation.scheduler.kind,
     },
     'ticketbot core ready',
   );
@@ -109,8 +126,11 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
     kb,
     web,
     logger,
+    automation,
+    startWorkers: () => automation.start(),
     async close() {
       await web.close();
+      await automation.stop();
       await database.close();
     },
   };

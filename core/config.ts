@@ -4,12 +4,24 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { AppError } from './errors.js';
 import { PROJECT_ROOT } from './paths.js';
+import { ZRoutingConfig } from './routing/rules.js';
+import { ZBusinessCalendar } from './sla/business-hours.js';
+import { ZSlaConfig } from './sla/policy.js';
 import { PRIORITIES, ZPlatform } from './tickets/types.js';
 
 const ZId = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, - and _ only');
 const ZNames = z.object({ zh: z.string().min(1), en: z.string().min(1) }).strict();
 
-export const ZTeamConfig = z.object({ id: ZId, name: ZNames, supervisor: z.string().optional(), description: z.string().optional() }).strict();
+export const ZTeamConfig = z
+  .object({
+    id: ZId,
+    name: ZNames,
+    supervisor: z.string().optional(),
+    description: z.string().optional(),
+    /** Name of the business-hours calendar the team's SLA clocks run on (none: 24/7). */
+    calendar: z.string().optional(),
+  })
+  .strict();
 
 export const ZAgentConfig = z
   .object({
@@ -20,6 +32,8 @@ export const ZAgentConfig = z
     skills: z.array(z.string()).default([]),
     languages: z.array(z.enum(['zh', 'en'])).default(['zh']),
     maxLoad: z.number().int().positive().default(10),
+    /** Whether routing hands this person tickets (default: agents yes, supervisors and admins no). */
+    autoAssign: z.boolean().optional(),
     onDuty: z.boolean().default(true),
     identities: z.array(z.object({ platform: ZPlatform, userId: z.string().min(1) }).strict()).default([]),
   })
@@ -68,6 +82,15 @@ export const ZConfig = z
       .object({ enabled: z.boolean().default(true), threshold: z.number().min(0).max(1).default(0.7) })
       .strict()
       .default({ enabled: true, threshold: 0.7 }),
+    /** Named business-hours calendars, referred to by teams. */
+    calendars: z.record(z.string().min(1), ZBusinessCalendar).default({}),
+    sla: ZSlaConfig.prefault({}),
+    routing: ZRoutingConfig.prefault({}),
+    /** Outbound notifications: at most `limit` per destination (a ticket thread, an agent) per `windowSeconds`; the rest wait. */
+    notifications: z
+      .object({ limit: z.number().int().positive().default(10), windowSeconds: z.number().int().positive().default(60) })
+      .strict()
+      .default({ limit: 10, windowSeconds: 60 }),
   })
   .strict();
 
@@ -75,7 +98,12 @@ export const ZConfig = z
 const anyString = z.string().optional().catch(undefined);
 const ZReferences = z.object({
   defaultTeam: anyString,
-  teams: z.array(z.object({ id: anyString, supervisor: anyString }).catch({})).catch([]),
+  teams: z.array(z.object({ id: anyString, supervisor: anyString, calendar: anyString }).catch({})).catch([]),
+  calendars: z.record(z.string(), z.unknown()).catch({}),
+  routing: z
+    .object({ rules: z.array(z.object({ team: anyString, category: z.array(z.string()).optional().catch(undefined) }).catch({})).catch([]) })
+    .catch({ rules: [] }),
+  sla: z.object({ overrides: z.array(z.object({ category: z.unknown() }).catch({ category: undefined })).catch([]) }).catch({ overrides: [] }),
   agents: z
     .array(
       z
@@ -124,6 +152,18 @@ export function referenceIssues(raw: unknown): z.core.$ZodIssue[] {
     if (!sup) add(['teams', i, 'supervisor'], `unknown agent "${t.supervisor}"`);
     else if ((sup.role ?? 'agent') === 'agent') add(['teams', i, 'supervisor'], `"${t.supervisor}" is an agent, not a supervisor or admin`);
   });
+  cfg.teams.forEach((t, i) => {
+    if (t.calendar !== undefined && !Object.hasOwn(cfg.calendars, t.calendar)) add(['teams', i, 'calendar'], `unknown calendar "${t.calendar}"`);
+  });
+  const categories = new Set(cfg.categories.map((c) => c.id));
+  cfg.routing.rules.forEach((r, i) => {
+    if (r.team !== undefined && !teams.has(r.team)) add(['routing', 'rules', i, 'team'], `unknown team "${r.team}"`);
+    for (const c of r.category ?? []) if (!categories.has(c)) add(['routing', 'rules', i, 'category'], `unknown category "${c}"`);
+  });
+  cfg.sla.overrides.forEach((o, i) => {
+    const named = typeof o.category === 'string' ? [o.category] : Array.isArray(o.category) ? o.category : [];
+    for (const c of named) if (typeof c === 'string' && !categories.has(c)) add(['sla', 'overrides', i, 'category'], `unknown category "${c}"`);
+  });
   const identities = new Set<string>();
   cfg.agents.forEach((a, i) => {
     a.identities.forEach((id, j) => {
@@ -151,6 +191,11 @@ export const ZEnv = z.object({
     .refine((u) => /^(postgres(ql)?:\/\/|file:)/.test(u), 'must start with postgresql:// or file:')
     .optional(),
   REDIS_URL: z.string().startsWith('redis', 'must be a redis:// or rediss:// URL').optional(),
+  /** Key prefix in Redis, so that several deployments (or tests) can share one server. */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only')
+    .default('ticketbot'),
   TICKETBOT_DATA_DIR: z.string().default('./data'),
   TICKETBOT_CONFIG: z.string().optional(),
   TICKETBOT_API_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),

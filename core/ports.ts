@@ -1,5 +1,18 @@
 import type { AgentConfig, AppConfig } from './config.js';
-import type { Actor, ConversationRef, Platform, Priority, Sentiment, Status, Ticket, TicketEventRecord, TicketMessage, TicketState } from './tickets/types.js';
+import type { LocalizedText } from './i18n/translate.js';
+import type {
+  Actor,
+  ConversationRef,
+  Platform,
+  Priority,
+  Sentiment,
+  SlaState,
+  Status,
+  Ticket,
+  TicketEventRecord,
+  TicketMessage,
+  TicketState,
+} from './tickets/types.js';
 
 /** A customer as a platform knows them. One customer may have identities on several platforms. */
 export interface CustomerIdentityInput {
@@ -44,6 +57,26 @@ export interface NewTicket {
   firstMessage: NewMessage;
   actor: Actor;
   accessKey: string;
+  customerTier: string;
+  createdAt: Date;
+  sla: SlaState;
+}
+
+export type NotificationAudience = 'assignee' | 'supervisor' | 'customer' | 'team';
+
+/** A notification to send, written to the outbox in the same transaction as the change that causes it. */
+export interface NewNotification {
+  /** Unique per cause: the same reminder is recorded once, whoever fires it. */
+  dedupeKey: string;
+  ticketId: number | null;
+  kind: string;
+  audience: NotificationAudience;
+  recipientId: string | null;
+  /** Rate-limit key: the place it is posted to (`ticket:12`, `agent:lin`). */
+  destination: string;
+  message: LocalizedText;
+  /** When it was raised (the core's clock): it is due for delivery from then. */
+  at: Date;
 }
 
 /** A change computed by the lifecycle, written only if the ticket still has `expectedVersion`. */
@@ -52,6 +85,10 @@ export interface TicketChange {
   expectedVersion: number;
   next: TicketState;
   event: NewEvent;
+  /** New SLA clocks, written with the change (absent: unchanged). */
+  sla?: SlaState | undefined;
+  /** Notifications caused by the change, queued in the same transaction. */
+  notifications?: NewNotification[] | undefined;
 }
 
 export type TicketListFilter = {
@@ -59,6 +96,8 @@ export type TicketListFilter = {
   assigneeId?: string | undefined;
   teamId?: string | undefined;
   customerId?: number | undefined;
+  /** Only tickets nobody owns. */
+  unassigned?: boolean | undefined;
   limit?: number | undefined;
 };
 
@@ -83,6 +122,14 @@ export interface TicketStore {
   listMessages(ticketId: number, opts: { includeInternal: boolean }): Promise<TicketMessage[]>;
   listEvents(ticketId: number): Promise<TicketEventRecord[]>;
   countTickets(filter: TicketListFilter): Promise<number>;
+  /** Open tickets per agent and when each was last given one (routing). */
+  assigneeLoads(opts: { includePending: boolean }): Promise<Map<string, { open: number; lastAssignedAt: Date | null }>>;
+  /** Open tickets whose next SLA stage is due before `until`, soonest first (reconcile and the SLA report). */
+  listSlaDue(until: Date, limit: number): Promise<Ticket[]>;
+  /** Tickets with an SLA stage to watch, by id after `afterId` (paging through them to re-arm timers). */
+  listSlaTimers(afterId: number, limit: number): Promise<{ id: number; nextCheckAt: Date }[]>;
+  /** Teams that have unassigned new tickets waiting. */
+  teamsWithQueue(): Promise<string[]>;
 }
 
 export interface AgentRecord {
@@ -94,6 +141,8 @@ export interface AgentRecord {
   languages: string[];
   onDuty: boolean;
   maxLoad: number;
+  /** Whether routing hands them tickets. */
+  autoAssign: boolean;
   active: boolean;
 }
 
@@ -192,4 +241,43 @@ export interface ReplySuggestion {
 /** Suggests a reply to a ticket from the knowledge base. */
 export interface ReplySuggester {
   suggest(input: { text: string; language: 'zh' | 'en' }): Promise<ReplySuggestion>;
+}
+
+/** A notification in the outbox. */
+export interface QueuedNotification extends NewNotification {
+  id: number;
+  attempts: number;
+  createdAt: Date;
+  sentAt: Date | null;
+}
+
+/** The notification outbox. Claims are leases, so several processes dispatch without sending one notification twice. */
+export interface NotificationStore {
+  /** Leases up to `limit` unsent notifications due by `now` for `leaseMs`, oldest first. */
+  claimDue(now: Date, limit: number, leaseMs: number): Promise<QueuedNotification[]>;
+  markSent(id: number, at: Date): Promise<void>;
+  /** Releases a claim to try again at `at`; `error` is kept when the attempt failed (it counts as an attempt). */
+  retryAt(id: number, at: Date, error: string | null): Promise<void>;
+  /** Notifications sent to a destination since a time (rate limiting across processes). */
+  countSentSince(destination: string, since: Date): Promise<number>;
+  /** When the next unsent notification is due, if any. */
+  nextDueAt(): Promise<Date | null>;
+  list(filter: { ticketId?: number | undefined; unsent?: boolean | undefined; limit?: number | undefined }): Promise<QueuedNotification[]>;
+}
+
+/** A notification ready to post: rendered in the audience's language. */
+export interface OutboundNotification {
+  id: number;
+  kind: string;
+  audience: NotificationAudience;
+  recipient: AgentRecord | null;
+  ticket: Ticket | null;
+  lang: 'zh' | 'en';
+  text: string;
+}
+
+/** Posts to a chat platform on the core's behalf (web channel and log now; Slack, Discord, WeChat adapters later). */
+export interface ChatGateway {
+  /** Posts where the audience will see it: staff notifications never where the customer reads. Throws to be retried later. */
+  notify(notification: OutboundNotification): Promise<void>;
 }

@@ -1,6 +1,8 @@
 import { AppError } from '../errors.js';
 import { type Lang, type LocalizedText, render, t } from '../i18n/translate.js';
 import type { AgentRecord } from '../ports.js';
+import { formatLocalTime } from '../sla/fire-stages.js';
+import { slaReport } from '../sla/sla-report.js';
 import { addNote } from '../tickets/add-note.js';
 import { getTicket } from '../tickets/apply-event.js';
 import type { TicketDeps } from '../tickets/deps.js';
@@ -91,6 +93,30 @@ export async function executeCommand(deps: TicketDeps, cmd: Command, ctx: Comman
         (x) => `${x.number} [${x.priority}] ${t(lang, `status.${x.status}`)} · ${x.assigneeId ?? t(lang, 'reply.nobody')} · ${x.title}`,
       );
       return { text: [t(lang, 'reply.listHeader', { count: tickets.length }), ...lines].join('\n'), tickets };
+    }
+    case 'duty': {
+      requireStaff(actor);
+      const agent = actor.agentId ? await deps.directory.findAgent(actor.agentId) : null;
+      if (!agent) throw AppError.user('NOT_PERMITTED', 'error.notAgent');
+      await deps.directory.setOnDuty(agent.id, cmd.on);
+      await deps.onDutyChange?.(agent.id, cmd.on);
+      return { text: t(lang, cmd.on ? 'reply.dutyOn' : 'reply.dutyOff', { who: agent.name }) };
+    }
+    case 'sla': {
+      requireStaff(actor);
+      const report = await slaReport(deps);
+      const rows = [...report.breached, ...report.atRisk];
+      if (!rows.length) return { text: t(lang, 'reply.slaNone'), tickets: [] };
+      const lines = rows
+        .slice(0, 50)
+        .map(
+          (r) =>
+            `${r.ticket.number} [${r.ticket.priority}] ${t(lang, r.state === 'breached' ? 'sla.breached' : 'sla.atRisk')} · ` +
+            `${t(lang, r.clock === 'first_response' ? 'sla.firstResponse' : 'sla.resolution')} ${formatLocalTime(r.dueAt, undefined)} · ` +
+            `${r.ticket.assigneeId ?? t(lang, 'reply.nobody')} · ${r.ticket.title}`,
+        );
+      const header = t(lang, 'reply.slaHeader', { breached: report.breached.length, atRisk: report.atRisk.length });
+      return { text: [header, ...lines].join('\n'), tickets: rows.map((r) => r.ticket) };
     }
     case 'claim': {
       const ticket = await act.claimTicket(deps, targetOf(cmd, ctx), actor);

@@ -21,6 +21,8 @@ export const ZCommand = z.discriminatedUnion('verb', [
   z.strictObject({ verb: z.literal('reopen'), ticket }),
   z.strictObject({ verb: z.literal('status'), ticket }),
   z.strictObject({ verb: z.literal('list'), scope: ZListScope }),
+  z.strictObject({ verb: z.literal('duty'), on: z.boolean() }),
+  z.strictObject({ verb: z.literal('sla') }),
   z.strictObject({ verb: z.literal('help') }),
 ]);
 export type Command = z.infer<typeof ZCommand>;
@@ -69,6 +71,11 @@ const VERBS: Record<string, Verb> = {
   list: 'list',
   ls: 'list',
   列表: 'list',
+  duty: 'duty',
+  上班: 'duty',
+  下班: 'duty',
+  sla: 'sla',
+  时效: 'sla',
   help: 'help',
   '?': 'help',
   '？': 'help',
@@ -95,7 +102,25 @@ const SCOPES: Record<string, z.infer<typeof ZListScope>> = {
 /** Prefixes a platform may leave on the text: a slash command name or the WeChat `#工单` trigger. */
 const PREFIX = /^\s*(?:\/ticket|\/工单|#工单|＃工单|工单)(?=\s|$)\s*/i;
 
-export const USAGE_ORDER: Verb[] = ['new', 'claim', 'assign', 'transfer', 'note', 'pending', 'resolve', 'close', 'reopen', 'status', 'list', 'help'];
+export const USAGE_ORDER: Verb[] = [
+  'new',
+  'claim',
+  'assign',
+  'transfer',
+  'note',
+  'pending',
+  'resolve',
+  'close',
+  'reopen',
+  'status',
+  'list',
+  'duty',
+  'sla',
+  'help',
+];
+
+/** Words that switch duty on or off, after `duty` or on their own (上班 / 下班). */
+const DUTY: Record<string, boolean> = { on: true, off: false, 上班: true, 下班: false, 开: true, 关: false };
 
 export type ParseResult = { ok: true; command: Command; lang: Lang } | { ok: false; lang: Lang; problem: LocalizedText; usage: LocalizedText[] };
 
@@ -115,7 +140,7 @@ export function usageFor(verb?: Verb): LocalizedText[] {
   return verb ? [{ key: usageKey(verb) }] : [{ key: 'usage.header' }, ...USAGE_ORDER.map((v) => ({ key: usageKey(v) }))];
 }
 
-function build(verb: Verb, args: string[]): unknown {
+function build(verb: Verb, args: string[], first: string): unknown {
   // A ticket number may stand anywhere among the arguments; take the first.
   const at = args.findIndex((a) => /^(?:[Tt]-?\d+|#\d+)$/.test(a));
   // A word that looks like a ticket number but is not a valid one becomes 0, which the schema refuses.
@@ -139,6 +164,13 @@ function build(verb: Verb, args: string[]): unknown {
     case 'list':
       if (args.length > 1) return { verb };
       return { verb, scope: args.length === 0 ? 'open' : SCOPES[(args[0] ?? '').toLowerCase()] };
+    case 'duty': {
+      // 上班 / 下班 carry the switch in the verb itself; `duty` takes it as its one argument.
+      if (first === '上班' || first === '下班') return args.length ? { verb } : { verb, on: first === '上班' };
+      return { verb, on: args.length === 1 ? DUTY[(args[0] ?? '').toLowerCase()] : undefined };
+    }
+    case 'sla':
+      return args.length ? { verb, unexpected: args.join(' ') } : { verb };
     case 'help':
       return { verb };
     default:
@@ -162,7 +194,7 @@ export function parseCommand(input: string, fallbackLang: Lang = 'zh'): ParseRes
     const problem: LocalizedText = first ? { key: 'usage.unknown', params: { verb: first } } : { key: 'usage.header' };
     return { ok: false, lang, problem, usage: usageFor() };
   }
-  const parsed = ZCommand.safeParse(build(verb, tokens.slice(1)));
+  const parsed = ZCommand.safeParse(build(verb, tokens.slice(1), first.toLowerCase()));
   if (!parsed.success) {
     return { ok: false, lang, problem: { key: 'usage.bad', params: { verb: first, usage: { key: usageKey(verb) } } }, usage: usageFor(verb) };
   }

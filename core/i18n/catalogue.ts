@@ -111,4 +111,54 @@ export const catalogue = {
   },
   'web.notFound': { zh: '找不到这个工单号。', en: 'No ticket with that number.' },
   'web.failed': { zh: '提交失败，请检查后重试：', en: 'Could not send, please check and retry:' },
+  'notify.frWarning': {
+    zh: '⏰ {who}：工单 {number}「{title}」需在 {due} 前首次回复客户（还剩 {left}）。',
+    en: '⏰ {who}: ticket {number} "{title}" needs a first reply by {due} ({left} left).',
+  },
+  'notify.frBreach': {
+    zh: '🚨 {who}：工单 {number}「{title}」已超过首次响应时限（{due}），负责人：{assignee}。',
+    en: '🚨 {who}: ticket {number} "{title}" missed its first-response target ({due}). Assignee: {assignee}.',
+  },
+  'notify.resWarning': {
+    zh: '⏰ {who}：工单 {number}「{title}」需在 {due} 前解决（还剩 {left}）。',
+    en: '⏰ {who}: ticket {number} "{title}" is due to be resolved by {due} ({left} left).',
+  },
+  'notify.resBreach': {
+    zh: '🚨 {who}：工单 {number}「{title}」已超过解决时限（{due}），负责人：{assignee}。',
+    en: '🚨 {who}: ticket {number} "{title}" missed its resolution target ({due}). Assignee: {assignee}.',
+  },
+  'notify.pendingNudge': {
+    zh: '您好，关于工单 {number}，我们还在等您的回复。如果 {left} 内没有收到回复，工单将自动关闭（之后仍可随时联系我们）。',
+    en: 'Hello, we are still waiting for your reply on ticket {number}. Without a reply within {left} it will be closed (you can always contact us again).',
+  },
+  'notify.pendingNudgeOpen': {
+    zh: '您好，关于工单 {number}，我们还在等您的回复，方便时请告诉我们。',
+    en: 'Hello, we are still waiting for your reply on ticket {number}. Please get back to us when you can.',
+  },
+  'notify.pendingClosed': {
+    zh: '工单 {number} 因长时间未收到回复已自动关闭。如仍需帮助，直接回复即可。',
+    en: 'Ticket {number} was closed because we did not hear back. Just reply if you still need help.',
+  },
+  'notify.resolvedClosed': {
+    zh: '工单 {number} 已解决并自动关闭，感谢您的耐心！',
+    en: 'Ticket {number} is resolved and now closed. Thank you for your patience!',
+  },
+  'notify.assigned': {
+    zh: '📥 {who}：工单 {number}「{title}」[{priority}] 已分配给您。',
+    en: '📥 {who}: ticket {number} "{title}" [{priority}] is yours now.',
+  },
+  'notify.unreadable': { zh: '（通知内容无法读取）', en: '(unreadable notification)' },
+  'reply.dutyOn': { zh: '{who} 已上班，开始接单。', en: '{who} is on duty and will receive tickets.' },
+  'reply.dutyOff': {
+    zh: '{who} 已下班，不再自动分配新工单（手上的工单保持不变）。',
+    en: '{who} is off duty: no new tickets will be assigned (current tickets stay).',
+  },
+  'reply.slaHeader': { zh: 'SLA：{breached} 张已超时，{atRisk} 张即将超时', en: 'SLA: {breached} breached, {atRisk} at risk' },
+  'reply.slaNone': { zh: '没有即将超时或已超时的工单。', en: 'No tickets at risk or breached.' },
+  'sla.breached': { zh: '已超时', en: 'breached' },
+  'sla.atRisk': { zh: '即将超时', en: 'at risk' },
+  'sla.firstResponse': { zh: '首次响应', en: 'first response' },
+  'sla.resolution': { zh: '解决', en: 'resolution' },
+  'usage.duty': { zh: '上班 | 下班 — 开始或停止接收自动分配的工单', en: 'duty on|off — start or stop receiving auto-assigned tickets' },
+  'usage.sla': { zh: 'SLA — 查看即将超时和已超时的工单', en: 'sla — tickets at risk and breached' },
 } as const satisfies Record<string, { zh: string; en: string }>;

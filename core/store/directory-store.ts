@@ -24,6 +24,7 @@ export class PrismaDirectoryStore implements DirectoryStore {
           skills: JSON.stringify(agent.skills),
           languages: JSON.stringify(agent.languages),
           maxLoad: agent.maxLoad,
+          autoAssign: agent.autoAssign ?? agent.role === 'agent',
           active: true,
         };
         // On-duty state is changed at run time (duty on/off), so the config only sets it for new agents.

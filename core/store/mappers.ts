@@ -1,6 +1,6 @@
 import type { AgentRecord } from '../ports.js';
 import { formatTicketNumber } from '../tickets/ticket-number.js';
-import type { Platform, Priority, Role, Sentiment, Status, Ticket, TicketEventRecord, TicketMessage, TicketState } from '../tickets/types.js';
+import type { Platform, Priority, Role, Sentiment, SlaState, Status, Ticket, TicketEventRecord, TicketMessage, TicketState } from '../tickets/types.js';
 import type { Agent, Message, OrderRef, TicketEvent, Ticket as TicketRow } from './generated/sqlite/client.js';
 
 export function parseJsonList(text: string): string[] {
@@ -43,6 +43,8 @@ export function toTicket(row: TicketRow & { orders?: OrderRef[] }): Ticket {
     closeReason: row.closeReason,
     csat: row.csat,
     accessKey: row.accessKey,
+    customerTier: row.customerTier,
+    sla: toSla(row),
     version: row.version,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -52,6 +54,42 @@ export function toTicket(row: TicketRow & { orders?: OrderRef[] }): Ticket {
     resolvedAt: row.resolvedAt,
     closedAt: row.closedAt,
     orderNumbers: (row.orders ?? []).map((o) => o.orderNumber),
+  };
+}
+
+function parseStages(text: string): Record<string, string> {
+  const value = parseJsonObject(text);
+  return value ? Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string')) : {};
+}
+
+export function toSla(row: TicketRow): SlaState {
+  return {
+    firstResponseMs: row.slaFirstResponseMs,
+    resolutionMs: row.slaResolutionMs,
+    firstResponseDueAt: row.firstResponseDueAt,
+    resolutionDueAt: row.resolutionDueAt,
+    pausedSince: row.slaPausedSince,
+    pausedMs: row.slaPausedMs,
+    firstResponseBreachedAt: row.firstResponseBreachedAt,
+    resolutionBreachedAt: row.resolutionBreachedAt,
+    stages: parseStages(row.slaStages),
+    nextCheckAt: row.slaNextCheckAt,
+  };
+}
+
+/** The SLA columns. */
+export function slaPatch(sla: SlaState) {
+  return {
+    slaFirstResponseMs: sla.firstResponseMs,
+    slaResolutionMs: sla.resolutionMs,
+    firstResponseDueAt: sla.firstResponseDueAt,
+    resolutionDueAt: sla.resolutionDueAt,
+    slaPausedSince: sla.pausedSince,
+    slaPausedMs: sla.pausedMs,
+    firstResponseBreachedAt: sla.firstResponseBreachedAt,
+    resolutionBreachedAt: sla.resolutionBreachedAt,
+    slaStages: JSON.stringify(sla.stages),
+    slaNextCheckAt: sla.nextCheckAt,
   };
 }
 
@@ -115,6 +153,7 @@ export function toAgent(row: Agent): AgentRecord {
     languages: parseJsonList(row.languages),
     onDuty: row.onDuty,
     maxLoad: row.maxLoad,
+    autoAssign: row.autoAssign,
     active: row.active,
   };
 }

@@ -1,9 +1,9 @@
 import { AppError } from '../errors.js';
-import type { NewEvent, NewMessage, NewTicket, TicketChange, TicketListFilter, TicketStore } from '../ports.js';
-import type { ConversationRef, Platform, Ticket, TicketEventRecord, TicketMessage } from '../tickets/types.js';
+import type { NewEvent, NewMessage, NewNotification, NewTicket, TicketChange, TicketListFilter, TicketStore } from '../ports.js';
+import { type ConversationRef, OPEN_STATUSES, type Platform, type Ticket, type TicketEventRecord, type TicketMessage } from '../tickets/types.js';
 import type { Db } from './database.js';
 import type { Prisma } from './generated/sqlite/client.js';
-import { statePatch, toEvent, toMessage, toTicket } from './mappers.js';
+import { slaPatch, statePatch, toEvent, toMessage, toTicket } from './mappers.js';
 
 type Tx = Prisma.TransactionClient;
 const withOrders = { orders: { orderBy: { id: 'asc' } } } as const;
@@ -60,10 +60,26 @@ async function upsertCustomer(tx: Tx, c: NonNullable<NewTicket['customer']>): Pr
   return created.id;
 }
 
+export function notificationData(n: NewNotification) {
+  return {
+    dedupeKey: n.dedupeKey,
+    ticketId: n.ticketId,
+    kind: n.kind,
+    audience: n.audience,
+    recipientId: n.recipientId,
+    destination: n.destination,
+    payload: JSON.stringify(n.message),
+    createdAt: n.at,
+    nextAttemptAt: n.at,
+  };
+}
+
 async function applyInTx(tx: Tx, change: TicketChange): Promise<void> {
-  const { count } = await tx.ticket.updateMany({ where: { id: change.ticketId, version: change.expectedVersion }, data: statePatch(change.next) });
+  const data = { ...statePatch(change.next), ...(change.sla ? slaPatch(change.sla) : {}) };
+  const { count } = await tx.ticket.updateMany({ where: { id: change.ticketId, version: change.expectedVersion }, data });
   if (count === 0) throw new VersionConflict();
   await tx.ticketEvent.create({ data: eventData(change.ticketId, change.event) });
+  for (const n of change.notifications ?? []) await tx.notification.create({ data: notificationData(n) });
 }
 
 /** TicketStore on Prisma (SQLite or PostgreSQL). */
@@ -124,6 +140,9 @@ export class PrismaTicketStore implements TicketStore {
           teamId: input.teamId,
           customerId,
           accessKey: input.accessKey,
+          customerTier: input.customerTier,
+          createdAt: input.createdAt,
+          ...slaPatch(input.sla),
           orders: { create: [...new Set(input.orderNumbers)].map((orderNumber) => ({ orderNumber })) },
           ...(input.conversation ? { conversations: { create: { ...input.conversation } } } : {}),
         },
@@ -203,6 +222,7 @@ export class PrismaTicketStore implements TicketStore {
       ...(filter.assigneeId !== undefined ? { assigneeId: filter.assigneeId } : {}),
       ...(filter.teamId !== undefined ? { teamId: filter.teamId } : {}),
       ...(filter.customerId !== undefined ? { customerId: filter.customerId } : {}),
+      ...(filter.unassigned ? { assigneeId: null } : {}),
     };
   }
 
@@ -218,6 +238,44 @@ export class PrismaTicketStore implements TicketStore {
 
   countTickets(filter: TicketListFilter): Promise<number> {
     return this.db.ticket.count({ where: this.where(filter) });
+  }
+
+  async assigneeLoads(opts: { includePending: boolean }): Promise<Map<string, { open: number; lastAssignedAt: Date | null }>> {
+    const statuses = OPEN_STATUSES.filter((s) => opts.includePending || s !== 'pending_customer');
+    const [open, last] = await Promise.all([
+      this.db.ticket.groupBy({ by: ['assigneeId'], where: { status: { in: [...statuses] }, assigneeId: { not: null } }, _count: { _all: true } }),
+      this.db.ticket.groupBy({ by: ['assigneeId'], where: { assigneeId: { not: null } }, _max: { assignedAt: true } }),
+    ]);
+    const loads = new Map<string, { open: number; lastAssignedAt: Date | null }>();
+    for (const row of last) if (row.assigneeId) loads.set(row.assigneeId, { open: 0, lastAssignedAt: row._max.assignedAt });
+    for (const row of open)
+      if (row.assigneeId) loads.set(row.assigneeId, { open: row._count._all, lastAssignedAt: loads.get(row.assigneeId)?.lastAssignedAt ?? null });
+    return loads;
+  }
+
+  async listSlaDue(until: Date, limit: number): Promise<Ticket[]> {
+    const rows = await this.db.ticket.findMany({
+      where: { slaNextCheckAt: { lte: until }, status: { not: 'closed' } },
+      include: withOrders,
+      orderBy: [{ slaNextCheckAt: 'asc' }, { id: 'asc' }],
+      take: limit,
+    });
+    return rows.map(toTicket);
+  }
+
+  async listSlaTimers(afterId: number, limit: number): Promise<{ id: number; nextCheckAt: Date }[]> {
+    const rows = await this.db.ticket.findMany({
+      where: { id: { gt: afterId }, slaNextCheckAt: { not: null }, status: { not: 'closed' } },
+      select: { id: true, slaNextCheckAt: true },
+      orderBy: { id: 'asc' },
+      take: limit,
+    });
+    return rows.flatMap((r) => (r.slaNextCheckAt ? [{ id: r.id, nextCheckAt: r.slaNextCheckAt }] : []));
+  }
+
+  async teamsWithQueue(): Promise<string[]> {
+    const rows = await this.db.ticket.groupBy({ by: ['teamId'], where: { status: 'new', assigneeId: null, teamId: { not: null } } });
+    return rows.flatMap((r) => (r.teamId ? [r.teamId] : []));
   }
 
   async listMessages(ticketId: number, opts: { includeInternal: boolean }): Promise<TicketMessage[]> {

@@ -33,7 +33,7 @@ export async function addNote(
     );
     if (stored) {
       const after = stored.duplicate ? ticket : await getTicket(deps, ticketId);
-      if (!stored.duplicate) deps.onChange?.({ action: 'note', ticket: after, before: ticket, actor });
+      if (!stored.duplicate) await deps.onChange?.({ action: 'note', ticket: after, before: ticket, actor });
       return { ticket: after, message: stored.message };
     }
   }

@@ -1,6 +1,6 @@
 import { AppError } from '../errors.js';
 import type { NewMessage } from '../ports.js';
-import { changeOf, getTicket } from './apply-event.js';
+import { getTicket, trackedChange } from './apply-event.js';
 import type { TicketDeps } from './deps.js';
 import { type LifecycleEvent, transition } from './lifecycle.js';
 import type { Actor, Ticket, TicketMessage, TicketState } from './types.js';
@@ -37,13 +37,14 @@ export async function addReply(
     const ticket = await getTicket(deps, ticketId);
     if (ticket.status === 'closed') throw AppError.user('TICKET_INVALID_TRANSITION', 'error.closedTicket', { number: ticket.number });
     const isAgent = actor.role !== 'customer' && actor.role !== 'system';
+    const now = deps.clock();
     let next: TicketState = ticket;
     const effect = sideEffect(ticket, actor);
     if (effect) {
-      const result = transition(ticket, effect, actor, deps.clock());
+      const result = transition(ticket, effect, actor, now);
       if (result.ok) next = result.ticket;
     }
-    if (isAgent && ticket.firstResponseAt === null) next = { ...next, firstResponseAt: deps.clock(), version: ticket.version + 1 };
+    if (isAgent && ticket.firstResponseAt === null) next = { ...next, firstResponseAt: now, version: ticket.version + 1 };
     const action = next === ticket ? null : (effect?.type ?? 'first_response');
     const message: NewMessage = {
       visibility: 'public',
@@ -55,10 +56,10 @@ export async function addReply(
       body: input.body,
       attachments: input.attachments,
     };
-    const stored = await deps.tickets.addMessage(ticketId, message, action ? changeOf(ticket, next, action, actor) : undefined);
+    const stored = await deps.tickets.addMessage(ticketId, message, action ? trackedChange(deps, ticket, next, now, action, actor) : undefined);
     if (stored) {
       const after = action && !stored.duplicate ? await getTicket(deps, ticketId) : ticket;
-      if (action && !stored.duplicate) deps.onChange?.({ action, ticket: after, before: ticket, actor });
+      if (action && !stored.duplicate) await deps.onChange?.({ action, ticket: after, before: ticket, actor });
       return { ticket: after, message: stored.message, duplicate: stored.duplicate };
     }
   }

@@ -1,5 +1,6 @@
 import { AppError } from '../errors.js';
-import type { NewMessage, TicketChange } from '../ports.js';
+import type { NewMessage, NewNotification, TicketChange } from '../ports.js';
+import { trackSla } from '../sla/clock.js';
 import type { TicketDeps } from './deps.js';
 import { type LifecycleEvent, transition } from './lifecycle.js';
 import { formatTicketNumber } from './ticket-number.js';
@@ -32,6 +33,19 @@ export function changeOf(ticket: Ticket, next: TicketState, action: string, acto
   return { ticketId: ticket.id, expectedVersion: ticket.version, next, event: { action, actor, ...diffState(ticket, next), note: note ?? null } };
 }
 
+/** A change with the SLA clocks moved along (paused, resumed, retargeted) in the same write. */
+export function trackedChange(
+  deps: Pick<TicketDeps, 'config'>,
+  ticket: Ticket,
+  next: TicketState,
+  now: Date,
+  action: string,
+  actor: Actor,
+  note?: string | null,
+): TicketChange {
+  return { ...changeOf(ticket, next, action, actor, note), sla: trackSla(deps.config, ticket, next, now) };
+}
+
 /**
  * Applies a lifecycle event: read, run the pure transition, write only if nobody changed the ticket
  * meanwhile; on a lost race, re-read and decide again (so the loser of a claim race is told who won).
@@ -42,18 +56,28 @@ export async function applyEvent(
   ticketId: number,
   event: LifecycleEvent,
   actor: Actor,
-  opts: { note?: string | undefined; message?: NewMessage | undefined } = {},
+  opts: {
+    note?: string | undefined;
+    message?: NewMessage | undefined;
+    /** Notifications to queue with the change, given the ticket after it. */
+    notify?: ((next: Ticket, now: Date) => NewNotification[]) | undefined;
+    /** Checked on every (re-)read before deciding: throws to give up (e.g. someone claimed it meanwhile). */
+    guard?: ((current: Ticket) => void) | undefined;
+  } = {},
 ): Promise<Ticket> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const ticket = await getTicket(deps, ticketId);
-    const result = transition(ticket, event, actor, deps.clock());
+    opts.guard?.(ticket);
+    const now = deps.clock();
+    const result = transition(ticket, event, actor, now);
     if (!result.ok) throw result.error;
-    const change = changeOf(ticket, result.ticket, event.type, actor, opts.note);
+    const change = trackedChange(deps, ticket, result.ticket, now, event.type, actor, opts.note);
+    if (opts.notify) change.notifications = opts.notify({ ...ticket, ...result.ticket }, now);
     const written = opts.message
       ? (await deps.tickets.addMessage(ticketId, opts.message, change)) && (await deps.tickets.findTicket(ticketId))
       : await deps.tickets.applyChange(change);
     if (written) {
-      deps.onChange?.({ action: event.type, ticket: written, before: ticket, actor });
+      await deps.onChange?.({ action: event.type, ticket: written, before: ticket, actor });
       return written;
     }
   }

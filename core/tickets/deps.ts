@@ -19,6 +19,8 @@ export interface TicketDeps {
   clock: () => Date;
   /** Reply suggestions from the knowledge base (absent: the feature is off). */
   suggester?: ReplySuggester | undefined;
-  /** Called after each committed change; must not throw (errors are the observer's to handle). */
-  onChange?: ((change: TicketChanged) => void) | undefined;
+  /** Called (and awaited) after each committed change: SLA timers, routing, metrics, chat cards. Must not throw (errors are the observer's to handle). */
+  onChange?: ((change: TicketChanged) => void | Promise<void>) | undefined;
+  /** Called after an agent goes on or off duty (routing hands them waiting tickets). */
+  onDutyChange?: ((agentId: string, onDuty: boolean) => Promise<void>) | undefined;
 }

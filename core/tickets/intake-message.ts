@@ -3,6 +3,8 @@ import { AppError } from '../errors.js';
 import { detectLang } from '../i18n/translate.js';
 import { maskPii } from '../pii.js';
 import type { NewMessage } from '../ports.js';
+import { chooseTeam } from '../routing/rules.js';
+import { initialSla } from '../sla/clock.js';
 import { addReply } from './add-reply.js';
 import type { TicketDeps } from './deps.js';
 import { type InboundMessage, type InboundMessageInput, ZInboundMessage } from './inbound.js';
@@ -67,20 +69,50 @@ async function intakeOnce(deps: TicketDeps, msg: InboundMessage): Promise<Intake
     return { ticket, outcome: duplicate ? 'duplicate' : 'appended' };
   }
 
-  const customerTier =
-    actor.customerId === undefined ? undefined : (await deps.directory.findCustomerByIdentity(msg.platform, msg.author.platformUserId))?.tier;
-  const triage = await deps.classifier.classify(msg.text, { config: deps.config, customerTier });
+  const knownTier = actor.customerId === undefined ? undefined : (await deps.directory.findCustomerByIdentity(msg.platform, msg.author.platformUserId))?.tier;
+  const triage = await deps.classifier.classify(msg.text, { config: deps.config, customerTier: knownTier });
   const category = deps.config.categories.find((c) => c.id === triage.category) ?? deps.config.categories.at(-1);
+  const customerTier = knownTier ?? 'standard';
+  const language = triage.language ?? detectLang(msg.text);
+  const route = chooseTeam(
+    deps.config.routing,
+    { categoryTeam: category?.team, defaultTeam: deps.config.defaultTeam },
+    { category: category?.id ?? 'other', language, customerTier, channel: msg.channel, text: msg.text },
+  );
+  const createdAt = deps.clock();
+  const seed = {
+    id: 0,
+    status: 'new' as const,
+    assigneeId: null,
+    teamId: route.teamId,
+    customerId: null,
+    category: category?.id ?? 'other',
+    priority: triage.priority,
+    reboundCount: 0,
+    duplicateOfId: null,
+    closeReason: null,
+    version: 0,
+    assignedAt: null,
+    firstResponseAt: null,
+    pendingSince: null,
+    resolvedAt: null,
+    closedAt: null,
+    createdAt,
+    customerTier,
+  };
   const { ticket, created } = await deps.tickets.createTicket({
     // Titles show up in lists and chat cards: never with personal data, whichever classifier wrote them.
     title: maskPii(triage.title),
     description: msg.text,
-    category: category?.id ?? 'other',
+    category: seed.category,
     priority: triage.priority,
     sentiment: triage.sentiment,
-    language: triage.language ?? detectLang(msg.text),
+    language,
     channel: msg.channel,
-    teamId: category?.team ?? deps.config.defaultTeam,
+    teamId: route.teamId,
+    customerTier,
+    createdAt,
+    sla: initialSla(deps.config, seed),
     customer: actor.role === 'customer' ? { platform: msg.platform, ...msg.author } : null,
     // A closed ticket keeps its thread link; a follow-up in that thread becomes a new ticket, linked below.
     conversation: linked ? null : (msg.conversation ?? null),
@@ -90,6 +122,9 @@ async function intakeOnce(deps: TicketDeps, msg: InboundMessage): Promise<Intake
     accessKey: newAccessKey(),
   });
   if (created && linked && msg.conversation) await deps.tickets.linkConversation(ticket.id, msg.conversation);
-  if (created) deps.onChange?.({ action: 'create', ticket, before: null, actor });
-  return { ticket, outcome: created ? 'created' : 'duplicate' };
+  if (!created) return { ticket, outcome: 'duplicate' };
+  if (!deps.onChange) return { ticket, outcome: 'created' };
+  await deps.onChange({ action: 'create', ticket, before: null, actor });
+  // Observers may have moved it on (auto-assignment): answer with the ticket as it is now.
+  return { ticket: (await deps.tickets.findTicket(ticket.id)) ?? ticket, outcome: 'created' };
 }

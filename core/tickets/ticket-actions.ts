@@ -1,8 +1,9 @@
 import { AppError } from '../errors.js';
 import type { NewMessage } from '../ports.js';
-import { applyEvent, changeOf, getTicket } from './apply-event.js';
+import { applyEvent, changeOf, getTicket, trackedChange } from './apply-event.js';
 import type { TicketDeps } from './deps.js';
 import { transition } from './lifecycle.js';
+import { assignedNotice } from './notices.js';
 import { formatTicketNumber } from './ticket-number.js';
 import type { Actor, Priority, Ticket } from './types.js';
 
@@ -28,7 +29,8 @@ export async function assignTicket(deps: TicketDeps, ticketId: number, actor: Ac
   const agent = await deps.directory.findAgent(agentId);
   if (!agent) throw AppError.user('UNKNOWN_AGENT', 'error.unknownAgent', { who: agentId });
   if (!agent.active) throw AppError.user('UNKNOWN_AGENT', 'error.agentInactive', { who: agentId });
-  return applyEvent(deps, ticketId, { type: 'assign', agentId }, actor);
+  const notify = actor.agentId === agentId ? undefined : (next: Ticket, now: Date) => assignedNotice(deps.config, next, now);
+  return applyEvent(deps, ticketId, { type: 'assign', agentId }, actor, { notify });
 }
 
 /** Hands the ticket to another team's queue, with an optional handoff note kept as an internal message. */
@@ -79,16 +81,17 @@ export async function mergeTicket(deps: TicketDeps, ticketId: number, actor: Act
         action: { key: 'action.merge' },
       });
     }
-    const result = transition(ticket, { type: 'merge', intoId }, actor, deps.clock());
+    const now = deps.clock();
+    const result = transition(ticket, { type: 'merge', intoId }, actor, now);
     if (!result.ok) throw result.error;
     const written = await deps.tickets.applyChanges([
-      changeOf(ticket, result.ticket, 'merge', actor, `merged into ${target.number}`),
+      trackedChange(deps, ticket, result.ticket, now, 'merge', actor, `merged into ${target.number}`),
       changeOf(target, { ...target, version: target.version + 1 }, 'merged_in', actor, `${ticket.number} merged into this ticket`),
     ]);
     if (!written) continue;
     await deps.tickets.addMessage(intoId, internalNote(actor, `${ticket.number} → ${target.number} (duplicate)`));
     const merged = await getTicket(deps, ticketId);
-    deps.onChange?.({ action: 'merge', ticket: merged, before: ticket, actor });
+    await deps.onChange?.({ action: 'merge', ticket: merged, before: ticket, actor });
     return merged;
   }
   throw AppError.user('TICKET_CONFLICT', 'error.conflict', { number: formatTicketNumber(ticketId) });

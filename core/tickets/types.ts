@@ -58,6 +58,24 @@ export interface TicketState {
   closedAt: Date | null;
 }
 
+/** A ticket's SLA clocks (core/sla): targets in business milliseconds, deadlines, pause, breaches, fired reminder stages. */
+export interface SlaState {
+  firstResponseMs: number | null;
+  resolutionMs: number | null;
+  firstResponseDueAt: Date | null;
+  resolutionDueAt: Date | null;
+  /** Set while the resolution clock stands still (waiting on the customer, resolved, closed). */
+  pausedSince: Date | null;
+  /** Business time spent paused so far. */
+  pausedMs: number;
+  firstResponseBreachedAt: Date | null;
+  resolutionBreachedAt: Date | null;
+  /** Reminder stages already fired: stage → ISO time it was due. */
+  stages: Record<string, string>;
+  /** When the next stage falls due; null when nothing is left to watch. */
+  nextCheckAt: Date | null;
+}
+
 export interface Ticket extends TicketState {
   number: string;
   title: string;
@@ -69,6 +87,9 @@ export interface Ticket extends TicketState {
   csat: number | null;
   /** Shown to the requester once: with it, the public lookup shows the conversation. */
   accessKey: string;
+  /** The customer's tier when the ticket was opened. */
+  customerTier: string;
+  sla: SlaState;
   createdAt: Date;
   updatedAt: Date;
   orderNumbers: string[];

@@ -43,7 +43,9 @@ export async function makeCore(db: TestDatabase, config: AppConfig = defaultConf
     config,
     classifier: LocalClassifier.train(config),
     clock: clock.now,
-    onChange: (c) => changes.push(c),
+    onChange: (c) => {
+      changes.push(c);
+    },
   };
   return {
     deps,

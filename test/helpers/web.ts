@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type App, createApp } from '../../bot/app.js';
@@ -28,14 +28,19 @@ export interface WebApp {
  * The real app (createApp) on a fresh database, listening on an ephemeral port. `apiToken: null`
  * starts it without TICKETBOT_API_TOKEN (agent API off). Closing also drops the database.
  */
-export async function startWebApp(db: TestDatabase, opts: { apiToken?: string | null; env?: NodeJS.ProcessEnv } = {}): Promise<WebApp> {
+export async function startWebApp(db: TestDatabase, opts: { apiToken?: string | null; env?: NodeJS.ProcessEnv; autoAssign?: boolean } = {}): Promise<WebApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ticketbot-web-'));
   const token = opts.apiToken === undefined ? API_TOKEN : opts.apiToken;
+  // The bundled config, with auto-assignment off unless asked for: most web tests exercise claims on new tickets.
+  const config = JSON.parse(readFileSync(BUNDLED_CONFIG, 'utf8')) as { routing?: Record<string, unknown> };
+  config.routing = { ...config.routing, autoAssign: opts.autoAssign ?? false };
+  const configPath = join(dataDir, 'ticketbot.config.json');
+  writeFileSync(configPath, JSON.stringify(config));
   const env: NodeJS.ProcessEnv = {
     TICKETBOT_DATA_DIR: dataDir,
     DATABASE_URL: db.url,
     // Pinned so that a ticketbot.config.* in the working directory cannot change the agents and teams.
-    TICKETBOT_CONFIG: BUNDLED_CONFIG,
+    TICKETBOT_CONFIG: configPath,
     LOG_LEVEL: 'silent',
     ...(token === null ? {} : { TICKETBOT_API_TOKEN: token }),
     ...opts.env,

@@ -41,7 +41,8 @@ describe('ticketbot CLI on a fresh data dir', () => {
     expect(list.stdout.split('\n')[0]).toMatch(/^T-000004 {2}P1/); // the 12315 threat sorts first
     const show = cli(['tickets', 'show', 'T-000002', '--lang', 'en'], { TICKETBOT_DATA_DIR: dataDir });
     expect(show.stdout).toMatch(/Ticket T-000002/);
-    expect(show.stdout).toMatch(/Status: new/);
+    // Routing gave it to the least-loaded on-duty agent of its team at once.
+    expect(show.stdout).toMatch(/Status: assigned/);
     const missing = cli(['tickets', 'show', 'T-999999'], { TICKETBOT_DATA_DIR: dataDir });
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/T-999999 was not found/);
@@ -145,6 +146,7 @@ describe('ticketbot start with no configuration', () => {
     expect(output).toMatch(/platform slack: off \(missing SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET\)/);
     expect(output).toMatch(/platform discord: off/);
     expect(output).toMatch(/platform wechat: off/);
+    expect(output).toMatch(/"scheduler":"in-process".*automation started/);
   });
 
   test('serves health, intake and lookup', async () => {
@@ -157,7 +159,8 @@ describe('ticketbot start with no configuration', () => {
     expect(created.status).toBe(201);
     const { ticket } = (await created.json()) as { ticket: { number: string } };
     const looked = await fetch(`${base}/api/tickets/${ticket.number}`);
-    expect(((await looked.json()) as { ticket: { status: string } }).ticket.status).toBe('new');
+    // Auto-assigned at intake: the bundled config routes it to an on-duty agent.
+    expect(((await looked.json()) as { ticket: { status: string } }).ticket.status).toBe('assigned');
   });
 
   test('stops cleanly on SIGTERM', async () => {

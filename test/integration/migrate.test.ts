@@ -15,6 +15,7 @@ const TABLES = [
   'KbChunk',
   'KbDocument',
   'Message',
+  'Notification',
   'OrderRef',
   'Team',
   'Ticket',

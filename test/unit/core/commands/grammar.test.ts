@@ -37,6 +37,8 @@ const USAGE_WORD: Record<Verb, Record<Lang, string>> = {
   reopen: { zh: '重开', en: 'reopen' },
   status: { zh: '查询', en: 'status' },
   list: { zh: '列表', en: 'list' },
+  duty: { zh: '上班', en: 'duty' },
+  sla: { zh: 'SLA', en: 'sla' },
   help: { zh: '帮助', en: 'help' },
 };
 const ALL_VERBS = Object.keys(USAGE_WORD) as Verb[];
@@ -260,7 +262,7 @@ describe('parseCommand: unknown verbs and empty input', () => {
 
   test.each<Lang>(['zh', 'en'])('the full usage renders in %s without placeholders and teaches every verb', (lang) => {
     const lines = renderAll(lang, fails('frobnicate').usage);
-    expect(lines).toHaveLength(13);
+    expect(lines).toHaveLength(ALL_VERBS.length + 1);
     for (const line of lines) expect(line).not.toMatch(PLACEHOLDER);
     for (const [i, verb] of ALL_VERBS.entries()) expect(lines[i + 1]?.startsWith(USAGE_WORD[verb][lang])).toBe(true);
     expect(render(lang, fails('frobnicate').problem)).toContain('frobnicate');
@@ -357,5 +359,57 @@ describe('parseCommand: regressions', () => {
   test('an unknown verb that looks like a catalogue key is echoed literally', () => {
     const result = fails('reply.status');
     expect(render('en', result.problem)).toBe('There is no "reply.status" command.');
+  });
+});
+
+describe('parseCommand: duty and sla', () => {
+  test.each<[string, Command, Lang]>([
+    ['duty on', { verb: 'duty', on: true }, 'en'],
+    ['duty off', { verb: 'duty', on: false }, 'en'],
+    ['DUTY ON', { verb: 'duty', on: true }, 'en'],
+    ['Duty Off', { verb: 'duty', on: false }, 'en'],
+    ['上班', { verb: 'duty', on: true }, 'zh'],
+    ['下班', { verb: 'duty', on: false }, 'zh'],
+    ['/ticket duty off', { verb: 'duty', on: false }, 'en'],
+    ['#工单 上班', { verb: 'duty', on: true }, 'zh'],
+    ['sla', { verb: 'sla' }, 'en'],
+    ['SLA', { verb: 'sla' }, 'en'],
+    ['时效', { verb: 'sla' }, 'zh'],
+    ['/ticket sla', { verb: 'sla' }, 'en'],
+  ])('%j', (input, expected, lang) => {
+    const result = parsesTo(input);
+    expect(result.command).toEqual(expected);
+    expect(result.lang).toBe(lang);
+  });
+
+  test.each<[string, string, Verb, Lang]>([
+    ['duty', 'duty', 'duty', 'en'],
+    ['duty maybe', 'duty', 'duty', 'en'],
+    ['duty on off', 'duty', 'duty', 'en'],
+    ['duty T-5', 'duty', 'duty', 'en'],
+    ['上班 now', '上班', 'duty', 'zh'],
+    ['下班 T-5', '下班', 'duty', 'zh'],
+    ['sla extra', 'sla', 'sla', 'en'],
+    ['SLA T-5', 'SLA', 'sla', 'en'],
+    ['时效 全部', '时效', 'sla', 'zh'],
+  ])('%j is rejected with the usage of %s in %s', (input, typed, verb, lang) => {
+    const result = fails(input);
+    expect(result.lang).toBe(lang);
+    expect(result.problem).toEqual({ key: 'usage.bad', params: { verb: typed, usage: { key: `usage.${verb}` } } });
+    expect(result.usage).toEqual([{ key: `usage.${verb}` }]);
+  });
+
+  test('the duty usage is rendered in the language of the verb typed', () => {
+    const en = fails('duty maybe');
+    expect(render(en.lang, en.problem)).toBe('Usage of "duty": duty on|off — start or stop receiving auto-assigned tickets');
+    const zh = fails('上班 now');
+    expect(render(zh.lang, zh.problem)).toBe('「上班」的用法：上班 | 下班 — 开始或停止接收自动分配的工单');
+  });
+
+  test('the reply language follows the verb, not the fallback', () => {
+    expect(parseCommand('duty on', 'zh').lang).toBe('en');
+    expect(parseCommand('sla', 'zh').lang).toBe('en');
+    expect(parseCommand('下班', 'en').lang).toBe('zh');
+    expect(parseCommand('时效', 'en').lang).toBe('zh');
   });
 });

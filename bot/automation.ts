@@ -1,0 +1,85 @@
+import { createScheduler } from '../core/jobs/create-scheduler.js';
+import type { Scheduler } from '../core/jobs/scheduler.js';
+import { NotificationDispatcher } from '../core/notify/dispatcher.js';
+import type { ChatGateway } from '../core/ports.js';
+import { AutoAssigner } from '../core/routing/auto-assign.js';
+import { SlaTimers } from '../core/sla/sla-timers.js';
+import type { Db } from '../core/store/database.js';
+import { PrismaNotificationStore } from '../core/store/notification-store.js';
+import type { TicketChanged, TicketDeps } from '../core/tickets/deps.js';
+import type { Logger } from './logger.js';
+import { FanOutGateway, LogGateway, WebGateway } from './notify/gateways.js';
+
+export interface AutomationOptions {
+  deps: TicketDeps;
+  db: Db;
+  logger: Logger;
+  redisUrl?: string | undefined;
+  redisPrefix?: string | undefined;
+  /** Extra gateways (chat adapters) besides the web channel and the log. */
+  gateways?: ChatGateway[] | undefined;
+  sweepEveryMs?: number | undefined;
+  notifyPollMs?: number | undefined;
+}
+
+/** What keeps tickets moving without anyone asking: SLA timers, auto-assignment, the notification outbox. */
+export interface Automation {
+  scheduler: Scheduler;
+  sla: SlaTimers;
+  assigner: AutoAssigner;
+  dispatcher: NotificationDispatcher;
+  notifications: PrismaNotificationStore;
+  /** TicketDeps.onChange part: re-arms the SLA timer, drains routing queues, kicks the outbox. Never throws. */
+  onChange(change: TicketChanged): Promise<void>;
+  onDutyChange(agentId: string, onDuty: boolean): Promise<void>;
+  /** Starts the workers: reconciles SLA timers (firing what was missed), drains team queues, delivers notifications. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createAutomation(opts: AutomationOptions): Automation {
+  const { deps, logger } = opts;
+  const scheduler = createScheduler({ redisUrl: opts.redisUrl, prefix: opts.redisPrefix, logger });
+  const onError = (context: string) => (err: unknown) => logger.error({ err }, context);
+  const sla = new SlaTimers(deps, scheduler, { sweepEveryMs: opts.sweepEveryMs, onError: (err, context) => logger.error({ err }, context) });
+  const assigner = new AutoAssigner(deps, (err, team) => logger.error({ err, team }, 'auto-assignment failed'));
+  const notifications = new PrismaNotificationStore(opts.db);
+  const dispatcher = new NotificationDispatcher({
+    store: notifications,
+    tickets: deps.tickets,
+    directory: deps.directory,
+    config: deps.config,
+    clock: deps.clock,
+    gateway: new FanOutGateway([new WebGateway(deps.tickets), ...(opts.gateways ?? []), new LogGateway(logger)]),
+    onError: (err, n) => logger.warn({ err, notification: n.id, kind: n.kind }, 'notification delivery failed; will retry'),
+  });
+  let started = false;
+  return {
+    scheduler,
+    sla,
+    assigner,
+    dispatcher,
+    notifications,
+    async onChange(change) {
+      // A failure here never undoes the change: the sweep and the next start reconcile from the database.
+      await sla.onChange(change).catch(onError('could not arm the SLA timer'));
+      await assigner.onChange(change).catch(onError('auto-assignment failed'));
+      dispatcher.kick();
+    },
+    async onDutyChange(agentId, onDuty) {
+      if (onDuty) await assigner.onDuty(agentId).catch(onError('auto-assignment failed'));
+    },
+    async start() {
+      const { fired, armed } = await sla.start();
+      const assigned = await assigner.drainAll();
+      dispatcher.start(opts.notifyPollMs);
+      started = true;
+      logger.info({ scheduler: scheduler.kind, slaFired: fired, slaArmed: armed, assigned }, 'automation started');
+    },
+    async stop() {
+      await dispatcher.stop();
+      if (started) await sla.stop();
+      else await scheduler.stop();
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import { BullmqScheduler } from './bullmq-scheduler.js';
+import { InProcessScheduler } from './in-process-scheduler.js';
+import type { Scheduler, SchedulerOptions } from './scheduler.js';
+
+export interface CreateSchedulerOptions extends SchedulerOptions {
+  /** Set: BullMQ on this Redis (shared by every bot process). Unset: in-process timers. */
+  redisUrl?: string | undefined;
+  /** BullMQ only. */
+  queueName?: string | undefined;
+  /** BullMQ only. */
+  prefix?: string | undefined;
+}
+
+/** BullMQ when `redisUrl` is set, else the in-process scheduler. */
+export function createScheduler(options: CreateSchedulerOptions = {}): Scheduler {
+  const { redisUrl, queueName, prefix, ...common } = options;
+  if (redisUrl) return new BullmqScheduler({ ...common, redisUrl, queueName, prefix });
+  return new InProcessScheduler(common);
+}

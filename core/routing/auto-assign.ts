@@ -1,0 +1,114 @@
+import { AppError } from '../errors.js';
+import { applyEvent } from '../tickets/apply-event.js';
+import type { TicketChanged, TicketDeps } from '../tickets/deps.js';
+import { assignedNotice } from '../tickets/notices.js';
+import { type Status, SYSTEM_ACTOR, type Ticket } from '../tickets/types.js';
+import { type AgentLoad, pickAgent } from './pick-agent.js';
+import { chooseTeam } from './rules.js';
+
+/** Statuses in which a ticket counts towards its assignee's load. */
+function loadStatuses(countPending: boolean): ReadonlySet<Status> {
+  return new Set<Status>(countPending ? ['assigned', 'in_progress', 'pending_customer'] : ['assigned', 'in_progress']);
+}
+
+/** The skills a ticket needs: those of the routing rule that sent it to its current team. */
+export function skillsFor(deps: Pick<TicketDeps, 'config'>, ticket: Ticket): string[] {
+  const category = deps.config.categories.find((c) => c.id === ticket.category);
+  const route = chooseTeam(
+    deps.config.routing,
+    { categoryTeam: category?.team, defaultTeam: deps.config.defaultTeam },
+    { category: ticket.category, language: ticket.language, customerTier: ticket.customerTier, channel: ticket.channel, text: ticket.description },
+  );
+  return route.teamId === ticket.teamId ? route.skills : [];
+}
+
+/**
+ * Puts waiting tickets in front of agents: each team's queue (unassigned new tickets, most urgent and
+ * oldest first) is drained to the least-loaded on-duty agents whenever something may have changed —
+ * a ticket arrives or moves team, an agent frees capacity or comes on duty, and at start. Drains of
+ * one team run one at a time in this process; the lifecycle's version check keeps two processes from
+ * assigning one ticket twice.
+ */
+export class AutoAssigner {
+  private readonly running = new Map<string, Promise<number>>();
+
+  constructor(
+    private readonly deps: TicketDeps,
+    private readonly onError: (error: unknown, teamId: string) => void = () => {},
+  ) {}
+
+  /** TicketDeps.onChange observer: drains the queues a change may have unblocked. */
+  async onChange(change: TicketChanged): Promise<void> {
+    if (!this.deps.config.routing.autoAssign) return;
+    const teams = new Set<string>();
+    const { ticket, before } = change;
+    if (ticket.status === 'new' && ticket.assigneeId === null && ticket.teamId) teams.add(ticket.teamId);
+    const load = loadStatuses(this.deps.config.routing.countPending);
+    const freed = before?.assigneeId && load.has(before.status) && (ticket.assigneeId !== before.assigneeId || !load.has(ticket.status));
+    if (freed && before.assigneeId) {
+      const agent = await this.deps.directory.findAgent(before.assigneeId);
+      if (agent?.teamId) teams.add(agent.teamId);
+    }
+    for (const team of teams) await this.drainTeam(team);
+  }
+
+  /** Call when an agent comes on duty (or anything else that adds capacity to their team). */
+  async onDuty(agentId: string): Promise<void> {
+    const agent = await this.deps.directory.findAgent(agentId);
+    if (agent?.teamId && agent.onDuty && this.deps.config.routing.autoAssign) await this.drainTeam(agent.teamId);
+  }
+
+  /** Drains every team that has tickets waiting (at start, after a restart). Returns how many were assigned. */
+  async drainAll(): Promise<number> {
+    if (!this.deps.config.routing.autoAssign) return 0;
+    let assigned = 0;
+    for (const team of await this.deps.tickets.teamsWithQueue()) assigned += await this.drainTeam(team);
+    return assigned;
+  }
+
+  /** Assigns as many of the team's waiting tickets as its available agents can take. Returns how many. */
+  drainTeam(teamId: string): Promise<number> {
+    // One drain per team at a time; a request during a drain runs once more after it (it may see new capacity).
+    const previous = this.running.get(teamId) ?? Promise.resolve(0);
+    const next = previous
+      .then(() => this.drainOnce(teamId))
+      .catch((error: unknown) => {
+        this.onError(error, teamId);
+        return 0;
+      });
+    this.running.set(teamId, next);
+    void next.then(() => {
+      if (this.running.get(teamId) === next) this.running.delete(teamId);
+    });
+    return next;
+  }
+
+  private async drainOnce(teamId: string): Promise<number> {
+    const queue = await this.deps.tickets.listTickets({ statuses: ['new'], teamId, unassigned: true, limit: 200 });
+    if (!queue.length) return 0;
+    const agents = await this.deps.directory.listAgents();
+    const loads = new Map<string, AgentLoad>(await this.deps.tickets.assigneeLoads({ includePending: this.deps.config.routing.countPending }));
+    let assigned = 0;
+    for (const waiting of queue) {
+      const agent = pickAgent(agents, loads, { teamId, language: waiting.language, skills: skillsFor(this.deps, waiting) });
+      if (!agent) continue;
+      try {
+        const ticket = await applyEvent(this.deps, waiting.id, { type: 'assign', agentId: agent.id }, SYSTEM_ACTOR, {
+          note: 'auto-assigned',
+          guard: (current) => {
+            if (current.assigneeId !== null || current.status !== 'new' || current.teamId !== teamId)
+              throw AppError.user('TICKET_CONFLICT', 'error.conflict', { number: current.number }, 'taken off the queue meanwhile');
+          },
+          notify: (next, now) => assignedNotice(this.deps.config, next, now),
+        });
+        const load = loads.get(agent.id);
+        loads.set(agent.id, { open: (load?.open ?? 0) + 1, lastAssignedAt: ticket.assignedAt });
+        assigned++;
+      } catch (error) {
+        // Claimed, transferred or closed meanwhile: nothing to do for this one.
+        if (!(error instanceof AppError)) throw error;
+      }
+    }
+    return assigned;
+  }
+}

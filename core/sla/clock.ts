@@ -1,0 +1,132 @@
+import type { AppConfig } from '../config.js';
+import type { SlaState, Status, TicketState } from '../tickets/types.js';
+import { addBusinessTime, type BusinessCalendar, businessTimeBetween } from './business-hours.js';
+import { targetsFor } from './policy.js';
+
+// The SLA clocks as pure functions of the ticket, the config and the time. Deadlines are business time
+// from the ticket's creation: resolution = created + target + time paused. First response never pauses.
+
+/** While waiting on the customer, resolved or closed, the resolution clock stands still. */
+const PAUSED: ReadonlySet<Status> = new Set(['pending_customer', 'resolved', 'closed']);
+
+export type StageKind = 'fr_warning' | 'fr_breach' | 'res_warning' | 'res_breach' | 'pending_nudge' | 'pending_close' | 'resolved_close';
+
+export interface Stage {
+  kind: StageKind;
+  at: Date;
+}
+
+/** What the SLA functions read from a ticket. */
+export interface SlaSubject extends TicketState {
+  createdAt: Date;
+  customerTier: string;
+  sla: SlaState;
+}
+
+export function calendarFor(config: AppConfig, teamId: string | null): BusinessCalendar | null {
+  const name = config.teams.find((t) => t.id === teamId)?.calendar;
+  return name === undefined || !Object.hasOwn(config.calendars, name) ? null : (config.calendars[name] ?? null);
+}
+
+export const EMPTY_SLA: SlaState = {
+  firstResponseMs: null,
+  resolutionMs: null,
+  firstResponseDueAt: null,
+  resolutionDueAt: null,
+  pausedSince: null,
+  pausedMs: 0,
+  firstResponseBreachedAt: null,
+  resolutionBreachedAt: null,
+  stages: {},
+  nextCheckAt: null,
+};
+
+/** Every reminder stage that applies to the ticket in its current status, with its due time. */
+export function stagesOf(config: AppConfig, t: SlaSubject): Stage[] {
+  const cal = calendarFor(config, t.teamId);
+  const { sla } = t;
+  const warnAt = config.sla.warnAt;
+  const stages: Stage[] = [];
+  if (t.status === 'closed' || t.duplicateOfId !== null) return stages;
+  if (t.firstResponseAt === null && t.status !== 'resolved' && sla.firstResponseMs !== null && sla.firstResponseDueAt) {
+    stages.push({ kind: 'fr_warning', at: addBusinessTime(cal, t.createdAt, sla.firstResponseMs * warnAt) });
+    stages.push({ kind: 'fr_breach', at: sla.firstResponseDueAt });
+  }
+  if (!PAUSED.has(t.status) && sla.resolutionMs !== null && sla.resolutionDueAt) {
+    stages.push({ kind: 'res_warning', at: addBusinessTime(cal, t.createdAt, sla.resolutionMs * warnAt + sla.pausedMs) });
+    stages.push({ kind: 'res_breach', at: sla.resolutionDueAt });
+  }
+  const { nudgeAfter, closeAfter } = config.sla.pendingCustomer;
+  if (t.status === 'pending_customer' && t.pendingSince) {
+    if (nudgeAfter !== null) stages.push({ kind: 'pending_nudge', at: new Date(t.pendingSince.getTime() + nudgeAfter) });
+    if (closeAfter !== null) stages.push({ kind: 'pending_close', at: new Date(t.pendingSince.getTime() + closeAfter) });
+  }
+  if (t.status === 'resolved' && t.resolvedAt && config.sla.resolvedCloseAfter !== null) {
+    stages.push({ kind: 'resolved_close', at: new Date(t.resolvedAt.getTime() + config.sla.resolvedCloseAfter) });
+  }
+  return stages;
+}
+
+/** A stage has fired when it was recorded for this very due time (a moved deadline fires again). */
+export function hasFired(sla: SlaState, stage: Stage): boolean {
+  return sla.stages[stage.kind] === stage.at.toISOString();
+}
+
+/** Stages due at `now` that have not fired yet, in order of due time. */
+export function dueStages(config: AppConfig, t: SlaSubject, now: Date): Stage[] {
+  return stagesOf(config, t)
+    .filter((s) => s.at.getTime() <= now.getTime() && !hasFired(t.sla, s))
+    .sort((a, b) => a.at.getTime() - b.at.getTime());
+}
+
+/** When the scheduler must next wake up for this ticket: the earliest stage not yet fired. */
+export function nextCheckAt(config: AppConfig, t: SlaSubject): Date | null {
+  let next: number | null = null;
+  for (const s of stagesOf(config, t)) {
+    if (hasFired(t.sla, s)) continue;
+    if (next === null || s.at.getTime() < next) next = s.at.getTime();
+  }
+  return next === null ? null : new Date(next);
+}
+
+/** The clocks of a new ticket. */
+export function initialSla(config: AppConfig, t: Omit<SlaSubject, 'sla'>): SlaState {
+  return trackSla(config, { ...t, sla: EMPTY_SLA }, t, t.createdAt, { retarget: true });
+}
+
+/**
+ * The clocks after a change from `before` to `next`: targets follow priority, category and tier (unless
+ * `keepTargets`, for a priority raised by an escalation); the resolution clock pauses and resumes with
+ * the status; deadlines are recomputed on the (possibly new) team's calendar.
+ */
+export function trackSla(
+  config: AppConfig,
+  before: SlaSubject,
+  next: TicketState,
+  now: Date,
+  opts: { keepTargets?: boolean; retarget?: boolean } = {},
+): SlaState {
+  const cal = calendarFor(config, next.teamId);
+  const prev = before.sla;
+  const retarget = opts.retarget || (!opts.keepTargets && (before.priority !== next.priority || before.category !== next.category));
+  const targets = retarget
+    ? targetsFor(config.sla, { priority: next.priority, category: next.category, customerTier: before.customerTier })
+    : { firstResponseMs: prev.firstResponseMs, resolutionMs: prev.resolutionMs };
+  let { pausedSince, pausedMs } = prev;
+  const paused = PAUSED.has(next.status);
+  if (paused && pausedSince === null) pausedSince = now;
+  if (!paused && pausedSince !== null) {
+    pausedMs += businessTimeBetween(cal, pausedSince, now);
+    pausedSince = null;
+  }
+  const sla: SlaState = {
+    ...prev,
+    firstResponseMs: targets.firstResponseMs,
+    resolutionMs: targets.resolutionMs,
+    firstResponseDueAt: targets.firstResponseMs === null ? null : addBusinessTime(cal, before.createdAt, targets.firstResponseMs),
+    resolutionDueAt: targets.resolutionMs === null ? null : addBusinessTime(cal, before.createdAt, targets.resolutionMs + pausedMs),
+    pausedSince,
+    pausedMs,
+  };
+  return { ...sla, nextCheckAt: nextCheckAt(config, { ...next, createdAt: before.createdAt, customerTier: before.customerTier, sla }) };
+}

@@ -1,0 +1,39 @@
+import type { TicketDeps } from '../tickets/deps.js';
+import { OPEN_STATUSES, type Ticket } from '../tickets/types.js';
+import { stagesOf } from './clock.js';
+
+export type SlaClock = 'first_response' | 'resolution';
+
+export interface SlaRow {
+  ticket: Ticket;
+  state: 'breached' | 'at_risk';
+  clock: SlaClock;
+  dueAt: Date;
+}
+
+export interface SlaReport {
+  breached: SlaRow[];
+  atRisk: SlaRow[];
+}
+
+/** How a ticket stands against its clocks at `now`: breached (a deadline passed), at risk (past the warning share), or fine (null). */
+export function slaStanding(deps: Pick<TicketDeps, 'config'>, ticket: Ticket, now: Date): SlaRow | null {
+  let risk: SlaRow | null = null;
+  for (const stage of stagesOf(deps.config, ticket)) {
+    if (stage.at.getTime() > now.getTime()) continue;
+    const clock: SlaClock = stage.kind.startsWith('fr_') ? 'first_response' : 'resolution';
+    const dueAt = clock === 'first_response' ? ticket.sla.firstResponseDueAt : ticket.sla.resolutionDueAt;
+    if (!dueAt) continue;
+    if (stage.kind === 'fr_breach' || stage.kind === 'res_breach') return { ticket, state: 'breached', clock, dueAt };
+    if (stage.kind === 'fr_warning' || stage.kind === 'res_warning') risk ??= { ticket, state: 'at_risk', clock, dueAt };
+  }
+  return risk;
+}
+
+/** Open tickets that breached or are at risk, most urgent first (earliest deadline). */
+export async function slaReport(deps: Pick<TicketDeps, 'config' | 'tickets' | 'clock'>, opts: { teamId?: string | undefined } = {}): Promise<SlaReport> {
+  const now = deps.clock();
+  const open = await deps.tickets.listTickets({ statuses: OPEN_STATUSES, teamId: opts.teamId, limit: 5000 });
+  const rows = open.flatMap((t) => slaStanding(deps, t, now) ?? []).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+  return { breached: rows.filter((r) => r.state === 'breached'), atRisk: rows.filter((r) => r.state === 'at_risk') };
+}

@@ -1,0 +1,116 @@
+import type { Scheduler } from '../jobs/scheduler.js';
+import type { TicketChanged, TicketDeps } from '../tickets/deps.js';
+import { checkSla } from './check-sla.js';
+
+const PREFIX = 'sla:';
+
+export interface SlaTimersOptions {
+  /** How often to look for stages whose wake-up went missing (default 60 s; 0 = never). */
+  sweepEveryMs?: number | undefined;
+  onError?: ((error: unknown, context: string) => void) | undefined;
+}
+
+/**
+ * Keeps the scheduler in step with the deadlines stored on tickets. The database is the truth: every
+ * committed change re-arms the ticket's one wake-up at its next stage; a wake-up re-reads the ticket
+ * and fires what is due (checkSla is idempotent); `reconcile` re-arms every ticket and fires what was
+ * missed while the process was down or Redis was flushed; a periodic sweep catches anything overdue.
+ */
+export class SlaTimers {
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private sweeping: Promise<void> | null = null;
+
+  constructor(
+    private readonly deps: TicketDeps,
+    private readonly scheduler: Scheduler,
+    private readonly opts: SlaTimersOptions = {},
+  ) {}
+
+  static key(ticketId: number): string {
+    return `${PREFIX}${ticketId}`;
+  }
+
+  /** Starts receiving wake-ups, re-arms every open ticket, fires what was missed, and starts the sweep. */
+  async start(): Promise<{ fired: number; armed: number }> {
+    await this.scheduler.start((key) => this.wake(key));
+    const result = await this.reconcile();
+    const every = this.opts.sweepEveryMs ?? 60_000;
+    if (every > 0) {
+      this.sweepTimer = setInterval(() => {
+        this.sweeping ??= this.sweep()
+          .then(() => undefined)
+          .catch((error: unknown) => this.opts.onError?.(error, 'sla sweep'))
+          .finally(() => {
+            this.sweeping = null;
+          });
+      }, every);
+      this.sweepTimer.unref();
+    }
+    return result;
+  }
+
+  async stop(): Promise<void> {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepTimer = null;
+    await this.sweeping;
+    await this.scheduler.stop();
+  }
+
+  /** TicketDeps.onChange observer: moves the ticket's wake-up to its next stage. */
+  async onChange(change: TicketChanged): Promise<void> {
+    await this.arm(change.ticket.id, change.ticket.sla.nextCheckAt);
+  }
+
+  private async arm(ticketId: number, at: Date | null): Promise<void> {
+    if (at) await this.scheduler.schedule(SlaTimers.key(ticketId), at);
+    else await this.scheduler.cancel(SlaTimers.key(ticketId));
+  }
+
+  /** A wake-up: fire what is due and re-arm for the next stage (a stale wake-up just re-arms). */
+  async wake(key: string): Promise<void> {
+    if (!key.startsWith(PREFIX)) return;
+    const id = Number(key.slice(PREFIX.length));
+    if (!Number.isSafeInteger(id)) return;
+    const ticket = await checkSla(this.deps, id);
+    await this.arm(id, ticket?.sla.nextCheckAt ?? null);
+  }
+
+  /** Fires every stage that is already due, then re-arms the wake-up of every ticket that has one. */
+  async reconcile(): Promise<{ fired: number; armed: number }> {
+    const fired = await this.fireOverdue(this.deps.clock());
+    let armed = 0;
+    for (let after = 0; ; ) {
+      const page = await this.deps.tickets.listSlaTimers(after, 500);
+      if (!page.length) break;
+      for (let i = 0; i < page.length; i += 50) {
+        await Promise.all(page.slice(i, i + 50).map((t) => this.scheduler.schedule(SlaTimers.key(t.id), t.nextCheckAt)));
+      }
+      armed += page.length;
+      after = page.at(-1)?.id ?? after;
+    }
+    return { fired, armed };
+  }
+
+  /** Fires stages overdue by more than a grace period (their wake-up is late or lost). */
+  async sweep(graceMs = 5_000): Promise<number> {
+    return this.fireOverdue(new Date(this.deps.clock().getTime() - graceMs));
+  }
+
+  private async fireOverdue(until: Date): Promise<number> {
+    let fired = 0;
+    const seen = new Set<number>();
+    for (;;) {
+      const due = (await this.deps.tickets.listSlaDue(until, 200)).filter((t) => !seen.has(t.id));
+      if (!due.length) return fired;
+      for (const ticket of due) {
+        seen.add(ticket.id);
+        try {
+          await this.wake(SlaTimers.key(ticket.id));
+          fired++;
+        } catch (error) {
+          this.opts.onError?.(error, `sla check of ticket ${ticket.id}`);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,164 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { executeCommand } from '../../core/commands/execute-command.js';
+import { parseCommand } from '../../core/commands/grammar.js';
+import type { AppConfig } from '../../core/config.js';
+import { intakeMessage } from '../../core/tickets/intake-message.js';
+import * as act from '../../core/tickets/ticket-actions.js';
+import type { Actor, Ticket } from '../../core/tickets/types.js';
+import { type AutomatedCore, configWith, makeAutomatedCore } from '../helpers/automation.js';
+import { agent, supervisor } from '../helpers/core.js';
+import { PROVIDERS } from '../helpers/databases.js';
+
+type RawAgent = { id: string; team?: string; skills?: string[]; languages?: string[]; maxLoad?: number; onDuty?: boolean; role?: string };
+
+/** After-sales staffed by three agents (plus the supervisor, who only takes tickets by hand). */
+function teamOf(agents: RawAgent[], extra: (raw: Record<string, unknown>) => void = () => {}): AppConfig {
+  return configWith((raw) => {
+    const others = (raw.agents as RawAgent[]).filter((a) => a.team !== 'after-sales' || a.role === 'supervisor');
+    raw.agents = [...others, ...agents.map((a) => ({ name: a.id, team: 'after-sales', languages: ['zh', 'en'], ...a }))];
+    extra(raw);
+  });
+}
+
+describe.each(PROVIDERS)('routing and auto-assignment on $name', (provider) => {
+  let core: AutomatedCore;
+  afterEach(async () => {
+    await core?.close();
+  });
+
+  let seq = 0;
+  async function request(text = '裙子尺码不对，想换货'): Promise<Ticket> {
+    seq++;
+    const { ticket } = await intakeMessage(core.deps, {
+      platform: 'web',
+      platformMessageId: `r-${seq}`,
+      author: { platformUserId: `c-${seq}` },
+      text,
+      channel: 'web',
+    });
+    return ticket;
+  }
+
+  const run = async (line: string, actor: Actor) => {
+    const parsed = parseCommand(line);
+    if (!parsed.ok) throw new Error(`bad command ${line}`);
+    return executeCommand(core.deps, parsed.command, { actor, lang: parsed.lang });
+  };
+
+  test('the least-loaded agent gets the ticket; equal loads take turns (round-robin)', async () => {
+    core = await makeAutomatedCore(await provider.fresh(), teamOf([{ id: 'a1' }, { id: 'a2' }, { id: 'a3' }]));
+    const owners: (string | null)[] = [];
+    for (let i = 0; i < 6; i++) {
+      owners.push((await request()).assigneeId);
+      core.clock.advance(1_000);
+    }
+    expect(owners).toEqual(['a1', 'a2', 'a3', 'a1', 'a2', 'a3']);
+    // a2 finishes one: the next ticket goes to a2 (least loaded), not to whoever's turn it was.
+    const a2s = await core.deps.tickets.listTickets({ assigneeId: 'a2' });
+    await act.resolveTicket(core.deps, a2s[0]?.id ?? 0, agent('a2'));
+    expect((await request()).assigneeId).toBe('a2');
+    // Events show who decided: the system, with a note.
+    const events = await core.deps.tickets.listEvents(a2s[0]?.id ?? 0);
+    expect(events.find((e) => e.action === 'assign')).toMatchObject({ actorRole: 'system', note: 'auto-assigned', after: { assigneeId: 'a2' } });
+  });
+
+  test('skills from a routing rule and the ticket language decide who qualifies', async () => {
+    core = await makeAutomatedCore(
+      await provider.fresh(),
+      teamOf(
+        [
+          { id: 'zh-only', languages: ['zh'] },
+          { id: 'refunds', skills: ['refund'], languages: ['zh'] },
+          { id: 'bilingual', languages: ['zh', 'en'] },
+        ],
+        (raw) => {
+          raw.routing = { rules: [{ team: 'after-sales', keywords: ['退款', 'refund'], skills: ['refund'] }] };
+        },
+      ),
+    );
+    expect((await request('我要退款，钱什么时候到账')).assigneeId).toBe('refunds');
+    expect((await request('The dress does not fit, I want to exchange it')).assigneeId).toBe('bilingual');
+  });
+
+  test('routing rules send tickets to a team by keyword, tier or channel; no match falls back to the category team', async () => {
+    core = await makeAutomatedCore(
+      await provider.fresh(),
+      configWith((raw) => {
+        raw.routing = {
+          rules: [
+            { team: 'finance', keywords: ['发票'] },
+            { team: 'logistics', channel: ['email'] },
+          ],
+        };
+      }),
+    );
+    expect((await request('换货后能开发票吗')).teamId).toBe('finance');
+    const email = await intakeMessage(core.deps, {
+      platform: 'email',
+      platformMessageId: 'e-1',
+      author: { platformUserId: 'x@example.com' },
+      text: '尺码不对想换货',
+      channel: 'email',
+    });
+    expect(email.ticket.teamId).toBe('logistics');
+    expect((await request('尺码不对想换货')).teamId).toBe('after-sales');
+  });
+
+  test('nobody above max load; the queue waits and drains as capacity frees up, most urgent first', async () => {
+    core = await makeAutomatedCore(await provider.fresh(), teamOf([{ id: 'solo', maxLoad: 2 }]));
+    const [t1, t2, t3, t4] = [await request(), await request(), await request(), await request()];
+    expect([t1, t2, t3, t4].map((t) => t?.assigneeId)).toEqual(['solo', 'solo', null, null]);
+    await act.setPriority(core.deps, t4?.id ?? 0, supervisor, 'P1');
+    await act.closeTicket(core.deps, t1?.id ?? 0, agent('solo'));
+    expect((await core.deps.tickets.findTicket(t4?.id ?? 0))?.assigneeId).toBe('solo');
+    expect((await core.deps.tickets.findTicket(t3?.id ?? 0))?.assigneeId).toBeNull();
+    await act.transferTicket(core.deps, t2?.id ?? 0, supervisor, 'logistics', 'courier issue');
+    expect((await core.deps.tickets.findTicket(t3?.id ?? 0))?.assigneeId).toBe('solo');
+    // The transferred ticket was routed in its new team (zhou) and the handoff note kept.
+    expect((await core.deps.tickets.findTicket(t2?.id ?? 0))?.assigneeId).toBe('zhou');
+    const notes = await core.deps.tickets.listMessages(t2?.id ?? 0, { includeInternal: true });
+    expect(notes.some((m) => m.visibility === 'internal' && m.body === 'courier issue')).toBe(true);
+  });
+
+  test('nobody on duty: tickets wait; "上班" puts the agent on duty and hands them the queue; "duty off" stops it', async () => {
+    core = await makeAutomatedCore(
+      await provider.fresh(),
+      teamOf([
+        { id: 'night', onDuty: false },
+        { id: 'day', onDuty: false },
+      ]),
+    );
+    const waiting = [await request(), await request()];
+    expect(waiting.map((t) => t.assigneeId)).toEqual([null, null]);
+    const on = await run('上班', { role: 'agent', agentId: 'day', platform: 'api' });
+    expect(on.text).toContain('已上班');
+    for (const t of waiting) expect((await core.deps.tickets.findTicket(t.id))?.assigneeId).toBe('day');
+    const off = await run('duty off', { role: 'agent', agentId: 'day', platform: 'api' });
+    expect(off.text).toContain('off duty');
+    expect((await request()).assigneeId).toBeNull();
+    // Manual claims always work, on duty or not.
+    const claimed = await run(`claim T-00000${waiting.length + 1}`, agent('night'));
+    expect(claimed.ticket?.assigneeId).toBe('night');
+  });
+
+  test('the supervisor is not auto-assigned (autoAssign defaults to false for supervisors), but can take tickets by hand', async () => {
+    core = await makeAutomatedCore(await provider.fresh(), teamOf([]));
+    const t = await request();
+    expect(t.assigneeId).toBeNull();
+    expect((await act.claimTicket(core.deps, t.id, supervisor)).assigneeId).toBe('li');
+  });
+
+  test('at start every team queue is drained (tickets that arrived while nobody could take them)', async () => {
+    core = await makeAutomatedCore(
+      await provider.fresh(),
+      teamOf([{ id: 'a1' }], (raw) => {
+        raw.routing = { autoAssign: false };
+      }),
+    );
+    const t = await request();
+    expect(t.assigneeId).toBeNull();
+    (core.deps.config.routing as { autoAssign: boolean }).autoAssign = true;
+    expect(await core.automation.assigner.drainAll()).toBe(1);
+    expect((await core.deps.tickets.findTicket(t.id))?.assigneeId).toBe('a1');
+  });
+});
