@@ -40,6 +40,8 @@ export interface AppOptions {
   migrate?: boolean;
   /** How often the SLA sweep looks for overdue stages (ms). */
   sweepEveryMs?: number;
+  /** A one-shot CLI command: no workers will run, so do not connect to Redis (the running bot reconciles). */
+  oneShot?: boolean;
 }
 
 /** Opens the core on its database (migrating it first) and wires the use cases. Does not listen. */
@@ -92,7 +94,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
     deps,
     db: database.db,
     logger,
-    redisUrl: env.REDIS_URL,
+    redisUrl: opts.oneShot ? undefined : env.REDIS_URL,
     redisPrefix: env.REDIS_PREFIX,
     sweepEveryMs: opts.sweepEveryMs,
   });

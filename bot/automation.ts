@@ -70,10 +70,11 @@ export function createAutomation(opts: AutomationOptions): Automation {
       if (onDuty) await assigner.onDuty(agentId).catch(onError('auto-assignment failed'));
     },
     async start() {
-      const { fired, armed } = await sla.start();
-      const assigned = await assigner.drainAll();
+      // Delivery and routing first: they need only the database, and must run even if Redis is away.
       dispatcher.start(opts.notifyPollMs);
       started = true;
+      const assigned = await assigner.drainAll();
+      const { fired, armed } = await sla.start();
       logger.info({ scheduler: scheduler.kind, slaFired: fired, slaArmed: armed, assigned }, 'automation started');
     },
     async stop() {

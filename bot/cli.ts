@@ -11,6 +11,7 @@ import { parseTicketNumber } from '../core/tickets/ticket-number.js';
 import { createApp } from './app.js';
 import { EVAL_HELP, evalCommand } from './cli-eval.js';
 import { DEMO_KB, ingestWithProgress, KB_HELP, kbCommand } from './cli-kb.js';
+import { SLA_HELP, slaCommand } from './cli-sla.js';
 import { platformStatus } from './platforms.js';
 import { seedDemo } from './seed-demo.js';
 import { withApp } from './with-app.js';
@@ -23,10 +24,11 @@ Usage:
   ticketbot seed-demo             create a few demo tickets
   ticketbot tickets list [--scope open|mine|team|breaching] [--agent ID]
   ticketbot tickets show <T-000123> [--lang zh|en]
+${SLA_HELP}
 ${KB_HELP}
 ${EVAL_HELP}
 
-Environment: PORT, DATABASE_URL, REDIS_URL, TICKETBOT_DATA_DIR, TICKETBOT_CONFIG, TICKETBOT_API_TOKEN, LOG_LEVEL`;
+Environment: PORT, DATABASE_URL, REDIS_URL, REDIS_PREFIX, TICKETBOT_DATA_DIR, TICKETBOT_CONFIG, TICKETBOT_API_TOKEN, LOG_LEVEL`;
 
 async function start(): Promise<void> {
   const app = await createApp();
@@ -36,9 +38,11 @@ async function start(): Promise<void> {
   }
   for (const p of platformStatus(process.env))
     app.logger.info({ platform: p.platform, enabled: p.enabled, reason: p.reason }, `platform ${p.platform}: ${p.enabled ? 'on' : 'off'} (${p.reason})`);
-  await app.startWorkers();
   const address = await app.web.listen({ port: app.env.PORT, host: app.env.HOST });
   app.logger.info(`ticketbot is listening on ${address.replace('0.0.0.0', 'localhost')}`);
+  // After listening: with Redis unreachable the scheduler waits for it, while the web channel, routing,
+  // notifications and the database sweep already work.
+  await app.startWorkers();
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -104,6 +108,9 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'tickets':
         await tickets(rest);
+        return 0;
+      case 'sla':
+        await slaCommand(rest);
         return 0;
       case 'kb':
         await kbCommand(rest);

@@ -124,8 +124,8 @@ export interface TicketStore {
   countTickets(filter: TicketListFilter): Promise<number>;
   /** Open tickets per agent and when each was last given one (routing). */
   assigneeLoads(opts: { includePending: boolean }): Promise<Map<string, { open: number; lastAssignedAt: Date | null }>>;
-  /** Open tickets whose next SLA stage is due before `until`, soonest first (reconcile and the SLA report). */
-  listSlaDue(until: Date, limit: number): Promise<Ticket[]>;
+  /** Tickets whose next SLA stage is due by `until`, soonest first; `after` pages on from the last one seen. */
+  listSlaDue(until: Date, limit: number, after?: { at: Date; id: number } | undefined): Promise<Ticket[]>;
   /** Tickets with an SLA stage to watch, by id after `afterId` (paging through them to re-arm timers). */
   listSlaTimers(afterId: number, limit: number): Promise<{ id: number; nextCheckAt: Date }[]>;
   /** Teams that have unassigned new tickets waiting. */

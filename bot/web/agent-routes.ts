@@ -6,6 +6,7 @@ import { parseCommand } from '../../core/commands/grammar.js';
 import { listTickets } from '../../core/commands/list-tickets.js';
 import { AppError, httpStatusOf, toAppError } from '../../core/errors.js';
 import { langFromHeader, render } from '../../core/i18n/translate.js';
+import { type SlaRow, slaReport } from '../../core/sla/sla-report.js';
 import { addNote } from '../../core/tickets/add-note.js';
 import { addReply } from '../../core/tickets/add-reply.js';
 import { getTicket } from '../../core/tickets/apply-event.js';
@@ -101,6 +102,15 @@ export function agentRoutes(app: FastifyInstance, deps: TicketDeps, apiToken: st
   app.get('/api/agent/tickets/:number/suggestion', async (request, reply) => {
     const actor = await actorOf(request, reply);
     return { suggestion: await suggestReply(deps, ticketId(ZTicketParams.parse(request.params).number), actor) };
+  });
+
+  /** Tickets at risk (past the warning share) and breached, by deadline. */
+  app.get('/api/agent/sla', async (request, reply) => {
+    await actorOf(request, reply);
+    const { team } = z.object({ team: z.string().min(1).optional() }).parse(request.query);
+    const report = await slaReport(deps, { teamId: team });
+    const row = (r: SlaRow) => ({ clock: r.clock, dueAt: r.dueAt.toISOString(), ticket: agentView(r.ticket) });
+    return { breached: report.breached.map(row), atRisk: report.atRisk.map(row) };
   });
 
   app.get('/api/agent/kb/search', async (request, reply) => {

@@ -57,9 +57,10 @@ export class BullmqScheduler implements Scheduler {
     this.#queueName = options.queueName ?? 'ticketbot-wake';
     this.#prefix = options.prefix ?? 'bull';
     this.#wakeAtKey = `${this.#prefix}:${this.#queueName}:wake-at`;
-    // Commands on this connection fail after ioredis' retries instead of hanging, so schedule() reports a
-    // Redis outage to its caller. BullMQ only borrows it for the queue (it does not close shared clients).
-    this.#redis = new Redis(this.#redisUrl);
+    // Commands on this connection fail at once while Redis is unreachable instead of waiting for
+    // ioredis' retries (~40 s), so schedule() reports an outage to its caller quickly (the database
+    // sweep then covers). BullMQ only borrows it for the queue (it does not close shared clients).
+    this.#redis = new Redis(this.#redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
     this.#redis.on('error', (err) => this.#logger.warn({ err }, 'scheduler: redis connection error'));
     this.#queue = new Queue<WakeData>(this.#queueName, {
       connection: this.#redis,
@@ -77,12 +78,31 @@ export class BullmqScheduler implements Scheduler {
 
   async schedule(key: string, at: Date): Promise<void> {
     const dueAt = toMillis(at);
+    await this.#connected();
     // The hash first: a job that runs in between then already sees the new time.
     await this.#redis.hset(this.#wakeAtKey, key, String(dueAt));
     await this.#queue.add('wake', { key }, { delay: Math.max(0, dueAt - Date.now()), deduplication: { id: key, replace: true, keepLastIfActive: true } });
   }
 
+  /**
+   * Waits briefly for the first connection (commands do not queue while offline, so that an outage
+   * fails fast); while reconnecting after an outage, fails at once.
+   */
+  async #connected(): Promise<void> {
+    const status = this.#redis.status;
+    if (status === 'ready') return;
+    if (status !== 'wait' && status !== 'connecting' && status !== 'connect') throw new Error(`scheduler: redis is ${status}`);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('scheduler: redis not ready after 2 s')), 2000);
+      this.#redis.once('ready', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
   async cancel(key: string): Promise<void> {
+    await this.#connected();
     // Job first, hash second: a concurrent schedule() then leaves a job behind rather than a time without one.
     const jobId = await this.#queue.getDeduplicationJobId(key);
     if (jobId) await this.#queue.remove(jobId); // returns 0 when the job is running; it finds no time and stops
@@ -98,21 +118,26 @@ export class BullmqScheduler implements Scheduler {
     });
     this.#worker.on('error', (err) => this.#logger.warn({ err }, 'scheduler: worker error'));
     await this.#worker.waitUntilReady();
+    if (this.#redis.status !== 'ready') await new Promise((resolve) => this.#redis.once('ready', resolve));
   }
 
   async stop(): Promise<void> {
     await this.#worker?.close();
     this.#worker = undefined;
     await this.#queue.close();
-    if (this.#redis.status !== 'end') await this.#redis.quit();
+    // quit() needs a live connection (no offline queue): while Redis is away, just drop the socket.
+    if (this.#redis.status === 'ready') await this.#redis.quit();
+    else if (this.#redis.status !== 'end') this.#redis.disconnect();
   }
 
   async pending(): Promise<number> {
+    await this.#connected();
     return this.#redis.hlen(this.#wakeAtKey);
   }
 
   /** Deletes the queue with every job and wake-up time (tests, decommissioning). Stop workers first. */
   async obliterate(): Promise<void> {
+    await this.#connected();
     await this.#queue.obliterate({ force: true });
     // Queue.obliterate() leaves keys it does not track: our hash, deduplication keys, the queue's meta.
     const pattern = `${escapeGlob(`${this.#prefix}:${this.#queueName}`)}:*`;

@@ -1,6 +1,7 @@
 import type { AppConfig } from '../config.js';
 import { render } from '../i18n/translate.js';
 import type { ChatGateway, DirectoryStore, NotificationStore, QueuedNotification, TicketStore } from '../ports.js';
+import type { Ticket } from '../tickets/types.js';
 
 export interface DispatcherDeps {
   store: NotificationStore;
@@ -18,7 +19,10 @@ export interface DispatchResult {
   failed: number;
 }
 
-const LEASE_MS = 60_000;
+/** A claim held by a process that died is free again after this long. */
+const LEASE_MS = 30_000;
+/** Claimed at once: small enough that slow chat platforms finish a batch well inside the lease. */
+const BATCH = 20;
 const MAX_BACKOFF_MS = 15 * 60_000;
 
 /** Retry delay after `attempts` failures: 5 s, 10 s, 20 s … capped at 15 min. Nothing is ever given up. */
@@ -79,11 +83,14 @@ export class NotificationDispatcher {
     const windowMs = windowSeconds * 1000;
     for (;;) {
       const now = this.deps.clock();
-      const batch = await this.deps.store.claimDue(now, 50, LEASE_MS);
+      const batch = await this.deps.store.claimDue(now, BATCH, LEASE_MS);
       if (!batch.length) return result;
+      // Sent per destination in the window: counted once per batch, then kept up to date here.
+      const recent = new Map<string, number>();
       for (const n of batch) {
-        const recent = await this.deps.store.countSentSince(n.destination, new Date(now.getTime() - windowMs));
-        if (recent >= limit) {
+        const count = recent.get(n.destination) ?? (await this.deps.store.countSentSince(n.destination, new Date(now.getTime() - windowMs)));
+        recent.set(n.destination, count);
+        if (count >= limit) {
           await this.deps.store.retryAt(n.id, new Date(now.getTime() + Math.ceil(windowMs / limit)), null);
           result.deferred++;
           continue;
@@ -91,6 +98,7 @@ export class NotificationDispatcher {
         try {
           await this.deliver(n);
           await this.deps.store.markSent(n.id, this.deps.clock());
+          recent.set(n.destination, count + 1);
           result.sent++;
         } catch (error) {
           this.deps.onError?.(error, n);
@@ -98,15 +106,32 @@ export class NotificationDispatcher {
           result.failed++;
         }
       }
-      if (batch.length < 50) return result;
+      if (batch.length < BATCH) return result;
     }
   }
 
   private async deliver(n: QueuedNotification): Promise<void> {
     const ticket = n.ticketId === null ? null : await this.deps.tickets.findTicket(n.ticketId);
+    // Held back by a rate limit or an outage, a reminder may have gone stale: do not chase what is done.
+    if (ticket && isStale(n.kind, ticket)) return;
+    if (ticket && n.audience === 'assignee' && ticket.assigneeId !== n.recipientId) return;
     const staff = n.audience === 'assignee' || n.audience === 'supervisor';
     const recipient = staff && n.recipientId ? await this.deps.directory.findAgent(n.recipientId) : null;
     const lang = n.audience === 'customer' && ticket ? ticket.language : this.deps.config.locale;
     await this.deps.gateway.notify({ id: n.id, kind: n.kind, audience: n.audience, recipient, ticket, lang, text: render(lang, n.message) });
+  }
+}
+
+/** Whether an SLA reminder no longer applies by the time it is delivered. */
+export function isStale(kind: string, ticket: Ticket): boolean {
+  switch (kind) {
+    case 'fr_warning':
+      return ticket.firstResponseAt !== null || ticket.status === 'closed';
+    case 'res_warning':
+      return ticket.status === 'pending_customer' || ticket.status === 'resolved' || ticket.status === 'closed';
+    case 'pending_nudge':
+      return ticket.status !== 'pending_customer';
+    default:
+      return false;
   }
 }

@@ -31,6 +31,7 @@ export function skillsFor(deps: Pick<TicketDeps, 'config'>, ticket: Ticket): str
  */
 export class AutoAssigner {
   private readonly running = new Map<string, Promise<number>>();
+  private readonly queued = new Map<string, Promise<number>>();
 
   constructor(
     private readonly deps: TicketDeps,
@@ -68,23 +69,31 @@ export class AutoAssigner {
 
   /** Assigns as many of the team's waiting tickets as its available agents can take. Returns how many. */
   drainTeam(teamId: string): Promise<number> {
-    // One drain per team at a time; a request during a drain runs once more after it (it may see new capacity).
-    const previous = this.running.get(teamId) ?? Promise.resolve(0);
-    const next = previous
-      .then(() => this.drainOnce(teamId))
+    // One drain per team at a time, and at most one waiting behind it that every later request joins:
+    // a burst of intakes costs two drains, not one each.
+    const waiting = this.queued.get(teamId);
+    if (waiting) return waiting;
+    const current = this.running.get(teamId) ?? Promise.resolve(0);
+    const next: Promise<number> = current
+      .catch(() => 0)
+      .then(() => {
+        this.queued.delete(teamId);
+        this.running.set(teamId, next);
+        return this.drainOnce(teamId);
+      })
       .catch((error: unknown) => {
         this.onError(error, teamId);
         return 0;
+      })
+      .finally(() => {
+        if (this.running.get(teamId) === next) this.running.delete(teamId);
       });
-    this.running.set(teamId, next);
-    void next.then(() => {
-      if (this.running.get(teamId) === next) this.running.delete(teamId);
-    });
+    this.queued.set(teamId, next);
     return next;
   }
 
   private async drainOnce(teamId: string): Promise<number> {
-    const queue = await this.deps.tickets.listTickets({ statuses: ['new'], teamId, unassigned: true, limit: 200 });
+    const queue = await this.deps.tickets.listTickets({ statuses: ['new'], teamId, unassigned: true, limit: 1000 });
     if (!queue.length) return 0;
     const agents = await this.deps.directory.listAgents();
     const loads = new Map<string, AgentLoad>(await this.deps.tickets.assigneeLoads({ includePending: this.deps.config.routing.countPending }));

@@ -19,7 +19,9 @@ export async function checkSla(deps: TicketDeps, ticketId: number): Promise<Tick
     if (!due.length) return ticket;
     const changes = fireStages(deps.config, ticket, due, now);
     if (await deps.tickets.applyChanges(changes)) {
-      const after = (await deps.tickets.findTicket(ticketId)) ?? ticket;
+      const last = changes.at(-1);
+      // What was written, without reading it back (only updatedAt differs from a fresh read).
+      const after: Ticket = last?.sla ? { ...ticket, ...last.next, sla: last.sla } : ticket;
       await deps.onChange?.({ action: changes.at(-1)?.event.action ?? 'sla', ticket: after, before: ticket, actor: SYSTEM_ACTOR });
       return after;
     }

@@ -67,9 +67,17 @@ export function stagesOf(config: AppConfig, t: SlaSubject): Stage[] {
   return stages;
 }
 
-/** A stage has fired when it was recorded for this very due time (a moved deadline fires again). */
+/** Stages that fire at most once per clock, however their deadline moves later (a pause, a retarget). */
+const ONCE: ReadonlySet<StageKind> = new Set(['fr_warning', 'fr_breach', 'res_warning', 'res_breach']);
+
+/**
+ * Whether a stage has fired. Warnings and breaches fire once per clock (the first-response clock runs
+ * once; the resolution clock starts again on reopen), so a deadline that moves does not repeat them;
+ * the waiting-on-customer and resolved stages fire once per wait, told apart by their due time.
+ */
 export function hasFired(sla: SlaState, stage: Stage): boolean {
-  return sla.stages[stage.kind] === stage.at.toISOString();
+  const recorded = sla.stages[stage.kind];
+  return ONCE.has(stage.kind) ? recorded !== undefined : recorded === stage.at.toISOString();
 }
 
 /** Stages due at `now` that have not fired yet, in order of due time. */
@@ -119,8 +127,12 @@ export function trackSla(
     pausedMs += businessTimeBetween(cal, pausedSince, now);
     pausedSince = null;
   }
+  // A reopened ticket starts a new resolution clock: its reminders may fire again.
+  const reopened = (before.status === 'resolved' || before.status === 'closed') && !PAUSED.has(next.status);
+  const stages = reopened ? Object.fromEntries(Object.entries(prev.stages).filter(([kind]) => !kind.startsWith('res_'))) : prev.stages;
   const sla: SlaState = {
     ...prev,
+    stages,
     firstResponseMs: targets.firstResponseMs,
     resolutionMs: targets.resolutionMs,
     firstResponseDueAt: targets.firstResponseMs === null ? null : addBusinessTime(cal, before.createdAt, targets.firstResponseMs),

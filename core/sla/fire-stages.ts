@@ -32,8 +32,17 @@ const MESSAGE: Record<StageKind, MessageKey> = {
 
 /** "2026-11-24 14:30" in the time zone of the ticket's team calendar (else the server's). */
 export function formatLocalTime(date: Date, timeZone: string | undefined): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(date);
+  const key = timeZone ?? '';
+  let format = FORMATS.get(key);
+  if (!format) {
+    // Building a formatter costs far more than using one: keep one per zone.
+    format = new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+    FORMATS.set(key, format);
+  }
+  return format.format(date);
 }
+
+const FORMATS = new Map<string, Intl.DateTimeFormat>();
 
 function stateOf(t: Ticket): TicketState {
   const { id, status, assigneeId, teamId, customerId, category, priority, reboundCount, duplicateOfId, closeReason, version } = t;
@@ -81,7 +90,7 @@ function agentName(config: AppConfig, id: string | null | undefined): string | n
   return config.agents.find((a) => a.id === id)?.name ?? id;
 }
 
-function notificationsFor(config: AppConfig, ticket: Ticket, stage: Stage, now: Date): NewNotification[] {
+function notificationsFor(config: AppConfig, ticket: Ticket, stage: Stage, now: Date, alsoDue: ReadonlySet<StageKind>): NewNotification[] {
   const cal = calendarFor(config, ticket.teamId);
   const team = config.teams.find((t) => t.id === ticket.teamId);
   const due = stage.kind.startsWith('fr_') ? ticket.sla.firstResponseDueAt : ticket.sla.resolutionDueAt;
@@ -136,6 +145,8 @@ function notificationsFor(config: AppConfig, ticket: Ticket, stage: Stage, now: 
       ];
     }
     case 'pending_nudge': {
+      // Closing in the same breath (the process was down): the closing notice is the one to send.
+      if (alsoDue.has('pending_close')) return [];
       const closeAfter = config.sla.pendingCustomer.closeAfter;
       const customer = { ...base, dedupeKey: key, audience: 'customer' as const, recipientId: null, destination: `ticket:${ticket.id}` };
       // With the auto-close off, the nudge must not announce one.
@@ -171,6 +182,7 @@ function nextStateFor(config: AppConfig, state: TicketState, kind: StageKind, no
  */
 export function fireStages(config: AppConfig, ticket: Ticket, stages: Stage[], now: Date): TicketChange[] {
   const changes: TicketChange[] = [];
+  const alsoDue = new Set(stages.map((s) => s.kind));
   let current = ticket;
   for (const stage of stages) {
     const state = stateOf(current);
@@ -192,7 +204,7 @@ export function fireStages(config: AppConfig, ticket: Ticket, stages: Stage[], n
       next,
       sla: after.sla,
       event: { action: EVENT[stage.kind], actor: SYSTEM_ACTOR, before: diff.before, after: diff.after, note: stage.kind },
-      notifications: notificationsFor(config, current, stage, now),
+      notifications: notificationsFor(config, current, stage, now, alsoDue),
     });
     current = after;
   }

@@ -19,6 +19,7 @@ export interface SlaTimersOptions {
 export class SlaTimers {
   private sweepTimer: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> | null = null;
+  private readonly armedVersion = new Map<number, number>();
 
   constructor(
     private readonly deps: TicketDeps,
@@ -32,10 +33,15 @@ export class SlaTimers {
 
   /** Starts receiving wake-ups, re-arms every open ticket, fires what was missed, and starts the sweep. */
   async start(): Promise<{ fired: number; armed: number }> {
+    // The sweep first: it works from the database alone, so it keeps reminders going while Redis is away.
+    this.startSweep();
     await this.scheduler.start((key) => this.wake(key));
-    const result = await this.reconcile();
+    return this.reconcile();
+  }
+
+  private startSweep(): void {
     const every = this.opts.sweepEveryMs ?? 60_000;
-    if (every > 0) {
+    if (every > 0 && !this.sweepTimer) {
       this.sweepTimer = setInterval(() => {
         this.sweeping ??= this.sweep()
           .then(() => undefined)
@@ -46,7 +52,6 @@ export class SlaTimers {
       }, every);
       this.sweepTimer.unref();
     }
-    return result;
   }
 
   async stop(): Promise<void> {
@@ -58,7 +63,12 @@ export class SlaTimers {
 
   /** TicketDeps.onChange observer: moves the ticket's wake-up to its next stage. */
   async onChange(change: TicketChanged): Promise<void> {
-    await this.arm(change.ticket.id, change.ticket.sla.nextCheckAt);
+    // Observers of concurrent changes may finish out of order: an older version must not win.
+    const { id, version } = change.ticket;
+    if ((this.armedVersion.get(id) ?? -1) > version) return;
+    if (this.armedVersion.size > 100_000) this.armedVersion.clear();
+    this.armedVersion.set(id, version);
+    await this.arm(id, change.ticket.sla.nextCheckAt);
   }
 
   private async arm(ticketId: number, at: Date | null): Promise<void> {
@@ -98,12 +108,14 @@ export class SlaTimers {
 
   private async fireOverdue(until: Date): Promise<number> {
     let fired = 0;
-    const seen = new Set<number>();
+    // Keyset paging: a ticket that stays due (its check keeps failing) cannot hide the ones after it.
+    let after: { at: Date; id: number } | undefined;
     for (;;) {
-      const due = (await this.deps.tickets.listSlaDue(until, 200)).filter((t) => !seen.has(t.id));
-      if (!due.length) return fired;
+      const due = await this.deps.tickets.listSlaDue(until, 200, after);
+      const last = due.at(-1);
+      if (!last?.sla.nextCheckAt) return fired;
+      after = { at: last.sla.nextCheckAt, id: last.id };
       for (const ticket of due) {
-        seen.add(ticket.id);
         try {
           await this.wake(SlaTimers.key(ticket.id));
           fired++;

@@ -79,7 +79,11 @@ async function applyInTx(tx: Tx, change: TicketChange): Promise<void> {
   const { count } = await tx.ticket.updateMany({ where: { id: change.ticketId, version: change.expectedVersion }, data });
   if (count === 0) throw new VersionConflict();
   await tx.ticketEvent.create({ data: eventData(change.ticketId, change.event) });
-  for (const n of change.notifications ?? []) await tx.notification.create({ data: notificationData(n) });
+  for (const n of change.notifications ?? []) {
+    // The same cause queued before (a reminder re-armed by an edge case): once is enough.
+    if (await tx.notification.findUnique({ where: { dedupeKey: n.dedupeKey }, select: { id: true } })) continue;
+    await tx.notification.create({ data: notificationData(n) });
+  }
 }
 
 /** TicketStore on Prisma (SQLite or PostgreSQL). */
@@ -174,7 +178,8 @@ export class PrismaTicketStore implements TicketStore {
       });
       return true;
     } catch (error) {
-      if (error instanceof VersionConflict) return false;
+      // A unique violation here is a notification another process queued meanwhile: re-read and decide again.
+      if (error instanceof VersionConflict || isUniqueViolation(error)) return false;
       throw error;
     }
   }
@@ -253,9 +258,10 @@ export class PrismaTicketStore implements TicketStore {
     return loads;
   }
 
-  async listSlaDue(until: Date, limit: number): Promise<Ticket[]> {
+  async listSlaDue(until: Date, limit: number, after?: { at: Date; id: number }): Promise<Ticket[]> {
+    const page = after ? { OR: [{ slaNextCheckAt: { gt: after.at } }, { slaNextCheckAt: after.at, id: { gt: after.id } }] } : {};
     const rows = await this.db.ticket.findMany({
-      where: { slaNextCheckAt: { lte: until }, status: { not: 'closed' } },
+      where: { slaNextCheckAt: { lte: until }, status: { not: 'closed' }, ...page },
       include: withOrders,
       orderBy: [{ slaNextCheckAt: 'asc' }, { id: 'asc' }],
       take: limit,

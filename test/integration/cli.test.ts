@@ -48,6 +48,16 @@ describe('ticketbot CLI on a fresh data dir', () => {
     expect(missing.stderr).toMatch(/T-999999 was not found/);
   });
 
+  test('sla status: the report as text in either language and as JSON', () => {
+    const zh = cli(['sla', 'status'], { TICKETBOT_DATA_DIR: dataDir });
+    expect(zh.status).toBe(0);
+    expect(zh.stdout).toMatch(/没有即将超时或已超时的工单|SLA：/);
+    const json = cli(['sla', 'status', '--json', '--team', 'after-sales'], { TICKETBOT_DATA_DIR: dataDir });
+    const report = JSON.parse(json.stdout) as { breached: number; at_risk: number; tickets: unknown[] };
+    expect(report.breached + report.at_risk).toBe(report.tickets.length);
+    expect(cli(['sla', 'bogus'], { TICKETBOT_DATA_DIR: dataDir }).status).toBe(1);
+  });
+
   test('kb ingest and kb search on the bundled demo', () => {
     const ingest = cli(['kb', 'ingest', join(PROJECT_ROOT, 'knowledge', 'demo')], { TICKETBOT_DATA_DIR: dataDir });
     expect(ingest.status).toBe(0);

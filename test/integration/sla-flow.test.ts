@@ -16,7 +16,10 @@ const lin = agent('lin');
 const at = (iso: string) => new Date(iso).toISOString();
 
 /** 24/7 clocks, the default policy (P2: first response 2 h, resolution 24 h; warnings at 75%). */
-const alwaysOpen = configWith(() => {});
+const open247 = (raw: Record<string, unknown>) => {
+  for (const team of raw.teams as { calendar?: string }[]) delete team.calendar;
+};
+const alwaysOpen = configWith(open247);
 
 describe.each(PROVIDERS)('SLA clocks, reminders and escalation on $name', (provider) => {
   let core: AutomatedCore;
@@ -120,6 +123,7 @@ describe.each(PROVIDERS)('SLA clocks, reminders and escalation on $name', (provi
     await act.markPending(core.deps, ticket.id, lin);
     await later(24 * HOUR);
     expect(await kinds(ticket.id)).toEqual(['assigned', 'pending_nudge']);
+    await core.automation.dispatcher.runOnce();
     await later(48 * HOUR);
     const closed = await core.deps.tickets.findTicket(ticket.id);
     expect(closed).toMatchObject({ status: 'closed', closeReason: 'no_customer_response' });
@@ -146,6 +150,7 @@ describe.each(PROVIDERS)('SLA clocks, reminders and escalation on $name', (provi
   test('escalation policy: at breach the priority goes one step up and the supervisor takes the ticket', async () => {
     await start(
       configWith((raw) => {
+        open247(raw);
         raw.sla = { onBreach: { raisePriority: true, reassignTo: 'supervisor' } };
       }),
     );
@@ -196,6 +201,7 @@ describe.each(PROVIDERS)('SLA clocks, reminders and escalation on $name', (provi
   test('a burst to one destination is held to the rate limit and delivered later, not dropped', async () => {
     await start(
       configWith((raw) => {
+        open247(raw);
         raw.notifications = { limit: 3, windowSeconds: 60 };
       }),
     );

@@ -111,10 +111,17 @@ describe('config: the SLA, calendar, routing and notification sections', () => {
     expect(config.notifications).toEqual({ limit: 3, windowSeconds: 30 });
   });
 
-  it('the bundled config still parses, on the defaults', () => {
+  it('the bundled config parses: shop hours for every team, the default SLA policy spelled out', () => {
     const config = loadConfig(BUNDLED_CONFIG);
-    expect(config.calendars).toEqual({});
-    expect(config.teams.every((t) => t.calendar === undefined)).toBe(true);
+    expect(Object.keys(config.calendars)).toEqual(['shop']);
+    expect(config.calendars.shop).toMatchObject({
+      timezone: 'Asia/Shanghai',
+      hours: [
+        { from: '09:00', to: '12:00' },
+        { from: '13:00', to: '22:00' },
+      ],
+    });
+    expect(config.teams.every((t) => t.calendar === 'shop')).toBe(true);
     expect(config.sla).toEqual(DEFAULT_SLA);
     expect(config.routing.autoAssign).toBe(true);
     expect(config.notifications).toEqual({ limit: 10, windowSeconds: 60 });

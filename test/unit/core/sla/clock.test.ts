@@ -27,7 +27,8 @@ function configWith(sla: Record<string, unknown> = {}): AppConfig {
         ],
       },
     },
-    teams: bundled.teams.map((t) => (t.id === 'after-sales' ? { ...t, calendar: 'cn' } : t)),
+    // After-sales on office hours, every other team 24/7 (the bundled shop hours removed).
+    teams: bundled.teams.map(({ calendar: _shop, ...t }: { id: string; calendar?: string }) => (t.id === 'after-sales' ? { ...t, calendar: 'cn' } : t)),
     sla: { overrides: [{ category: 'complaint', firstResponse: '15m', resolution: '2h' }], ...sla },
   };
   return parseConfig(JSON.stringify(raw), 'json');
@@ -420,7 +421,7 @@ describe('dueStages and nextCheckAt', () => {
     expect(nextCheckAt(config, fired)).toEqual(at('2026-11-30T09:20:00+08:00'));
   });
 
-  it('a moved deadline fires again', () => {
+  it('a moved deadline does not repeat a warning that already fired', () => {
     // res_warning fired at 11:50; an hour of pause since moved it to 14:20.
     const moved = {
       ...FRIDAY_P1,
@@ -433,8 +434,9 @@ describe('dueStages and nextCheckAt', () => {
       }),
     };
     expect(dueStages(config, moved, at('2026-11-30T13:00:00+08:00'))).toEqual([]);
-    expect(show(dueStages(config, moved, at('2026-11-30T14:30:00+08:00')))).toEqual([['res_warning', iso('2026-11-30T14:20:00+08:00')]]);
-    expect(nextCheckAt(config, moved)).toEqual(at('2026-11-30T14:20:00+08:00'));
+    expect(show(dueStages(config, moved, at('2026-11-30T14:30:00+08:00')))).toEqual([]);
+    // Next is the breach, at the moved deadline.
+    expect(nextCheckAt(config, moved)).toEqual(at('2026-11-30T15:20:00+08:00'));
   });
 
   it('nextCheckAt is null when everything has fired or nothing is watched', () => {

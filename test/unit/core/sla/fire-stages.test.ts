@@ -23,7 +23,9 @@ function configWith(sla: Record<string, unknown> = {}, team: Record<string, unkn
     calendars: {
       shanghai: { timezone: 'Asia/Shanghai', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], hours: [{ from: '00:00', to: '24:00' }] },
     },
-    teams: bundled.teams.map((t) => (t.id === 'after-sales' ? { ...t, calendar: 'shanghai', ...team } : t)),
+    teams: bundled.teams.map(({ calendar: _shop, ...t }: { id: string; supervisor?: string; calendar?: string }) =>
+      t.id === 'after-sales' ? { ...t, calendar: 'shanghai', ...team } : t,
+    ),
     sla,
   };
   return parseConfig(JSON.stringify(raw), 'json');
