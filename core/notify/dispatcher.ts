@@ -1,6 +1,7 @@
 import type { AppConfig } from '../config.js';
-import { render } from '../i18n/translate.js';
+import { type LocalizedText, render } from '../i18n/translate.js';
 import type { ChatGateway, DirectoryStore, NotificationStore, QueuedNotification, TicketStore } from '../ports.js';
+import { formatDuration } from '../sla/duration.js';
 import type { Ticket } from '../tickets/types.js';
 
 export interface DispatcherDeps {
@@ -118,7 +119,7 @@ export class NotificationDispatcher {
     const staff = n.audience === 'assignee' || n.audience === 'supervisor';
     const recipient = staff && n.recipientId ? await this.deps.directory.findAgent(n.recipientId) : null;
     const lang = n.audience === 'customer' && ticket ? ticket.language : this.deps.config.locale;
-    await this.deps.gateway.notify({ id: n.id, kind: n.kind, audience: n.audience, recipient, ticket, lang, text: render(lang, n.message) });
+    await this.deps.gateway.notify({ id: n.id, kind: n.kind, audience: n.audience, recipient, ticket, lang, text: render(lang, localized(n.message, lang)) });
   }
 }
 
@@ -134,4 +135,11 @@ export function isStale(kind: string, ticket: Ticket): boolean {
     default:
       return false;
   }
+}
+
+/** Durations are stored as milliseconds next to their English rendering; the reader gets their own units. */
+function localized(message: LocalizedText, lang: 'zh' | 'en'): LocalizedText {
+  const leftMs = message.params?.leftMs;
+  if (typeof leftMs !== 'number') return message;
+  return { ...message, params: { ...message.params, left: formatDuration(leftMs, lang) } };
 }

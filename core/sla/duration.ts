@@ -23,14 +23,20 @@ export const ZDuration = z.union([z.number().positive(), z.string()]).transform(
   return ms;
 });
 
-/** Renders milliseconds for people: "2h 30m", "3d 4h", "45s". */
-export function formatDuration(ms: number): string {
+const UNITS = {
+  en: { d: 'd', h: 'h', m: 'm', s: 's', join: ' ' },
+  zh: { d: '天', h: '小时', m: '分钟', s: '秒', join: '' },
+} as const;
+
+/** Renders milliseconds for people: "2h 30m", "3d 4h", "45s"; in Chinese "2小时30分钟", "3天4小时", "45秒". */
+export function formatDuration(ms: number, lang: 'zh' | 'en' = 'en'): string {
+  const u = UNITS[lang];
   const abs = Math.abs(ms);
   const seconds = Math.round(abs / 1000);
-  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 60) return `${seconds}${u.s}`;
   const minutes = Math.round(abs / 60_000);
   const d = Math.floor(minutes / 1440);
   const h = Math.floor((minutes % 1440) / 60);
   const m = minutes % 60;
-  return [d ? `${d}d` : '', h ? `${h}h` : '', m && !d ? `${m}m` : ''].filter(Boolean).join(' ') || '0m';
+  return [d ? `${d}${u.d}` : '', h ? `${h}${u.h}` : '', m && !d ? `${m}${u.m}` : ''].filter(Boolean).join(u.join) || `0${u.m}`;
 }

@@ -99,6 +99,8 @@ function notificationsFor(config: AppConfig, ticket: Ticket, stage: Stage, now: 
     title: ticket.title,
     due: due ? formatLocalTime(due, cal?.timezone) : '',
     left: due ? formatDuration(due.getTime() - now.getTime()) : '',
+    // The dispatcher renders `left` again from this in the reader's language.
+    ...(due ? { leftMs: due.getTime() - now.getTime() } : {}),
     assignee: agentName(config, ticket.assigneeId) ?? '—',
   };
   const base = { ticketId: ticket.id, kind: stage.kind, message: { key: MESSAGE[stage.kind], params }, at: now };
@@ -151,8 +153,8 @@ function notificationsFor(config: AppConfig, ticket: Ticket, stage: Stage, now: 
       const customer = { ...base, dedupeKey: key, audience: 'customer' as const, recipientId: null, destination: `ticket:${ticket.id}` };
       // With the auto-close off, the nudge must not announce one.
       if (closeAfter === null || !ticket.pendingSince) return [{ ...customer, message: { key: 'notify.pendingNudgeOpen', params } }];
-      const left = formatDuration(ticket.pendingSince.getTime() + closeAfter - now.getTime());
-      return [{ ...customer, message: { ...base.message, params: { ...params, left } } }];
+      const leftMs = ticket.pendingSince.getTime() + closeAfter - now.getTime();
+      return [{ ...customer, message: { ...base.message, params: { ...params, left: formatDuration(leftMs), leftMs } } }];
     }
     case 'pending_close':
     case 'resolved_close':

@@ -79,6 +79,8 @@ describe.each(PROVIDERS)('SLA clocks, reminders and escalation on $name', (provi
     expect(await core.automation.dispatcher.runOnce()).toMatchObject({ sent: 3, failed: 0 });
     const texts = core.gateway.sent.map((n) => n.text);
     expect(texts.some((t) => t.includes('T-000001') && t.includes('首次回复') && t.includes('林晓雨'))).toBe(true);
+    // Durations in the reader's language: "还剩 30分钟", not "30m".
+    expect(texts.some((t) => t.includes('还剩 30分钟'))).toBe(true);
     expect(texts.some((t) => t.includes('已超过首次响应时限') && t.includes('李静'))).toBe(true);
     const internal = (await core.deps.tickets.listMessages(ticket.id, { includeInternal: true })).filter((m) => m.authorName === 'ticketbot');
     expect(internal.map((m) => m.visibility)).toEqual(['internal', 'internal', 'internal']);

@@ -111,3 +111,12 @@ describe('formatDuration', () => {
     expect(formatDuration(59_500)).toBe('1m');
   });
 });
+
+describe('formatDuration in Chinese', () => {
+  it('uses Chinese units without spaces', () => {
+    expect(formatDuration(2 * 3_600_000 + 30 * 60_000, 'zh')).toBe('2小时30分钟');
+    expect(formatDuration(3 * 86_400_000 + 4 * 3_600_000, 'zh')).toBe('3天4小时');
+    expect(formatDuration(45_000, 'zh')).toBe('45秒');
+    expect(formatDuration(2 * 3_600_000 + 30 * 60_000)).toBe('2h 30m');
+  });
+});

@@ -154,7 +154,7 @@ describe('fireStages: warnings', () => {
         at: at(FR_WARNING),
         message: {
           key: 'notify.frWarning',
-          params: { number: 'T-000042', title: 'Parcel lost', due: '2026-11-24 12:00', left: '30m', assignee: '林晓雨', who: '林晓雨' },
+          params: { number: 'T-000042', title: 'Parcel lost', due: '2026-11-24 12:00', left: '30m', leftMs: 30 * MINUTE, assignee: '林晓雨', who: '林晓雨' },
         },
       },
     ]);
@@ -176,7 +176,7 @@ describe('fireStages: warnings', () => {
     const [change] = fireStages(config, assigned(), [stage('res_warning', RES_WARNING)], at(RES_WARNING));
     expect(change?.notifications?.[0]?.message).toEqual({
       key: 'notify.resWarning',
-      params: { number: 'T-000042', title: 'Parcel lost', due: '2026-11-25 10:00', left: '6h', assignee: '林晓雨', who: '林晓雨' },
+      params: { number: 'T-000042', title: 'Parcel lost', due: '2026-11-25 10:00', left: '6h', leftMs: 6 * HOUR, assignee: '林晓雨', who: '林晓雨' },
     });
   });
 
@@ -210,7 +210,7 @@ describe('fireStages: breaches', () => {
         at: at(RES_DUE),
         message: {
           key: 'notify.resBreach',
-          params: { number: 'T-000042', title: 'Parcel lost', due: '2026-11-25 10:00', left: '0s', assignee: '林晓雨', who: '李静' },
+          params: { number: 'T-000042', title: 'Parcel lost', due: '2026-11-25 10:00', left: '0s', leftMs: 0, assignee: '林晓雨', who: '李静' },
         },
       },
     ]);
