@@ -44,7 +44,8 @@ export function formatLocalTime(date: Date, timeZone: string | undefined): strin
 
 const FORMATS = new Map<string, Intl.DateTimeFormat>();
 
-function stateOf(t: Ticket): TicketState {
+/** The lifecycle part of a ticket. */
+export function stateOf(t: Ticket): TicketState {
   const { id, status, assigneeId, teamId, customerId, category, priority, reboundCount, duplicateOfId, closeReason, version } = t;
   const { assignedAt, firstResponseAt, pendingSince, resolvedAt, closedAt } = t;
   return {

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { type AppConfig, BUNDLED_CONFIG, parseConfig } from '../../../../core/config.js';
 import { render } from '../../../../core/i18n/translate.js';
 import { EMPTY_SLA, type Stage, type StageKind } from '../../../../core/sla/clock.js';
-import { fireStages, formatLocalTime } from '../../../../core/sla/fire-stages.js';
-import { SYSTEM_ACTOR, type Ticket, type TicketState } from '../../../../core/tickets/types.js';
+import { fireStages, formatLocalTime, stateOf } from '../../../../core/sla/fire-stages.js';
+import { SYSTEM_ACTOR, type Ticket } from '../../../../core/tickets/types.js';
 
 /*
  * fireStages from the outside: a ticket and its due stages in, version-chained changes out.
@@ -459,27 +459,3 @@ describe('formatLocalTime', () => {
     expect(formatLocalTime(at('2026-11-24T06:30:00Z'), undefined)).toMatch(/^2026-11-2[45] \d{2}:30$/);
   });
 });
-
-/** The lifecycle part of a ticket. */
-function stateOf(t: Ticket): TicketState {
-  const { id, status, assigneeId, teamId, customerId, category, priority, reboundCount, duplicateOfId, closeReason, version } = t;
-  const { assignedAt, firstResponseAt, pendingSince, resolvedAt, closedAt } = t;
-  return {
-    id,
-    status,
-    assigneeId,
-    teamId,
-    customerId,
-    category,
-    priority,
-    reboundCount,
-    duplicateOfId,
-    closeReason,
-    version,
-    assignedAt,
-    firstResponseAt,
-    pendingSince,
-    resolvedAt,
-    closedAt,
-  };
-}
