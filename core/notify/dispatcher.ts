@@ -1,6 +1,7 @@
 import type { AppConfig } from '../config.js';
 import { type LocalizedText, render } from '../i18n/translate.js';
 import type { ChatGateway, DirectoryStore, NotificationStore, QueuedNotification, TicketStore } from '../ports.js';
+import { stagesOf } from '../sla/clock.js';
 import { formatDuration } from '../sla/duration.js';
 import type { Ticket } from '../tickets/types.js';
 
@@ -114,7 +115,7 @@ export class NotificationDispatcher {
   private async deliver(n: QueuedNotification): Promise<void> {
     const ticket = n.ticketId === null ? null : await this.deps.tickets.findTicket(n.ticketId);
     // Held back by a rate limit or an outage, a reminder may have gone stale: do not chase what is done.
-    if (ticket && isStale(n.kind, ticket)) return;
+    if (ticket && isStale(this.deps.config, n.kind, ticket)) return;
     if (ticket && n.audience === 'assignee' && ticket.assigneeId !== n.recipientId) return;
     const staff = n.audience === 'assignee' || n.audience === 'supervisor';
     const recipient = staff && n.recipientId ? await this.deps.directory.findAgent(n.recipientId) : null;
@@ -123,18 +124,12 @@ export class NotificationDispatcher {
   }
 }
 
-/** Whether an SLA reminder no longer applies by the time it is delivered. */
-export function isStale(kind: string, ticket: Ticket): boolean {
-  switch (kind) {
-    case 'fr_warning':
-      return ticket.firstResponseAt !== null || ticket.status === 'closed';
-    case 'res_warning':
-      return ticket.status === 'pending_customer' || ticket.status === 'resolved' || ticket.status === 'closed';
-    case 'pending_nudge':
-      return ticket.status !== 'pending_customer';
-    default:
-      return false;
-  }
+/** Reminders that only make sense while their stage still applies (breach notices stand: it happened). */
+const WHILE_DUE: ReadonlySet<string> = new Set(['fr_warning', 'res_warning', 'pending_nudge']);
+
+/** Whether an SLA reminder no longer applies by the time it is delivered: the clocks decide, not a copy of their rules. */
+export function isStale(config: AppConfig, kind: string, ticket: Ticket): boolean {
+  return WHILE_DUE.has(kind) && !stagesOf(config, ticket).some((s) => s.kind === kind);
 }
 
 /** Durations are stored as milliseconds next to their English rendering; the reader gets their own units. */

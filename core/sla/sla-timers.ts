@@ -82,6 +82,8 @@ export class SlaTimers {
     const id = Number(key.slice(PREFIX.length));
     if (!Number.isSafeInteger(id)) return;
     const ticket = await checkSla(this.deps, id);
+    // Re-armed here even though onChange may have done it: the scheduler that woke us must hold the next
+    // wake-up itself (onChange may be wired to another SlaTimers, or have failed), and one key is one timer.
     await this.arm(id, ticket?.sla.nextCheckAt ?? null);
   }
 
