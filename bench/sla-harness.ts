@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { type AppConfig, BUNDLED_CONFIG, parseConfig } from '../core/config.js';
 import { PROJECT_ROOT } from '../core/paths.js';
 import { initialSla } from '../core/sla/clock.js';
@@ -27,6 +28,8 @@ export interface SlaRunOptions {
   spreadMs: number;
   /** SIGKILL the worker once this share of the reminders has fired. */
   killAt: number;
+  /** Run the compiled bot (`npm run build`, as `npm start` does) instead of the TypeScript source through tsx. */
+  compiled?: boolean | undefined;
   onProgress?: ((line: string) => void) | undefined;
 }
 
@@ -43,8 +46,12 @@ export interface SlaRunResult {
   late_max_ms: number;
   /** Lateness of reminders that fell due while a worker was running (not before the first was up, not in the restart gap). */
   late_p99_running_ms: number;
+  /** Due time to the reminder's message on the ticket (the outbox delivery on top of the firing). */
+  delivered_late_p99_ms: number;
+  delivered_late_max_ms: number;
   /** Reminders due before the first worker was ready (it fires them at start). */
   due_before_start: number;
+  /** SIGKILL to the new worker's "automation started" (what was missed is fired, every timer armed again). */
   restart_gap_ms: number;
   due_during_gap: number;
   /** Notifications delivered (a message on the ticket each: the web gateway is idempotent by notification id). */
@@ -89,15 +96,22 @@ async function seed(database: Database, config: AppConfig, n: number, firstAt: n
   }
 }
 
-function startWorker(env: NodeJS.ProcessEnv): { child: ChildProcess; ready: Promise<void> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'bench', 'sla-worker.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+// `ticketbot worker`: the bot's background workers without the HTTP server, as in production.
+// `ready` resolves with the worker's own log time of "automation started" (missed reminders fired, timers
+// armed again): this process may read the pipe late while it is busy.
+function startWorker(env: NodeJS.ProcessEnv, compiled: boolean): { child: ChildProcess; ready: Promise<number> } {
+  const entry = compiled ? [join(PROJECT_ROOT, 'dist', 'bot', 'main.js')] : ['--import', 'tsx', join(PROJECT_ROOT, 'bot', 'main.ts')];
+  const child = spawn(process.execPath, [...entry, 'worker'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr?.on('data', (d: Buffer) => {
     err += d.toString();
   });
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (d: Buffer) => {
-      if (d.toString().includes('ready')) resolve();
+  const ready = new Promise<number>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    lines.on('line', (line) => {
+      if (!line.includes('"automation started"')) return;
+      const logged = (JSON.parse(line) as { time?: unknown }).time;
+      resolve(typeof logged === 'number' ? logged : Date.now());
     });
     child.once('exit', (code) => reject(new Error(`worker exited (${code}) before it was ready: ${err.slice(-2000)}`)));
   });
@@ -141,23 +155,21 @@ export async function runSlaRestart(opts: SlaRunOptions): Promise<SlaRunResult> 
       DATABASE_URL: opts.databaseUrl,
       TICKETBOT_DATA_DIR: dataDir,
       TICKETBOT_CONFIG: configPath,
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: 'info',
       REDIS_URL: opts.redisUrl ?? '',
       REDIS_PREFIX: opts.redisPrefix ?? 'ticketbot',
     };
-    const first = startWorker(env);
+    const first = startWorker(env, opts.compiled ?? false);
     workers.push(first.child);
-    await first.ready;
-    const startedAt = Date.now();
+    const startedAt = await first.ready;
     log(`worker 1 ready after ${startedAt - seedStart} ms from seeding`);
     const reminders = opts.timers;
     await waitFor(async () => (await countFired(database)) >= reminders * opts.killAt, opts.leadMs * 4 + opts.spreadMs * 2);
     const killedAt = Date.now();
     first.child.kill('SIGKILL');
-    const second = startWorker(env);
+    const second = startWorker(env, opts.compiled ?? false);
     workers.push(second.child);
-    await second.ready;
-    const gapEnd = Date.now();
+    const gapEnd = await second.ready;
     log(`killed worker 1 at ${await countFired(database)} reminders; worker 2 ready after ${gapEnd - killedAt} ms`);
     const lastDue = firstAt + opts.spreadMs;
     await waitFor(async () => Date.now() > lastDue && (await countFired(database)) >= reminders, lastDue - Date.now() + 60_000);
@@ -203,7 +215,18 @@ async function measure(
     else if (at >= killedAt && at <= gapEnd) dueDuringGap++;
     else lateRunning.push(ms);
   }
-  const messages = await database.db.message.findMany({ where: { platformMessageId: { startsWith: 'notification:' } }, select: { id: true } });
+  // Delivery: the reminder posted on the ticket by the web gateway (one message per notification).
+  const messages = await database.db.message.findMany({
+    where: { platformMessageId: { startsWith: 'notification:' } },
+    select: { platformMessageId: true, createdAt: true },
+  });
+  const notifications = new Map((await database.db.notification.findMany({ select: { id: true, ticketId: true, kind: true } })).map((n) => [n.id, n]));
+  const deliveredLate: number[] = [];
+  for (const m of messages) {
+    const n = notifications.get(Number(m.platformMessageId?.slice('notification:'.length)));
+    const at = n && due.get(`${n.ticketId}:${n.kind}`);
+    if (at !== undefined) deliveredLate.push(Math.max(0, m.createdAt.getTime() - at));
+  }
   const round = (x: number) => Math.round(x);
   return {
     database: opts.provider,
@@ -216,6 +239,8 @@ async function measure(
     late_p99_ms: round(percentile(late, 99)),
     late_max_ms: round(Math.max(0, ...late)),
     late_p99_running_ms: round(percentile(lateRunning, 99)),
+    delivered_late_p99_ms: round(percentile(deliveredLate, 99)),
+    delivered_late_max_ms: round(Math.max(0, ...deliveredLate)),
     restart_gap_ms: gapEnd - killedAt,
     due_during_gap: dueDuringGap,
     due_before_start: dueBeforeStart,

@@ -43,6 +43,7 @@ try {
     spreadMs: num('SLA_BENCH_SPREAD_S', 300) * 1000,
     leadMs: num('SLA_BENCH_LEAD_S', 30) * 1000,
     killAt: num('SLA_BENCH_KILL_AT', 0.4),
+    compiled: true, // `npm run bench:sla` builds first: workers run as `npm start` runs them
     onProgress: (line) => console.error(line),
   });
   console.log(JSON.stringify(result));

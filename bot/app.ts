@@ -1,15 +1,16 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type AppConfig, type Env, loadConfig, parseEnv, resolveConfigPath } from '../core/config.js';
+import type { ReplySuggester } from '../core/ports.js';
 import { type Database, openDatabase, resolveDatabaseUrl } from '../core/store/database.js';
 import { PrismaDirectoryStore } from '../core/store/directory-store.js';
 import { PrismaKnowledgeStore } from '../core/store/knowledge-store.js';
 import { migrate } from '../core/store/migrate.js';
 import { PrismaTicketStore } from '../core/store/ticket-store.js';
-import type { TicketDeps } from '../core/tickets/deps.js';
+import type { TicketChanged, TicketDeps } from '../core/tickets/deps.js';
 import { KnowledgeBase } from '../knowledge/kb/knowledge-base.js';
 import { KbReplySuggester } from '../knowledge/kb/suggest-reply.js';
-import { parseLlmSettings } from '../knowledge/llm/index.js';
+import { parseLlmSettings } from '../knowledge/llm/settings.js';
 import { createTriage, learnFromCorrections, type Triage } from '../knowledge/triage/create-triage.js';
 import { type Automation, createAutomation } from './automation.js';
 import { createLogger, type Logger } from './logger.js';
@@ -42,6 +43,13 @@ export interface AppOptions {
   sweepEveryMs?: number;
   /** A one-shot CLI command: no workers will run, so do not connect to Redis (the running bot reconciles). */
   oneShot?: boolean;
+  /** Start the workers as soon as the database is open, before triage and the knowledge base load (`start`). */
+  startWorkers?: boolean;
+}
+
+function loaded<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('ticketbot is still starting: triage and the knowledge base are not loaded yet');
+  return value;
 }
 
 /** Opens the core on its database (migrating it first) and wires the use cases. Does not listen. */
@@ -63,34 +71,24 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
   const knowledge = new PrismaKnowledgeStore(database.db);
   const metrics = createMetrics(tickets);
   const llm = parseLlmSettings(envVars);
-  const triage = await createTriage({
-    config,
-    knowledge,
-    llm,
-    onTriage: (o) =>
-      o.source === 'llm'
-        ? logger.debug({ model: o.model, ms: o.latencyMs, adjustments: o.adjustments }, 'LLM triage')
-        : logger.warn({ model: o.model, reason: o.reason, ms: o.latencyMs }, 'LLM triage failed; used the local classifier'),
-  });
-  // Local embeddings by default; KB_EMBEDDER=openai uses the endpoint's embeddings (not every OpenAI-compatible server has them).
-  const embedder = llm && envVars.KB_EMBEDDER === 'openai' && triage.llm ? await triage.llm.createEmbedder() : undefined;
-  const kb = await KnowledgeBase.open({ store: knowledge, dir: join(env.TICKETBOT_DATA_DIR, 'kb'), embedder });
-  const learn = learnFromCorrections({ knowledge, local: triage.local, onError: (err) => logger.error({ err }, 'could not record a triage correction') });
+  // Triage and the knowledge base load after the workers (they train and read models, ~0.3 s): a
+  // restarted bot fires the reminders it missed first. Nothing classifies before createApp returns.
+  const late: { triage?: Triage; suggester?: ReplySuggester; learn?: (change: TicketChanged) => unknown } = {};
   const deps: TicketDeps = {
     tickets,
     directory,
     config,
-    classifier: triage.classifier,
-    suggester: new KbReplySuggester(kb, triage.llm ? (input) => triage.llm?.draftReply(input) ?? Promise.resolve(null) : null),
+    classifier: { classify: (text, context) => loaded(late.triage).classifier.classify(text, context) },
+    suggester: { suggest: (input) => loaded(late.suggester).suggest(input) },
     clock: opts.clock ?? (() => new Date()),
     onChange: async (change) => {
       metrics.onChange(change);
-      void learn(change);
+      void late.learn?.(change);
       await automation.onChange(change);
     },
     onDutyChange: (agentId, onDuty) => automation.onDutyChange(agentId, onDuty),
   };
-  const automation = createAutomation({
+  const automation = await createAutomation({
     deps,
     db: database.db,
     logger,
@@ -98,6 +96,31 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
     redisPrefix: env.REDIS_PREFIX,
     sweepEveryMs: opts.sweepEveryMs,
   });
+  let triage: Triage;
+  let kb: KnowledgeBase;
+  try {
+    if (opts.startWorkers) await automation.start();
+    triage = await createTriage({
+      config,
+      knowledge,
+      llm,
+      onTriage: (o) =>
+        o.source === 'llm'
+          ? logger.debug({ model: o.model, ms: o.latencyMs, adjustments: o.adjustments }, 'LLM triage')
+          : logger.warn({ model: o.model, reason: o.reason, ms: o.latencyMs }, 'LLM triage failed; used the local classifier'),
+    });
+    // Local embeddings by default; KB_EMBEDDER=openai uses the endpoint's embeddings (not every OpenAI-compatible server has them).
+    const embedder = llm && envVars.KB_EMBEDDER === 'openai' && triage.llm ? await triage.llm.createEmbedder() : undefined;
+    kb = await KnowledgeBase.open({ store: knowledge, dir: join(env.TICKETBOT_DATA_DIR, 'kb'), embedder });
+  } catch (error) {
+    await automation.stop();
+    await database.close();
+    throw error;
+  }
+  const llmServices = triage.llm;
+  late.triage = triage;
+  late.suggester = new KbReplySuggester(kb, llmServices ? (input) => llmServices.draftReply(input) : null);
+  late.learn = learnFromCorrections({ knowledge, local: triage.local, onError: (err) => logger.error({ err }, 'could not record a triage correction') });
   const web = buildWebServer({
     deps,
     kb,

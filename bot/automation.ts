@@ -37,9 +37,9 @@ export interface Automation {
   stop(): Promise<void>;
 }
 
-export function createAutomation(opts: AutomationOptions): Automation {
+export async function createAutomation(opts: AutomationOptions): Promise<Automation> {
   const { deps, logger } = opts;
-  const scheduler = createScheduler({ redisUrl: opts.redisUrl, prefix: opts.redisPrefix, logger });
+  const scheduler = await createScheduler({ redisUrl: opts.redisUrl, prefix: opts.redisPrefix, logger });
   const onError = (context: string) => (err: unknown) => logger.error({ err }, context);
   const sla = new SlaTimers(deps, scheduler, { sweepEveryMs: opts.sweepEveryMs, onError: (err, context) => logger.error({ err }, context) });
   const assigner = new AutoAssigner(deps, (err, team) => logger.error({ err, team }, 'auto-assignment failed'));
@@ -70,11 +70,13 @@ export function createAutomation(opts: AutomationOptions): Automation {
       if (onDuty) await assigner.onDuty(agentId).catch(onError('auto-assignment failed'));
     },
     async start() {
+      if (started) return;
       // Delivery and routing first: they need only the database, and must run even if Redis is away.
       dispatcher.start(opts.notifyPollMs);
       started = true;
-      const assigned = await assigner.drainAll();
+      // SLA first: reminders missed while the bot was down are the most time-critical work at start.
       const { fired, armed } = await sla.start();
+      const assigned = await assigner.drainAll();
       logger.info({ scheduler: scheduler.kind, slaFired: fired, slaArmed: armed, assigned }, 'automation started');
     },
     async stop() {

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig, parseEnv, resolveConfigPath } from '../core/config.js';
 import { AppError } from '../core/errors.js';
 import { type ClassifierFactory, evaluateClassifier, readClassifyJsonl, renderClassifyReport } from '../knowledge/eval/eval-classify.js';
-import { createLlmServices, parseLlmSettings } from '../knowledge/llm/index.js';
+import { parseLlmSettings } from '../knowledge/llm/settings.js';
 import { LocalClassifier } from '../knowledge/triage/local-classifier.js';
 import { priorityFloor } from '../knowledge/triage/priority.js';
 import { detectSignals } from '../knowledge/triage/signals.js';
@@ -30,6 +30,7 @@ async function evalClassify(args: string[]): Promise<void> {
   if (values.classifier === 'llm') {
     const settings = parseLlmSettings(process.env);
     if (!settings) throw new AppError('INVALID_INPUT', { message: '--classifier llm needs OPENAI_API_KEY or OPENAI_BASE_URL' });
+    const { createLlmServices } = await import('../knowledge/llm/index.js');
     factory = (examples, cfg) =>
       createLlmServices(settings, {
         fallback: LocalClassifier.train(cfg, examples ?? []),

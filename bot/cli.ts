@@ -8,7 +8,7 @@ import { resolveDatabaseUrl } from '../core/store/database.js';
 import { migrate } from '../core/store/migrate.js';
 import { getTicket } from '../core/tickets/apply-event.js';
 import { parseTicketNumber } from '../core/tickets/ticket-number.js';
-import { createApp } from './app.js';
+import { type App, createApp } from './app.js';
 import { EVAL_HELP, evalCommand } from './cli-eval.js';
 import { DEMO_KB, ingestWithProgress, KB_HELP, kbCommand } from './cli-kb.js';
 import { SLA_HELP, slaCommand } from './cli-sla.js';
@@ -20,6 +20,7 @@ const HELP = `ticketbot — chat-ops ticketing for e-commerce customer service
 
 Usage:
   ticketbot start                 run the bot (web channel on $PORT, default 3000)
+  ticketbot worker                run only the background workers (SLA timers, routing, notifications)
   ticketbot migrate               apply database migrations (idempotent)
   ticketbot seed-demo             create a few demo tickets
   ticketbot tickets list [--scope open|mine|team|breaching] [--agent ID]
@@ -31,7 +32,8 @@ ${EVAL_HELP}
 Environment: PORT, DATABASE_URL, REDIS_URL, REDIS_PREFIX, TICKETBOT_DATA_DIR, TICKETBOT_CONFIG, TICKETBOT_API_TOKEN, LOG_LEVEL`;
 
 async function start(): Promise<void> {
-  const app = await createApp();
+  // Workers first: a restarted bot fires the reminders it missed before triage and the KB load.
+  const app = await createApp({ startWorkers: true });
   if (app.kb.size === 0) {
     // The embedded default ships a demo FAQ so that suggestions and auto-answers work out of the box.
     app.logger.info(`knowledge base is empty: ingesting the bundled demo (${await ingestWithProgress(app, DEMO_KB)})`);
@@ -40,14 +42,25 @@ async function start(): Promise<void> {
     app.logger.info({ platform: p.platform, enabled: p.enabled, reason: p.reason }, `platform ${p.platform}: ${p.enabled ? 'on' : 'off'} (${p.reason})`);
   const address = await app.web.listen({ port: app.env.PORT, host: app.env.HOST });
   app.logger.info(`ticketbot is listening on ${address.replace('0.0.0.0', 'localhost')}`);
-  // After listening: with Redis unreachable the scheduler waits for it, while the web channel, routing,
-  // notifications and the database sweep already work.
-  await app.startWorkers();
+  stopOnSignals(app);
+}
+
+/** Background workers only (SLA timers, routing, notifications), no HTTP: extra processes beside `start` on PostgreSQL + Redis. */
+async function worker(): Promise<void> {
+  const app = await createApp({ startWorkers: true });
+  // The workers' timers are unref'd (they never keep a one-shot command alive): this keeps the process up.
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  app.logger.info('ticketbot worker is running (no HTTP server)');
+  stopOnSignals(app, () => clearInterval(keepAlive));
+}
+
+function stopOnSignals(app: App, cleanup?: () => void): void {
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     app.logger.info({ signal }, 'shutting down');
+    cleanup?.();
     await app.close();
     process.exit(0);
   };
@@ -92,6 +105,9 @@ export async function main(argv: string[]): Promise<number> {
       case 'start':
         await start();
         return -1; // keeps running
+      case 'worker':
+        await worker();
+        return -1;
       case 'migrate': {
         const env = parseEnv(process.env);
         const target = resolveDatabaseUrl(env.DATABASE_URL, env.TICKETBOT_DATA_DIR);

@@ -1,4 +1,3 @@
-import { BullmqScheduler } from './bullmq-scheduler.js';
 import { InProcessScheduler } from './in-process-scheduler.js';
 import type { Scheduler, SchedulerOptions } from './scheduler.js';
 
@@ -11,9 +10,12 @@ export interface CreateSchedulerOptions extends SchedulerOptions {
   prefix?: string | undefined;
 }
 
-/** BullMQ when `redisUrl` is set, else the in-process scheduler. */
-export function createScheduler(options: CreateSchedulerOptions = {}): Scheduler {
+/** BullMQ when `redisUrl` is set, else the in-process scheduler. BullMQ and ioredis load only when used. */
+export async function createScheduler(options: CreateSchedulerOptions = {}): Promise<Scheduler> {
   const { redisUrl, queueName, prefix, ...common } = options;
-  if (redisUrl) return new BullmqScheduler({ ...common, redisUrl, queueName, prefix });
+  if (redisUrl) {
+    const { BullmqScheduler } = await import('./bullmq-scheduler.js');
+    return new BullmqScheduler({ ...common, redisUrl, queueName, prefix });
+  }
   return new InProcessScheduler(common);
 }

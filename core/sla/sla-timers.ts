@@ -3,6 +3,8 @@ import type { TicketChanged, TicketDeps } from '../tickets/deps.js';
 import { checkSla } from './check-sla.js';
 
 const PREFIX = 'sla:';
+/** Overdue tickets fired at once by the sweep and at start. */
+const FIRE_CONCURRENCY = 4;
 
 export interface SlaTimersOptions {
   /** How often to look for stages whose wake-up went missing (default 60 s; 0 = never). */
@@ -33,10 +35,13 @@ export class SlaTimers {
 
   /** Starts receiving wake-ups, re-arms every open ticket, fires what was missed, and starts the sweep. */
   async start(): Promise<{ fired: number; armed: number }> {
-    // The sweep first: it works from the database alone, so it keeps reminders going while Redis is away.
+    // The sweep and what was missed first: they work from the database alone, so reminders due while
+    // the bot was down go out before the scheduler connects (or while Redis is away).
     this.startSweep();
+    const missed = await this.fireOverdue(this.deps.clock());
     await this.scheduler.start((key) => this.wake(key));
-    return this.reconcile();
+    const { fired, armed } = await this.reconcile();
+    return { fired: missed + fired, armed };
   }
 
   private startSweep(): void {
@@ -117,13 +122,18 @@ export class SlaTimers {
       const last = due.at(-1);
       if (!last?.sla.nextCheckAt) return fired;
       after = { at: last.sla.nextCheckAt, id: last.id };
-      for (const ticket of due) {
-        try {
-          await this.wake(SlaTimers.key(ticket.id));
-          fired++;
-        } catch (error) {
-          this.opts.onError?.(error, `sla check of ticket ${ticket.id}`);
-        }
+      // A few at a time: after a restart these are late already, and on PostgreSQL they overlap well.
+      for (let i = 0; i < due.length; i += FIRE_CONCURRENCY) {
+        await Promise.all(
+          due.slice(i, i + FIRE_CONCURRENCY).map(async (ticket) => {
+            try {
+              await this.wake(SlaTimers.key(ticket.id));
+              fired++;
+            } catch (error) {
+              this.opts.onError?.(error, `sla check of ticket ${ticket.id}`);
+            }
+          }),
+        );
       }
     }
   }

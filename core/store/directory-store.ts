@@ -9,24 +9,18 @@ export class PrismaDirectoryStore implements DirectoryStore {
   constructor(private readonly db: Db) {}
 
   async syncFromConfig(config: AppConfig): Promise<void> {
+    // A restart with an unchanged config writes nothing: a restarted bot's first job is to fire the
+    // reminders it missed, and this transaction would take a good part of its start-up.
+    if (await this.matchesConfig(config)) return;
     await this.db.$transaction(async (tx) => {
       for (const team of config.teams) {
-        const data = { nameZh: team.name.zh, nameEn: team.name.en, supervisorId: team.supervisor ?? null };
+        const data = teamData(team);
         await tx.team.upsert({ where: { id: team.id }, create: { id: team.id, ...data }, update: data });
       }
       const ids = config.agents.map((a) => a.id);
       await tx.agent.updateMany({ where: { id: { notIn: ids } }, data: { active: false } });
       for (const agent of config.agents) {
-        const data = {
-          name: agent.name,
-          role: agent.role,
-          teamId: agent.team ?? null,
-          skills: JSON.stringify(agent.skills),
-          languages: JSON.stringify(agent.languages),
-          maxLoad: agent.maxLoad,
-          autoAssign: agent.autoAssign ?? agent.role === 'agent',
-          active: true,
-        };
+        const data = agentData(agent);
         // On-duty state is changed at run time (duty on/off), so the config only sets it for new agents.
         await tx.agent.upsert({ where: { id: agent.id }, create: { id: agent.id, onDuty: agent.onDuty, ...data }, update: data });
         await tx.agentIdentity.deleteMany({ where: { agentId: agent.id } });
@@ -37,6 +31,28 @@ export class PrismaDirectoryStore implements DirectoryStore {
         }
       }
     });
+  }
+
+  /** Whether the stored teams, agents and their chat identities already say what the config says. */
+  private async matchesConfig(config: AppConfig): Promise<boolean> {
+    const [teams, agents, identities] = await Promise.all([this.db.team.findMany(), this.db.agent.findMany(), this.db.agentIdentity.findMany()]);
+    const teamRows = new Map(teams.map((t) => [t.id, t]));
+    const teamsMatch = config.teams.every((team) => {
+      const row = teamRows.get(team.id);
+      return row !== undefined && sameFields(row, teamData(team));
+    });
+    const configured = new Set(config.agents.map((a) => a.id));
+    const agentRows = new Map(agents.map((a) => [a.id, a]));
+    const agentsMatch =
+      config.agents.every((agent) => {
+        const row = agentRows.get(agent.id);
+        return row !== undefined && sameFields(row, agentData(agent));
+      }) && agents.every((row) => configured.has(row.id) || !row.active);
+    const key = (agentId: string, platform: string, userId: string) => JSON.stringify([agentId, platform, userId]);
+    const stored = new Set(identities.filter((i) => configured.has(i.agentId)).map((i) => key(i.agentId, i.platform, i.platformUserId)));
+    const wanted = new Set(config.agents.flatMap((a) => a.identities.map((i) => key(a.id, i.platform, i.userId))));
+    const identitiesMatch = stored.size === wanted.size && [...wanted].every((k) => stored.has(k));
+    return teamsMatch && agentsMatch && identitiesMatch;
   }
 
   async findAgent(id: string): Promise<AgentRecord | null> {
@@ -61,4 +77,26 @@ export class PrismaDirectoryStore implements DirectoryStore {
     const row = await this.db.customerIdentity.findUnique({ where: { platform_platformUserId: { platform, platformUserId } }, include: { customer: true } });
     return row ? { id: row.customer.id, name: row.customer.name, tier: row.customer.tier } : null;
   }
+}
+
+function teamData(team: AppConfig['teams'][number]) {
+  return { nameZh: team.name.zh, nameEn: team.name.en, supervisorId: team.supervisor ?? null };
+}
+
+function agentData(agent: AppConfig['agents'][number]) {
+  return {
+    name: agent.name,
+    role: agent.role,
+    teamId: agent.team ?? null,
+    skills: JSON.stringify(agent.skills),
+    languages: JSON.stringify(agent.languages),
+    maxLoad: agent.maxLoad,
+    autoAssign: agent.autoAssign ?? agent.role === 'agent',
+    active: true,
+  };
+}
+
+function sameFields(row: object, data: Record<string, unknown>): boolean {
+  const values = row as Record<string, unknown>;
+  return Object.entries(data).every(([field, value]) => values[field] === value);
 }

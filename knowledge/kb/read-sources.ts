@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import { readFaqCsv, readFaqJsonl } from './read-faq.js';
-import { readMarkdown } from './read-markdown.js';
 import { type KbSourceEntry, KbSourceError } from './types.js';
 
 export const KB_EXTENSIONS = ['.md', '.markdown', '.csv', '.jsonl'];
@@ -25,8 +24,11 @@ export async function readSourceFile(file: string, source: string): Promise<KbSo
     case '.csv':
       return readFaqCsv(source, text);
     case '.md':
-    case '.markdown':
+    case '.markdown': {
+      // The text splitter (LangChain) loads only for Markdown ingest, not on every start.
+      const { readMarkdown } = await import('./read-markdown.js');
       return readMarkdown(source, text);
+    }
     default:
       throw new KbSourceError(source, null, `unsupported file type (use ${KB_EXTENSIONS.join(', ')})`);
   }

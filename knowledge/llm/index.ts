@@ -1,16 +1,18 @@
 import type OpenAI from 'openai';
 import type { Classifier } from '../../core/ports.js';
+import { createOpenAIClient } from './client.js';
 import { createReplyDrafter, type DraftedReply, type DraftReplyInput } from './draft-reply.js';
 import type { LlmFailure } from './failure.js';
 import { LlmClassifier, type LlmClassifierOptions, type TriageOutcome } from './llm-classifier.js';
 import { OpenAIEmbedder } from './openai-embedder.js';
-import { createOpenAIClient, type LlmSettings } from './settings.js';
+import type { LlmSettings } from './settings.js';
 
+export { createOpenAIClient } from './client.js';
 export { type DraftedReply, type DraftReplyInput, type DraftReplyOptions, draftReply, type ReplyPassage } from './draft-reply.js';
 export { describeLlmFailure, type LlmFailure, type LlmFailureReason } from './failure.js';
 export { LlmClassifier, type LlmClassifierOptions, type TriageOutcome } from './llm-classifier.js';
 export { OpenAIEmbedder, type OpenAIEmbedderOptions } from './openai-embedder.js';
-export { createOpenAIClient, type LlmSettings, parseLlmSettings } from './settings.js';
+export { type LlmSettings, parseLlmSettings } from './settings.js';
 
 export interface LlmServices {
   client: OpenAI;

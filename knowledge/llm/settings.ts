@@ -1,4 +1,3 @@
-import OpenAI from 'openai';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
 import type { ResponseFormatMode } from './structured-output.js';
@@ -59,19 +58,4 @@ export function parseLlmSettings(env: NodeJS.ProcessEnv): LlmSettings | null {
     maxRetries: e.LLM_MAX_RETRIES,
     responseFormat: e.LLM_RESPONSE_FORMAT,
   };
-}
-
-/**
- * The official SDK pointed at any OpenAI-compatible endpoint. The SDK retries 429/5xx/timeouts with
- * backoff (honouring retry-after) and its `timeout` applies to each attempt; callers bound the total with
- * `withDeadline` (./deadline.ts), so an attempt never gets more than the whole budget.
- */
-export function createOpenAIClient(settings: Pick<LlmSettings, 'apiKey' | 'baseURL' | 'timeoutMs' | 'maxRetries'>): OpenAI {
-  return new OpenAI({
-    // The SDK refuses to start without a key; keyless local servers ignore the header.
-    apiKey: settings.apiKey ?? 'no-key',
-    baseURL: settings.baseURL ?? null,
-    timeout: settings.timeoutMs,
-    maxRetries: settings.maxRetries,
-  });
 }

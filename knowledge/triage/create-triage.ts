@@ -1,7 +1,7 @@
 import type { AppConfig } from '../../core/config.js';
 import type { Classifier, KnowledgeStore } from '../../core/ports.js';
 import type { TicketChanged } from '../../core/tickets/deps.js';
-import { createLlmServices, type LlmServices, type LlmSettings, type TriageOutcome } from '../llm/index.js';
+import type { LlmServices, LlmSettings, TriageOutcome } from '../llm/index.js';
 import { LocalClassifier } from './local-classifier.js';
 import { orderPatternsFor } from './order-ids.js';
 import { priorityFloor } from './priority.js';
@@ -32,6 +32,8 @@ export async function createTriage(opts: {
     if (category || c.priority) local.correct({ text: c.text, ...(category ? { category } : {}), ...(c.priority ? { priority: c.priority } : {}) });
   }
   if (!opts.llm) return { classifier: local, local, llm: null };
+  // Loaded only when an endpoint is configured: the SDK adds ~0.2 s to every start.
+  const { createLlmServices } = await import('../llm/index.js');
   const llm = createLlmServices(opts.llm, {
     fallback: local,
     priorityFloor: (text, { customerTier }) => priorityFloor(detectSignals(text), customerTier),

@@ -37,7 +37,7 @@ export interface AutomatedCore extends TestCore {
 export async function makeAutomatedCore(db: TestDatabase, config: AppConfig): Promise<AutomatedCore> {
   const core = await makeCore(db, config);
   const gateway = new RecordingGateway();
-  const automation = createAutomation({ deps: core.deps, db: core.database.db, logger: pino({ level: 'silent' }), gateways: [gateway], sweepEveryMs: 0 });
+  const automation = await createAutomation({ deps: core.deps, db: core.database.db, logger: pino({ level: 'silent' }), gateways: [gateway], sweepEveryMs: 0 });
   const record = core.deps.onChange;
   core.deps.onChange = async (change) => {
     await record?.(change);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { createOpenAIClient } from '../../knowledge/llm/client.js';
 import { type DraftReplyOptions, draftReply, type ReplyPassage } from '../../knowledge/llm/draft-reply.js';
 import type { LlmFailure } from '../../knowledge/llm/failure.js';
-import { createOpenAIClient } from '../../knowledge/llm/settings.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../helpers/fake-openai.js';
 
 /* draftReply through the real openai SDK against the local fake endpoint. */

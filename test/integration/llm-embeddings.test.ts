@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { AppError } from '../../core/errors.js';
+import { createOpenAIClient } from '../../knowledge/llm/client.js';
 import { OpenAIEmbedder, type OpenAIEmbedderOptions } from '../../knowledge/llm/openai-embedder.js';
-import { createOpenAIClient } from '../../knowledge/llm/settings.js';
 import { type FakeOpenAI, fakeVector, startFakeOpenAI } from '../helpers/fake-openai.js';
 
 /* OpenAIEmbedder through the real openai SDK against the local fake endpoint. */

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { BUNDLED_CONFIG, loadConfig } from '../../core/config.js';
 import type { Classifier, Triage } from '../../core/ports.js';
+import { createOpenAIClient } from '../../knowledge/llm/client.js';
 import { LlmClassifier, type TriageOutcome } from '../../knowledge/llm/llm-classifier.js';
-import { createOpenAIClient } from '../../knowledge/llm/settings.js';
 import type { ResponseFormatMode } from '../../knowledge/llm/structured-output.js';
 import { KeywordClassifier } from '../../knowledge/triage/keyword-classifier.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../helpers/fake-openai.js';

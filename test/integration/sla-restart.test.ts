@@ -6,7 +6,7 @@ import { freshPostgres, freshSqlite, PG_URL } from '../helpers/databases.js';
 
 const REDIS_URL = process.env.REDIS_URL_TEST;
 
-// A real worker process (bench/sla-worker.ts: createApp + startWorkers) holds 1,000 SLA timers; it is
+// A real worker process (`ticketbot worker`, from the TypeScript source) holds 1,000 SLA timers; it is
 // SIGKILLed part-way and a new one started. Every reminder must fire exactly once and be delivered once.
 describe('SLA reminders across a SIGKILL restart', () => {
   test('in-process scheduler on SQLite: 1,000 timers, none lost, none twice', { timeout: 180_000 }, async () => {

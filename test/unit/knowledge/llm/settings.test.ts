@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { AppError } from '../../../../core/errors.js';
-import { createOpenAIClient, parseLlmSettings } from '../../../../knowledge/llm/settings.js';
+import { createOpenAIClient } from '../../../../knowledge/llm/client.js';
+import { parseLlmSettings } from '../../../../knowledge/llm/settings.js';
 
 describe('parseLlmSettings', () => {
   test('LLM off without a key or base URL', () => {
