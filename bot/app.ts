@@ -15,6 +15,8 @@ import { createTriage, learnFromCorrections, type Triage } from '../knowledge/tr
 import { type Automation, createAutomation } from './automation.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
+import { parseSlackSettings } from './slack/settings.js';
+import type { SlackAdapter } from './slack/slack-app.js';
 import { buildWebServer } from './web/server.js';
 
 export interface App {
@@ -28,6 +30,8 @@ export interface App {
   web: FastifyInstance;
   logger: Logger;
   automation: Automation;
+  /** The Slack app when SLACK_BOT_TOKEN is set (HTTP mode is mounted on `web`; Socket Mode connects on `slack.start()`). */
+  slack: SlackAdapter | null;
   /** Starts the background work of a running bot: SLA timers (firing what was missed), auto-assignment, notifications. */
   startWorkers(): Promise<void>;
   close(): Promise<void>;
@@ -71,6 +75,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
   const knowledge = new PrismaKnowledgeStore(database.db);
   const metrics = createMetrics(tickets);
   const llm = parseLlmSettings(envVars);
+  const slackSettings = parseSlackSettings(envVars);
   // Triage and the knowledge base load after the workers (they train and read models, ~0.3 s): a
   // restarted bot fires the reminders it missed first. Nothing classifies before createApp returns.
   const late: { triage?: Triage; suggester?: ReplySuggester; learn?: (change: TicketChanged) => unknown } = {};
@@ -84,13 +89,24 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
     onChange: async (change) => {
       metrics.onChange(change);
       void late.learn?.(change);
+      slack?.onChange(change);
       await automation.onChange(change);
     },
     onDutyChange: (agentId, onDuty) => automation.onDutyChange(agentId, onDuty),
   };
+  // Loaded only when configured: the Slack SDK costs start-up time.
+  const slack = slackSettings
+    ? (await import('./slack/slack-app.js')).createSlackAdapter({
+        settings: slackSettings,
+        deps,
+        logger,
+        workConcurrency: target.provider === 'sqlite' ? 1 : 4,
+      })
+    : null;
   const automation = await createAutomation({
     deps,
     db: database.db,
+    gateways: slack ? [slack.out] : [],
     logger,
     redisUrl: opts.oneShot ? undefined : env.REDIS_URL,
     redisPrefix: env.REDIS_PREFIX,
@@ -132,12 +148,14 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
       await database.db.$queryRawUnsafe('SELECT 1');
     },
   });
+  slack?.mount(web);
   logger.info(
     {
       config: configPath,
       database: target.provider === 'sqlite' ? target.url : 'postgresql',
       triage: llm ? `llm (${llm.triageModel}) with local fallback` : 'local',
       scheduler: automation.scheduler.kind,
+      slack: slack ? slack.mode : 'off',
     },
     'ticketbot core ready',
   );
@@ -152,9 +170,11 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
     web,
     logger,
     automation,
+    slack,
     startWorkers: () => automation.start(),
     async close() {
       await web.close();
+      await slack?.stop();
       await automation.stop();
       await database.close();
     },

@@ -3,8 +3,8 @@ import { AppError } from '../core/errors.js';
 import { t } from '../core/i18n/translate.js';
 import { calendarFor } from '../core/sla/clock.js';
 import { formatDuration } from '../core/sla/duration.js';
-import { formatLocalTime } from '../core/sla/fire-stages.js';
 import { type SlaRow, slaReport } from '../core/sla/sla-report.js';
+import { formatLocalTime } from '../core/sla/time-zone.js';
 import type { App } from './app.js';
 import { withApp } from './with-app.js';
 

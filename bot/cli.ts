@@ -42,6 +42,7 @@ async function start(): Promise<void> {
     app.logger.info({ platform: p.platform, enabled: p.enabled, reason: p.reason }, `platform ${p.platform}: ${p.enabled ? 'on' : 'off'} (${p.reason})`);
   const address = await app.web.listen({ port: app.env.PORT, host: app.env.HOST });
   app.logger.info(`ticketbot is listening on ${address.replace('0.0.0.0', 'localhost')}`);
+  await app.slack?.start();
   stopOnSignals(app);
 }
 

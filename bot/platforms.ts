@@ -13,6 +13,10 @@ const CHAT_PLATFORMS: { platform: string; needs: string[] }[] = [
 
 export function platformStatus(env: NodeJS.ProcessEnv): PlatformStatus[] {
   const chat = CHAT_PLATFORMS.map(({ platform, needs }) => {
+    if (platform === 'slack' && env.SLACK_BOT_TOKEN && (env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN)) {
+      const mode = env.SLACK_APP_TOKEN ? 'Socket Mode' : `HTTP at /slack/events on port ${env.PORT ?? 3000}`;
+      return { platform, enabled: true, reason: mode };
+    }
     const missing = needs.filter((n) => !env[n]);
     // The chat adapters are separate milestones; until one ships, say so rather than pretend it runs.
     const reason = missing.length ? `missing ${missing.join(', ')}` : 'credentials found, but this build has no adapter for it yet';

@@ -3,6 +3,7 @@ import type { LocalizedText } from './i18n/translate.js';
 import type {
   Actor,
   ConversationRef,
+  LinkedConversation,
   Platform,
   Priority,
   Sentiment,
@@ -98,6 +99,12 @@ export type TicketListFilter = {
   customerId?: number | undefined;
   /** Only tickets nobody owns. */
   unassigned?: boolean | undefined;
+  /** Opened at or after this instant. */
+  createdSince?: Date | undefined;
+  /** Resolved at or after this instant (a reopened ticket counts by its latest resolution). */
+  resolvedSince?: Date | undefined;
+  /** Closed at or after this instant. */
+  closedSince?: Date | undefined;
   limit?: number | undefined;
 };
 
@@ -118,6 +125,10 @@ export interface TicketStore {
   addMessage(ticketId: number, message: NewMessage, change?: TicketChange): Promise<{ message: TicketMessage; duplicate: boolean } | null>;
   /** Links a thread to a ticket; a thread already linked to another ticket moves to this one. */
   linkConversation(ticketId: number, ref: ConversationRef): Promise<void>;
+  /** The threads linked to a ticket, oldest first (optionally on one platform only). */
+  listConversations(ticketId: number, platform?: Platform): Promise<LinkedConversation[]>;
+  /** Records the bot's ticket card in a linked thread (chat adapters update it in place). */
+  setCardMessage(ref: ConversationRef, cardMessageId: string): Promise<void>;
   listTickets(filter: TicketListFilter): Promise<Ticket[]>;
   listMessages(ticketId: number, opts: { includeInternal: boolean }): Promise<TicketMessage[]>;
   listEvents(ticketId: number): Promise<TicketEventRecord[]>;

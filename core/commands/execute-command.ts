@@ -1,8 +1,8 @@
 import { AppError } from '../errors.js';
 import { type Lang, type LocalizedText, render, t } from '../i18n/translate.js';
 import type { AgentRecord } from '../ports.js';
-import { formatLocalTime } from '../sla/fire-stages.js';
 import { slaReport } from '../sla/sla-report.js';
+import { formatLocalTime } from '../sla/time-zone.js';
 import { addNote } from '../tickets/add-note.js';
 import { getTicket } from '../tickets/apply-event.js';
 import type { TicketDeps } from '../tickets/deps.js';
@@ -10,6 +10,7 @@ import type { InboundMessageInput } from '../tickets/inbound.js';
 import { intakeMessage } from '../tickets/intake-message.js';
 import * as act from '../tickets/ticket-actions.js';
 import type { Actor, Ticket } from '../tickets/types.js';
+import { dailyStats, renderDailyStats } from './daily-stats.js';
 import { type Command, type Mention, usageFor } from './grammar.js';
 import { listTickets } from './list-tickets.js';
 
@@ -117,6 +118,10 @@ export async function executeCommand(deps: TicketDeps, cmd: Command, ctx: Comman
         );
       const header = t(lang, 'reply.slaHeader', { breached: report.breached.length, atRisk: report.atRisk.length });
       return { text: [header, ...lines].join('\n'), tickets: rows.map((r) => r.ticket) };
+    }
+    case 'stats': {
+      requireStaff(actor);
+      return { text: renderDailyStats(await dailyStats(deps), lang) };
     }
     case 'claim': {
       const ticket = await act.claimTicket(deps, targetOf(cmd, ctx), actor);

@@ -23,6 +23,7 @@ export const ZCommand = z.discriminatedUnion('verb', [
   z.strictObject({ verb: z.literal('list'), scope: ZListScope }),
   z.strictObject({ verb: z.literal('duty'), on: z.boolean() }),
   z.strictObject({ verb: z.literal('sla') }),
+  z.strictObject({ verb: z.literal('stats') }),
   z.strictObject({ verb: z.literal('help') }),
 ]);
 export type Command = z.infer<typeof ZCommand>;
@@ -76,6 +77,11 @@ const VERBS: Record<string, Verb> = {
   下班: 'duty',
   sla: 'sla',
   时效: 'sla',
+  stats: 'stats',
+  report: 'stats',
+  统计: 'stats',
+  报表: 'stats',
+  日报: 'stats',
   help: 'help',
   '?': 'help',
   '？': 'help',
@@ -116,6 +122,7 @@ export const USAGE_ORDER: Verb[] = [
   'list',
   'duty',
   'sla',
+  'stats',
   'help',
 ];
 
@@ -170,6 +177,7 @@ function build(verb: Verb, args: string[], first: string): unknown {
       return { verb, on: args.length === 1 ? DUTY[(args[0] ?? '').toLowerCase()] : undefined };
     }
     case 'sla':
+    case 'stats':
       return args.length ? { verb, unexpected: args.join(' ') } : { verb };
     case 'help':
       return { verb };

@@ -6,6 +6,7 @@ import { type LifecycleEvent, transition } from '../tickets/lifecycle.js';
 import { PRIORITIES, SYSTEM_ACTOR, type Ticket, type TicketState } from '../tickets/types.js';
 import { calendarFor, nextCheckAt, type Stage, type StageKind, trackSla } from './clock.js';
 import { formatDuration } from './duration.js';
+import { formatLocalTime } from './time-zone.js';
 
 // Turns due reminder stages into version-chained ticket changes: each stage records itself on the
 // ticket, appends an event and queues its notifications in one write, so it fires exactly once.
@@ -29,20 +30,6 @@ const MESSAGE: Record<StageKind, MessageKey> = {
   pending_close: 'notify.pendingClosed',
   resolved_close: 'notify.resolvedClosed',
 };
-
-/** "2026-11-24 14:30" in the time zone of the ticket's team calendar (else the server's). */
-export function formatLocalTime(date: Date, timeZone: string | undefined): string {
-  const key = timeZone ?? '';
-  let format = FORMATS.get(key);
-  if (!format) {
-    // Building a formatter costs far more than using one: keep one per zone.
-    format = new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
-    FORMATS.set(key, format);
-  }
-  return format.format(date);
-}
-
-const FORMATS = new Map<string, Intl.DateTimeFormat>();
 
 /** The lifecycle part of a ticket. */
 export function stateOf(t: Ticket): TicketState {

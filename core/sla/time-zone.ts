@@ -118,3 +118,17 @@ function wallToInstant(zone: string, wall: number, before: number, after: number
 function mod(a: number, b: number): number {
   return ((a % b) + b) % b;
 }
+
+/** "2026-11-24 14:30" in the time zone of the ticket's team calendar (else the server's). */
+export function formatLocalTime(date: Date, timeZone: string | undefined): string {
+  const key = timeZone ?? '';
+  let format = FORMATS.get(key);
+  if (!format) {
+    // Building a formatter costs far more than using one: keep one per zone.
+    format = new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+    FORMATS.set(key, format);
+  }
+  return format.format(date);
+}
+
+const FORMATS = new Map<string, Intl.DateTimeFormat>();

@@ -1,6 +1,14 @@
 import { AppError } from '../errors.js';
 import type { NewEvent, NewMessage, NewNotification, NewTicket, TicketChange, TicketListFilter, TicketStore } from '../ports.js';
-import { type ConversationRef, OPEN_STATUSES, type Platform, type Ticket, type TicketEventRecord, type TicketMessage } from '../tickets/types.js';
+import {
+  type ConversationRef,
+  type LinkedConversation,
+  OPEN_STATUSES,
+  type Platform,
+  type Ticket,
+  type TicketEventRecord,
+  type TicketMessage,
+} from '../tickets/types.js';
 import type { Db } from './database.js';
 import type { Prisma } from './generated/sqlite/client.js';
 import { slaPatch, statePatch, toEvent, toMessage, toTicket } from './mappers.js';
@@ -221,6 +229,23 @@ export class PrismaTicketStore implements TicketStore {
     });
   }
 
+  async listConversations(ticketId: number, platform?: Platform): Promise<LinkedConversation[]> {
+    const rows = await this.db.ticketConversation.findMany({ where: { ticketId, ...(platform ? { platform } : {}) }, orderBy: { id: 'asc' } });
+    return rows.map((r) => ({
+      platform: r.platform as Platform,
+      workspaceId: r.workspaceId,
+      channelId: r.channelId,
+      threadId: r.threadId,
+      messageId: r.messageId,
+      cardMessageId: r.cardMessageId,
+    }));
+  }
+
+  async setCardMessage(ref: ConversationRef, cardMessageId: string): Promise<void> {
+    const key = { platform: ref.platform, workspaceId: ref.workspaceId, channelId: ref.channelId, threadId: ref.threadId };
+    await this.db.ticketConversation.update({ where: { platform_workspaceId_channelId_threadId: key }, data: { cardMessageId } });
+  }
+
   private where(filter: TicketListFilter): Prisma.TicketWhereInput {
     return {
       ...(filter.statuses ? { status: { in: [...filter.statuses] } } : {}),
@@ -228,6 +253,9 @@ export class PrismaTicketStore implements TicketStore {
       ...(filter.teamId !== undefined ? { teamId: filter.teamId } : {}),
       ...(filter.customerId !== undefined ? { customerId: filter.customerId } : {}),
       ...(filter.unassigned ? { assigneeId: null } : {}),
+      ...(filter.createdSince ? { createdAt: { gte: filter.createdSince } } : {}),
+      ...(filter.resolvedSince ? { resolvedAt: { gte: filter.resolvedSince } } : {}),
+      ...(filter.closedSince ? { closedAt: { gte: filter.closedSince } } : {}),
     };
   }
 

@@ -38,6 +38,11 @@ export interface ConversationRef {
   messageId: string;
 }
 
+/** A thread linked to a ticket, with the bot's ticket card in it ('' until one is posted). */
+export interface LinkedConversation extends ConversationRef {
+  cardMessageId: string;
+}
+
 /** The part of a ticket that the lifecycle reads and changes. */
 export interface TicketState {
   id: number;

@@ -28,12 +28,16 @@ export interface WebApp {
  * The real app (createApp) on a fresh database, listening on an ephemeral port. `apiToken: null`
  * starts it without TICKETBOT_API_TOKEN (agent API off). Closing also drops the database.
  */
-export async function startWebApp(db: TestDatabase, opts: { apiToken?: string | null; env?: NodeJS.ProcessEnv; autoAssign?: boolean } = {}): Promise<WebApp> {
+export async function startWebApp(
+  db: TestDatabase,
+  opts: { apiToken?: string | null; env?: NodeJS.ProcessEnv; autoAssign?: boolean; configure?: (raw: Record<string, unknown>) => void } = {},
+): Promise<WebApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ticketbot-web-'));
   const token = opts.apiToken === undefined ? API_TOKEN : opts.apiToken;
   // The bundled config, with auto-assignment off unless asked for: most web tests exercise claims on new tickets.
   const config = JSON.parse(readFileSync(BUNDLED_CONFIG, 'utf8')) as { routing?: Record<string, unknown> };
   config.routing = { ...config.routing, autoAssign: opts.autoAssign ?? false };
+  opts.configure?.(config);
   const configPath = join(dataDir, 'ticketbot.config.json');
   writeFileSync(configPath, JSON.stringify(config));
   const env: NodeJS.ProcessEnv = {

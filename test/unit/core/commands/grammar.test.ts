@@ -39,6 +39,7 @@ const USAGE_WORD: Record<Verb, Record<Lang, string>> = {
   list: { zh: '列表', en: 'list' },
   duty: { zh: '上班', en: 'duty' },
   sla: { zh: 'SLA', en: 'sla' },
+  stats: { zh: '统计', en: 'stats' },
   help: { zh: '帮助', en: 'help' },
 };
 const ALL_VERBS = Object.keys(USAGE_WORD) as Verb[];

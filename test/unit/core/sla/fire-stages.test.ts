@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { type AppConfig, BUNDLED_CONFIG, parseConfig } from '../../../../core/config.js';
 import { render } from '../../../../core/i18n/translate.js';
 import { EMPTY_SLA, type Stage, type StageKind } from '../../../../core/sla/clock.js';
-import { fireStages, formatLocalTime, stateOf } from '../../../../core/sla/fire-stages.js';
+import { fireStages, stateOf } from '../../../../core/sla/fire-stages.js';
+import { formatLocalTime } from '../../../../core/sla/time-zone.js';
 import { SYSTEM_ACTOR, type Ticket } from '../../../../core/tickets/types.js';
 
 /*

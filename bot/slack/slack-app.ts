@@ -1,0 +1,113 @@
+// The Slack adapter: a Bolt app in HTTP mode (served at /slack/events on the web channel's server and
+// port) or Socket Mode, wired to the core. Only bot/slack imports @slack/bolt.
+import type { IncomingMessage } from 'node:http';
+import { App, HTTPReceiver, LogLevel, type Logger as SlackLogger, SocketModeReceiver } from '@slack/bolt';
+import type { FastifyInstance } from 'fastify';
+import type { TicketChanged, TicketDeps } from '../../core/tickets/deps.js';
+import { AfterAck } from '../after-ack.js';
+import type { Logger } from '../logger.js';
+import { registerInbound } from './inbound.js';
+import { SlackOutbound } from './outbound.js';
+import type { SlackSettings } from './settings.js';
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+export interface SlackAdapter {
+  mode: SlackSettings['mode'];
+  bolt: App;
+  out: SlackOutbound;
+  /** HTTP mode: serves /slack/events on the web server (call before it listens). */
+  mount(web: FastifyInstance): void;
+  /** Socket Mode: connects. HTTP mode: nothing to do (the web server listens). */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Observer of every ticket change: re-renders the ticket's Slack cards. */
+  onChange(change: TicketChanged): void;
+}
+
+/** Bolt logs through pino, under the "slack" name. */
+function boltLogger(logger: Logger): SlackLogger {
+  const log = logger.child({ component: 'slack' });
+  let level = LogLevel.INFO;
+  return {
+    debug: (...msg) => log.debug(msg.map(String).join(' ')),
+    info: (...msg) => log.info(msg.map(String).join(' ')),
+    warn: (...msg) => log.warn(msg.map(String).join(' ')),
+    error: (...msg) => log.error(msg.map(String).join(' ')),
+    setLevel: (l) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => {},
+  };
+}
+
+export function createSlackAdapter(opts: {
+  settings: SlackSettings;
+  deps: TicketDeps;
+  logger: Logger;
+  /** Requests worked on at once after their ack (more suits PostgreSQL; SQLite writes one at a time). */
+  workConcurrency?: number | undefined;
+}): SlackAdapter {
+  const { settings, deps, logger } = opts;
+  const slackLog = boltLogger(logger);
+  // A short retry policy: the SDK's default retries for ~30 minutes inside one call, which would hold a
+  // card refresh (and shutdown) that long; SlackOutbound retries on its own and logs what it gives up.
+  const clientOptions = {
+    ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}),
+    retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2_000 },
+  };
+  const receiver =
+    settings.mode === 'http'
+      ? new HTTPReceiver({ signingSecret: settings.signingSecret ?? '', endpoints: SLACK_EVENTS_PATH, logger: slackLog, processBeforeResponse: false })
+      : // Socket Mode opens its connection through apps.connections.open: that client gets the API URL too.
+        new SocketModeReceiver({ appToken: settings.appToken ?? '', logger: slackLog, installerOptions: { clientOptions } });
+  const bolt = new App({ token: settings.botToken, receiver, logger: slackLog, clientOptions });
+  const out = new SlackOutbound(bolt.client, deps, logger);
+  // Listeners keep working after the ack; shutdown waits for them before the database closes.
+  const inFlight = new Set<Promise<void>>();
+  const queue = new AfterAck(opts.workConcurrency ?? 2);
+  bolt.use(async ({ next }) => {
+    const run = queue.handle(next);
+    inFlight.add(run);
+    try {
+      await run;
+    } finally {
+      inFlight.delete(run);
+    }
+  });
+  registerInbound(bolt, { deps, out, settings, logger });
+  bolt.error(async (error) => {
+    logger.error({ err: error }, 'Slack listener failed');
+  });
+  return {
+    mode: settings.mode,
+    bolt,
+    out,
+    mount(web) {
+      if (!(receiver instanceof HTTPReceiver)) return;
+      // An encapsulated scope keeps the raw body: Bolt checks the signature over the exact bytes.
+      void web.register(async (scope) => {
+        scope.removeAllContentTypeParsers();
+        scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 4 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+        scope.post(SLACK_EVENTS_PATH, (request, reply) => {
+          const raw = request.raw as IncomingMessage & { rawBody?: Buffer };
+          raw.rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+          reply.hijack();
+          receiver.requestListener(raw, reply.raw);
+        });
+      });
+    },
+    async start() {
+      if (settings.mode === 'socket') await bolt.start();
+    },
+    async stop() {
+      if (settings.mode === 'socket') await bolt.stop();
+      while (inFlight.size) await Promise.allSettled([...inFlight]);
+      await out.idle();
+    },
+    onChange(change) {
+      void out.refreshCards(change.ticket.id).catch((err: unknown) => logger.error({ err }, 'Slack card refresh failed'));
+    },
+  };
+}

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "TicketConversation" ADD COLUMN     "cardMessageId" TEXT NOT NULL DEFAULT '';

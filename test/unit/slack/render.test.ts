@@ -1,0 +1,133 @@
+import { describe, expect, test } from 'vitest';
+import { ACTION, escapeMrkdwn, noteModal, suggestionBlocks, ticketCard, VIEW } from '../../../bot/slack/render.js';
+import { BUNDLED_CONFIG, loadConfig } from '../../../core/config.js';
+import { EMPTY_SLA } from '../../../core/sla/clock.js';
+import type { Ticket } from '../../../core/tickets/types.js';
+
+const config = loadConfig(BUNDLED_CONFIG);
+const at = (iso: string) => new Date(iso);
+
+function ticket(overrides: Partial<Ticket> = {}): Ticket {
+  return {
+    id: 12,
+    number: 'T-000012',
+    title: 'Coat <torn> & returned',
+    description: '',
+    status: 'new',
+    assigneeId: null,
+    teamId: 'after-sales',
+    customerId: 3,
+    category: 'return_exchange',
+    priority: 'P2',
+    reboundCount: 0,
+    duplicateOfId: null,
+    closeReason: null,
+    version: 1,
+    assignedAt: null,
+    firstResponseAt: null,
+    pendingSince: null,
+    resolvedAt: null,
+    closedAt: null,
+    sentiment: 'negative',
+    language: 'zh',
+    channel: 'slack',
+    tags: [],
+    csat: null,
+    accessKey: 'k',
+    customerTier: 'vip',
+    sla: { ...EMPTY_SLA, firstResponseDueAt: at('2026-11-24T03:00:00Z'), resolutionDueAt: at('2026-11-25T02:00:00Z') },
+    createdAt: at('2026-11-24T02:00:00Z'),
+    updatedAt: at('2026-11-24T02:00:00Z'),
+    orderNumbers: ['202611010012'],
+    ...overrides,
+  };
+}
+
+const actionIds = (blocks: unknown[]) =>
+  JSON.stringify(blocks)
+    .match(/"action_id":"(tb_[a-z_]+)"/g)
+    ?.map((m) => m.slice(13, -1)) ?? [];
+
+describe('the Slack ticket card', () => {
+  test('a new ticket: number and title (escaped), fields in the reader language, due times in the team zone, every control', () => {
+    const { text, blocks } = ticketCard(ticket(), { config, lang: 'en', assignee: null });
+    const json = JSON.stringify(blocks);
+    expect(json).toContain('T-000012 · Coat <torn> & returned'); // plain_text header: no escaping needed
+    expect(json).toContain('Status*\\nnew');
+    expect(json).toContain('2026-11-24 11:00'); // 03:00Z in Asia/Shanghai (the shop calendar)
+    expect(json).toContain('VIP');
+    expect(json).toContain('`202611010012`');
+    expect(actionIds(blocks)).toEqual([
+      ACTION.claim,
+      ACTION.resolve,
+      ACTION.close,
+      ACTION.suggest,
+      ACTION.note,
+      ACTION.assign,
+      ACTION.transfer,
+      ACTION.priority,
+      ACTION.category,
+    ]);
+    expect(text).toContain('T-000012');
+  });
+
+  test('the assignee is shown as given (a Slack mention), first response met, paused resolution', () => {
+    const card = ticketCard(
+      ticket({
+        status: 'pending_customer',
+        assigneeId: 'lin',
+        firstResponseAt: at('2026-11-24T02:10:00Z'),
+        sla: { ...EMPTY_SLA, resolutionDueAt: at('2026-11-25T02:00:00Z'), pausedSince: at('2026-11-24T05:00:00Z') },
+      }),
+      { config, lang: 'zh', assignee: '<@U0LIN>' },
+    );
+    const json = JSON.stringify(card.blocks);
+    expect(json).toContain('<@U0LIN>');
+    expect(json).toContain('待客户回复');
+    expect(json).toContain('已响应');
+    expect(json).toContain('已暂停');
+    expect(actionIds(card.blocks)).not.toContain(ACTION.claim);
+  });
+
+  test('a closed ticket keeps no controls; a resolved one only close and note', () => {
+    expect(actionIds(ticketCard(ticket({ status: 'closed' }), { config, lang: 'en', assignee: null }).blocks)).toEqual([]);
+    expect(actionIds(ticketCard(ticket({ status: 'resolved' }), { config, lang: 'en', assignee: null }).blocks)).toEqual([ACTION.close, ACTION.note]);
+  });
+
+  test('select options carry the ticket id before the choice', () => {
+    const json = JSON.stringify(ticketCard(ticket(), { config, lang: 'en', assignee: null }).blocks);
+    expect(json).toContain('"value":"12:P1"');
+    expect(json).toContain('"value":"12:logistics"');
+    expect(json).toContain('"value":"12:refund"');
+  });
+});
+
+describe('suggestion and modals', () => {
+  test('a suggestion shows the reply, its sources, and Send/Edit for the ticket', () => {
+    const s = suggestionBlocks(
+      ticket(),
+      { reply: 'Returns within 7 days <free>', drafted: false, sources: [{ id: 'faq-1', title: 'Returns', answer: '', source: 'returns.md', score: 0.71 }] },
+      'en',
+    );
+    const json = JSON.stringify(s.blocks);
+    expect(json).toContain('Returns within 7 days &lt;free&gt;');
+    expect(json).toContain('returns.md, 0.71');
+    expect(actionIds(s.blocks)).toEqual([ACTION.sendReply, ACTION.editReply]);
+  });
+
+  test('no suggestion: says so, offers nothing to send', () => {
+    const s = suggestionBlocks(ticket(), { reply: null, drafted: false, sources: [] }, 'zh');
+    expect(s.text).toBe('知识库里没有找到合适的答案。');
+    expect(actionIds(s.blocks)).toEqual([]);
+  });
+
+  test('the note modal carries where it came from', () => {
+    const view = noteModal({ ticketId: 12, channelId: 'C1', threadTs: '1.2' }, 'en');
+    expect(view.callback_id).toBe(VIEW.note);
+    expect(JSON.parse(view.private_metadata ?? '')).toEqual({ ticketId: 12, channelId: 'C1', threadTs: '1.2' });
+  });
+
+  test('escapeMrkdwn escapes exactly Slack control characters', () => {
+    expect(escapeMrkdwn('a & <b> *c*')).toBe('a &amp; &lt;b&gt; *c*');
+  });
+});
