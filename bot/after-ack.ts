@@ -15,7 +15,7 @@ export class AfterAck {
 
   /** Handles one incoming request; a slot it took in `afterAck()` is freed when it ends. */
   async handle<T>(run: () => Promise<T>): Promise<T> {
-    const state: RequestState = { queue: this, release: undefined };
+    const state: RequestState = { queue: this, slot: undefined, release: undefined };
     try {
       return await current.run(state, run);
     } finally {
@@ -41,6 +41,8 @@ export class AfterAck {
 
 interface RequestState {
   queue: AfterAck;
+  /** The slot being waited for: two calls in one request share it. */
+  slot: Promise<() => void> | undefined;
   release: (() => void) | undefined;
 }
 
@@ -52,6 +54,9 @@ const current = new AsyncLocalStorage<RequestState>();
  */
 export async function afterAck(): Promise<void> {
   const state = current.getStore();
-  if (state && !state.release) state.release = await state.queue.slot();
+  if (state) {
+    state.slot ??= state.queue.slot();
+    state.release = await state.slot;
+  }
   await new Promise<void>((resolve) => setImmediate(resolve));
 }

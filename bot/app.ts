@@ -75,7 +75,8 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
   const knowledge = new PrismaKnowledgeStore(database.db);
   const metrics = createMetrics(tickets);
   const llm = parseLlmSettings(envVars);
-  const slackSettings = parseSlackSettings(envVars);
+  // One-shot CLI commands never talk to Slack.
+  const slackSettings = opts.oneShot ? null : parseSlackSettings(envVars);
   // Triage and the knowledge base load after the workers (they train and read models, ~0.3 s): a
   // restarted bot fires the reminders it missed first. Nothing classifies before createApp returns.
   const late: { triage?: Triage; suggester?: ReplySuggester; learn?: (change: TicketChanged) => unknown } = {};
@@ -176,6 +177,8 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
       await web.close();
       await slack?.stop();
       await automation.stop();
+      // Card updates caused by the workers' last changes.
+      await slack?.out.idle();
       await database.close();
     },
   };

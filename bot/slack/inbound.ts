@@ -1,7 +1,7 @@
 // Everything Slack sends ticketbot: shortcuts, reactions, the slash command, mentions, thread replies,
 // card buttons and modal submissions. Every listener acknowledges first (Slack's 3-second rule) and
 // then works; payloads are checked with zod; refusals go back to the one user, ephemeral and polite.
-import type { App } from '@slack/bolt';
+import type { App, RespondFn, webApi } from '@slack/bolt';
 import { z } from 'zod';
 import { executeCommand } from '../../core/commands/execute-command.js';
 import { parseCommand } from '../../core/commands/grammar.js';
@@ -22,6 +22,8 @@ import { ACTION, FIELD, type ModalContext, noteModal, replyModal, suggestionBloc
 import type { SlackSettings } from './settings.js';
 
 export interface InboundContext {
+  /** The Web API client with the bot token (Bolt's own `app.client` has none: authorization is ours). */
+  client: webApi.WebClient;
   deps: TicketDeps;
   out: SlackOutbound;
   settings: SlackSettings;
@@ -134,7 +136,7 @@ export function registerInbound(app: App, ctx: InboundContext): void {
       platformMessageId: messageId(p.channelId, message.ts),
       conversation: slackRef(place, message.ts),
       // A bot's message (an integration's alert, say) is filed under the person who asked for the ticket.
-      author: { platformUserId: message.user ?? p.requestedBy },
+      author: { platformUserId: message.bot_id || !message.user ? p.requestedBy : message.user },
       text: message.text,
       channel: 'slack',
     });
@@ -144,13 +146,13 @@ export function registerInbound(app: App, ctx: InboundContext): void {
 
   /** Reads one message by ts: top-level from the channel history, else from its thread. */
   async function fetchMessage(channel: string, ts: string): Promise<SlackMessage | null> {
-    const history = await app.client.conversations.history({ channel, latest: ts, inclusive: true, limit: 1 });
+    const history = await ctx.client.conversations.history({ channel, latest: ts, inclusive: true, limit: 1 });
     const top = (history.messages ?? []).find((m) => m.ts === ts);
     if (top) return ZSlackMessage.parse(top);
     // A reply: conversations.replies lists its thread parent first, so a limit of 1 would only ever see the parent.
     let cursor: string | undefined;
     do {
-      const replies = await app.client.conversations.replies({ channel, ts, oldest: ts, inclusive: true, limit: 100, ...(cursor ? { cursor } : {}) });
+      const replies = await ctx.client.conversations.replies({ channel, ts, oldest: ts, inclusive: true, limit: 100, ...(cursor ? { cursor } : {}) });
       const inThread = (replies.messages ?? []).find((m) => m.ts === ts);
       if (inThread) return ZSlackMessage.parse(inThread);
       cursor = replies.response_metadata?.next_cursor || undefined;
@@ -225,15 +227,30 @@ export function registerInbound(app: App, ctx: InboundContext): void {
     await flushed();
     const m = ZMention.parse(event);
     if (!m.user) return;
-    const text = m.text.replace(/<@[A-Z0-9]+>/g, '').trim();
+    const bot = context.botUserId ? `<@${context.botUserId}>` : null;
+    const text = (bot ? m.text.split(bot).join(' ') : m.text).trim();
     const threadTs = m.thread_ts ?? m.ts;
     const place = { workspaceId: teamOf(body), channelId: m.channel, threadTs };
     const where = { channel: m.channel, user: m.user, threadTs };
     try {
       const linked = await deps.tickets.findTicketByConversation(slackRef(place));
-      const parsed = text ? parseCommand(text, detectLang(text)) : null;
+      const actor = await actorOf(m.user);
+      // Staff may command the thread's ticket; what customers write is always their message.
+      const parsed = text && actor.role !== 'customer' ? parseCommand(text, detectLang(text)) : null;
+      if (linked && parsed && !parsed.ok && parsed.problem.key === 'usage.bad') {
+        await out.ephemeral(
+          m.channel,
+          m.user,
+          [render(parsed.lang, parsed.problem), ...parsed.usage.map((u) => `• ${render(parsed.lang, u)}`)].join('\n'),
+          threadTs,
+        );
+        return;
+      }
       if (linked && parsed?.ok && parsed.command.verb !== 'new') {
-        const result = await executeCommand(deps, parsed.command, { actor: await actorOf(m.user), lang: parsed.lang, ticketId: linked.id });
+        const { command } = parsed;
+        // The mention itself stays in the thread for everyone to read: an internal note must not go this way.
+        if (command.verb === 'note' || (command.verb === 'transfer' && command.note)) throw AppError.user('INVALID_INPUT', 'slack.noteInThread');
+        const result = await executeCommand(deps, command, { actor, lang: parsed.lang, ticketId: linked.id });
         await out.ephemeral(m.channel, m.user, result.text, threadTs);
         return;
       }
@@ -261,22 +278,23 @@ export function registerInbound(app: App, ctx: InboundContext): void {
     } catch (error) {
       await refuse(error, where);
     }
-    void context;
   });
 
   // Replies in a ticket's thread are kept on the ticket; the bot's own messages and edits are not.
   app.message(async ({ message, body, context }) => {
-    await flushed();
     const parsed = ZChannelMessage.safeParse(message);
     if (!parsed.success) return;
     const m = parsed.data;
     if (m.bot_id || !m.user || (m.subtype && m.subtype !== 'thread_broadcast' && m.subtype !== 'file_share')) return;
     if (!m.thread_ts || m.thread_ts === m.ts) return; // top-level chatter is not a ticket until someone says so
-    if (botMention(m.text, context.botUserId)) return; // app_mention handles it
+    if (botMention(m.text, context.botUserId) || !m.text.trim()) return; // app_mention handles mentions
+    await flushed();
     const place = { workspaceId: teamOf(body), channelId: m.channel, threadTs: m.thread_ts };
     const linked = await deps.tickets.findTicketByConversation(slackRef(place));
-    if (!linked || !m.text.trim()) return;
+    if (!linked) return;
     try {
+      // After a ticket is closed, only a customer writing again opens a follow-up; staff chatter does not.
+      if (linked.status === 'closed' && (await actorOf(m.user)).role !== 'customer') return;
       await detachClosedCard(linked, place, m.ts);
       const { ticket, outcome } = await intakeMessage(deps, {
         platform: 'slack',
@@ -314,8 +332,17 @@ function placeOf(a: BlockAction): { channel: string; threadTs: string | undefine
   return { channel, threadTs: a.message?.thread_ts ?? a.container?.thread_ts ?? a.message?.ts ?? a.container?.message_ts };
 }
 
-/** `12` or `12:P1` (select options carry the ticket id before the choice). */
+/** A suggestion's Send/Edit value: `{"t":12,"r":"…"}` when the draft fits in it, else the ticket id. */
+function suggestionOf(raw: string | undefined): { ticketId: number; reply: string } | null {
+  if (!raw?.startsWith('{')) return null;
+  const parsed = z.object({ t: z.number().int().positive(), r: z.string().min(1) }).safeParse(JSON.parse(raw));
+  return parsed.success ? { ticketId: parsed.data.t, reply: parsed.data.r } : null;
+}
+
+/** `12`, `12:P1` (select options carry the ticket id before the choice) or a suggestion's value. */
 function ticketIdOf(raw: string | undefined): number {
+  const carried = suggestionOf(raw);
+  if (carried) return carried.ticketId;
   const id = Number((raw ?? '').split(':')[0]);
   if (!Number.isInteger(id) || id <= 0) throw AppError.user('INVALID_INPUT', 'error.invalidInput', { details: 'ticket' });
   return id;
@@ -324,18 +351,22 @@ const choiceOf = (raw: string | undefined) => (raw ?? '').split(':').slice(1).jo
 
 function registerCardActions(app: App, ctx: InboundContext, h: Helpers): void {
   const { deps, out } = ctx;
-  /** The last suggestion shown to each agent per ticket: "Send" posts exactly what they read. */
+  /** Suggestions too long to ride in a button value, per agent and ticket (the latest; bounded). */
   const suggestions = new Map<string, string>();
+  /** Suggestion messages already sent from (a double click sends once). */
+  const sent = new Set<string>();
 
-  const on = (actionId: string, run: (a: BlockAction, action: BlockAction['actions'][number]) => Promise<void>) => {
-    app.action(actionId, async ({ ack, body }) => {
+  type Run = (a: BlockAction, action: BlockAction['actions'][number], respond: RespondFn) => Promise<void>;
+  /** `immediate`: runs without waiting for a work slot (a modal must open within 3 s of the click). */
+  const on = (actionId: string, run: Run, opts: { immediate?: boolean } = {}) => {
+    app.action(actionId, async ({ ack, body, respond }) => {
       await ack();
-      await flushed();
+      if (!opts.immediate) await flushed();
       const a = ZBlockAction.parse(body);
       const action = a.actions[0];
       if (!action) return;
       try {
-        await run(a, action);
+        await run(a, action, respond);
       } catch (error) {
         const { channel, threadTs } = placeOf(a);
         await h.refuse(error, { channel, user: a.user.id, threadTs });
@@ -343,6 +374,14 @@ function registerCardActions(app: App, ctx: InboundContext, h: Helpers): void {
     });
   };
   const actor = (a: BlockAction) => h.actorOf(a.user.id);
+  const staff = async (a: BlockAction) => {
+    const who = await actor(a);
+    if (who.role === 'customer') throw AppError.user('NOT_PERMITTED', 'error.notAgent');
+    return who;
+  };
+  /** The draft the agent read: carried in the button, else remembered; never written anew behind their back. */
+  const draftOf = (id: number, a: BlockAction, raw: string | undefined): string | null =>
+    suggestionOf(raw)?.reply ?? suggestions.get(`${id}:${a.user.id}`) ?? null;
 
   on(ACTION.claim, async (a, x) => void (await act.claimTicket(deps, ticketIdOf(x.value), await actor(a))));
   on(ACTION.resolve, async (a, x) => void (await act.resolveTicket(deps, ticketIdOf(x.value), await actor(a))));
@@ -372,28 +411,46 @@ function registerCardActions(app: App, ctx: InboundContext, h: Helpers): void {
     const suggestion = await suggestReply(deps, id, await actor(a));
     const ticket = await deps.tickets.findTicket(id);
     if (!ticket) return;
-    if (suggestion.reply) suggestions.set(`${id}:${a.user.id}`, suggestion.reply);
+    if (suggestion.reply) {
+      if (suggestions.size >= 1000) suggestions.delete(suggestions.keys().next().value ?? '');
+      suggestions.set(`${id}:${a.user.id}`, suggestion.reply);
+    }
     const { text, blocks } = suggestionBlocks(ticket, suggestion, h.lang());
     const { channel, threadTs } = placeOf(a);
     await out.ephemeral(channel, a.user.id, text, threadTs, blocks);
   });
-  on(ACTION.sendReply, async (a, x) => {
+  on(ACTION.sendReply, async (a, x, respond) => {
     const id = ticketIdOf(x.value);
-    const who = await actor(a);
-    const draft = suggestions.get(`${id}:${a.user.id}`) ?? (await suggestReply(deps, id, who)).reply;
-    if (!draft) throw AppError.user('INVALID_INPUT', 'slack.replyEmpty');
+    await staff(a);
+    const draft = draftOf(id, a, x.value);
+    if (!draft) throw AppError.user('INVALID_INPUT', 'slack.suggestionGone');
+    const once = `${a.user.id}:${a.container?.message_ts ?? x.value}`;
+    if (sent.has(once)) return;
+    if (sent.size >= 1000) sent.clear();
+    sent.add(once);
     await sendReply(ctx, { ticketId: id, ...(await threadOf(deps, id, a)) }, a.user.id, draft, h);
+    // The suggestion has been used: take it away so that it cannot be sent twice.
+    await respond({ delete_original: true }).catch(() => {});
   });
-  on(ACTION.editReply, async (a, x) => {
-    const id = ticketIdOf(x.value);
-    const who = await actor(a);
-    const draft = suggestions.get(`${id}:${a.user.id}`) ?? (await suggestReply(deps, id, who)).reply ?? '';
-    await app.client.views.open({ trigger_id: a.trigger_id ?? '', view: replyModal({ ticketId: id, ...(await threadOf(deps, id, a)) }, h.lang(), draft) });
-  });
-  on(ACTION.note, async (a, x) => {
-    const id = ticketIdOf(x.value);
-    await app.client.views.open({ trigger_id: a.trigger_id ?? '', view: noteModal({ ticketId: id, ...(await threadOf(deps, id, a)) }, h.lang()) });
-  });
+  on(
+    ACTION.editReply,
+    async (a, x) => {
+      const id = ticketIdOf(x.value);
+      await staff(a);
+      const view = replyModal({ ticketId: id, ...(await threadOf(deps, id, a)) }, h.lang(), draftOf(id, a, x.value) ?? '');
+      await ctx.client.views.open({ trigger_id: a.trigger_id ?? '', view });
+    },
+    { immediate: true },
+  );
+  on(
+    ACTION.note,
+    async (a, x) => {
+      const id = ticketIdOf(x.value);
+      await staff(a);
+      await ctx.client.views.open({ trigger_id: a.trigger_id ?? '', view: noteModal({ ticketId: id, ...(await threadOf(deps, id, a)) }, h.lang()) });
+    },
+    { immediate: true },
+  );
 }
 
 /**

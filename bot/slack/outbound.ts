@@ -25,6 +25,27 @@ export const slackRef = (place: SlackPlace & { threadTs: string }, messageId = '
 
 const RETRY_DELAYS_MS = [1_000, 5_000, 15_000];
 
+/** Slack errors that no retry fixes. */
+const PERMANENT = new Set([
+  'channel_not_found',
+  'is_archived',
+  'not_in_channel',
+  'user_not_found',
+  'cannot_dm_bot',
+  'invalid_auth',
+  'account_inactive',
+  'token_revoked',
+  'missing_scope',
+  'restricted_action',
+  'cant_update_message',
+]);
+
+/** The Web API's error code of a failed call (`platform_error` carries it in `data.error`). */
+function slackError(err: unknown): string | undefined {
+  const data = (err as { data?: { error?: unknown } } | null)?.data;
+  return typeof data?.error === 'string' ? data.error : undefined;
+}
+
 export class SlackOutbound implements ChatGateway {
   /** Per ticket: the card refresh in flight, and whether another change came in meanwhile. */
   private readonly refreshing = new Map<number, { run: Promise<void>; again: boolean }>();
@@ -67,6 +88,9 @@ export class SlackOutbound implements ChatGateway {
     const ref = slackRef({ ...place, threadTs: place.threadTs ?? ts }, place.threadTs ?? ts);
     await this.deps.tickets.linkConversation(ticket.id, ref);
     await this.deps.tickets.setCardMessage(ref, ts);
+    // A change made between rendering and recording the card found no card to update: catch up.
+    const now = await this.deps.tickets.findTicket(ticket.id);
+    if (now && now.version !== ticket.version) await this.refreshCards(ticket.id);
     return ref;
   }
 
@@ -116,7 +140,12 @@ export class SlackOutbound implements ChatGateway {
         await call();
         return;
       } catch (err) {
-        const delay = this.retryDelaysMs[attempt];
+        if (slackError(err) === 'message_not_found') {
+          // The card was deleted in Slack: stop updating it (the thread stays linked).
+          await this.deps.tickets.setCardMessage(c, '');
+          return;
+        }
+        const delay = PERMANENT.has(slackError(err) ?? '') ? undefined : this.retryDelaysMs[attempt];
         if (delay === undefined) {
           this.logger.error({ err, ticket: ticket.number, channel: c.channelId }, 'could not update the Slack ticket card');
           return;
@@ -154,6 +183,16 @@ export class SlackOutbound implements ChatGateway {
    * Throws on a Slack error (the dispatcher retries); at least once, so a retry may repeat a post.
    */
   async notify(n: OutboundNotification): Promise<void> {
+    try {
+      await this.post(n);
+    } catch (err) {
+      // Retrying cannot help a channel that is gone or closed to the bot: log it and let it go.
+      if (!PERMANENT.has(slackError(err) ?? '')) throw err;
+      this.logger.warn({ err, notification: n.id, ticket: n.ticket?.number ?? null }, 'Slack refused a notification for good; not retrying');
+    }
+  }
+
+  private async post(n: OutboundNotification): Promise<void> {
     const thread = n.ticket ? (await this.deps.tickets.listConversations(n.ticket.id, 'slack'))[0] : undefined;
     const mention = this.slackUserOf(n.recipient?.id ?? null);
     // Plain text (it quotes ticket titles, i.e. customer text) posted as mrkdwn: escaped, so it cannot @channel or spoof links.

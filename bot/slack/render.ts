@@ -157,12 +157,15 @@ export function suggestionBlocks(ticket: Ticket, suggestion: ReplySuggestion, la
     { type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(suggestion.reply).slice(0, 2900) } },
   ];
   if (sources) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `${t(lang, 'suggest.sources')}:\n${sources}`.slice(0, 2900) }] });
+  // The draft rides in the buttons (up to Slack's 2,000 characters per value): Send posts what was read.
+  const carried = JSON.stringify({ t: ticket.id, r: suggestion.reply });
+  const value = carried.length <= 2000 ? carried : String(ticket.id);
   blocks.push({
     type: 'actions',
     block_id: `tb_suggestion_${ticket.id}`,
     elements: [
-      { type: 'button', action_id: ACTION.sendReply, text: plain(t(lang, 'button.send')), style: 'primary', value: String(ticket.id) },
-      { type: 'button', action_id: ACTION.editReply, text: plain(t(lang, 'button.edit')), value: String(ticket.id) },
+      { type: 'button', action_id: ACTION.sendReply, text: plain(t(lang, 'button.send')), style: 'primary', value },
+      { type: 'button', action_id: ACTION.editReply, text: plain(t(lang, 'button.edit')), value },
     ],
   });
   return { text: `${header}\n${suggestion.reply}`, blocks };

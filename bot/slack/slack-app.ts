@@ -1,7 +1,7 @@
 // The Slack adapter: a Bolt app in HTTP mode (served at /slack/events on the web channel's server and
 // port) or Socket Mode, wired to the core. Only bot/slack imports @slack/bolt.
 import type { IncomingMessage } from 'node:http';
-import { App, HTTPReceiver, LogLevel, type Logger as SlackLogger, SocketModeReceiver } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, type Logger as SlackLogger, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { FastifyInstance } from 'fastify';
 import type { TicketChanged, TicketDeps } from '../../core/tickets/deps.js';
 import { AfterAck } from '../after-ack.js';
@@ -42,6 +42,25 @@ function boltLogger(logger: Logger): SlackLogger {
   };
 }
 
+/**
+ * The bot's identity for Bolt (its user and bot ids, which ignore-self needs), asked of auth.test on the
+ * first request and kept once it answers. Bolt's own token mode calls auth.test when the app is built and
+ * keeps even a failure: a network blip at start would crash the process (an unhandled rejection) or
+ * leave every later request unauthorised until a restart. Here a failure is retried on the next request.
+ */
+function botAuthorization(client: webApi.WebClient, botToken: string) {
+  let identity: Promise<{ botUserId: string; botId: string }> | undefined;
+  return async () => {
+    identity ??= client.auth.test().then((r) => ({ botUserId: String(r.user_id ?? ''), botId: String(r.bot_id ?? '') }));
+    try {
+      return { botToken, ...(await identity) };
+    } catch (error) {
+      identity = undefined;
+      throw error;
+    }
+  };
+}
+
 export function createSlackAdapter(opts: {
   settings: SlackSettings;
   deps: TicketDeps;
@@ -62,8 +81,9 @@ export function createSlackAdapter(opts: {
       ? new HTTPReceiver({ signingSecret: settings.signingSecret ?? '', endpoints: SLACK_EVENTS_PATH, logger: slackLog, processBeforeResponse: false })
       : // Socket Mode opens its connection through apps.connections.open: that client gets the API URL too.
         new SocketModeReceiver({ appToken: settings.appToken ?? '', logger: slackLog, installerOptions: { clientOptions } });
-  const bolt = new App({ token: settings.botToken, receiver, logger: slackLog, clientOptions });
-  const out = new SlackOutbound(bolt.client, deps, logger);
+  const client = new webApi.WebClient(settings.botToken, { ...clientOptions, logger: slackLog });
+  const bolt = new App({ authorize: botAuthorization(client, settings.botToken), receiver, logger: slackLog, clientOptions });
+  const out = new SlackOutbound(client, deps, logger);
   // Listeners keep working after the ack; shutdown waits for them before the database closes.
   const inFlight = new Set<Promise<void>>();
   const queue = new AfterAck(opts.workConcurrency ?? 2);
@@ -76,7 +96,7 @@ export function createSlackAdapter(opts: {
       inFlight.delete(run);
     }
   });
-  registerInbound(bolt, { deps, out, settings, logger });
+  registerInbound(bolt, { client, deps, out, settings, logger });
   bolt.error(async (error) => {
     logger.error({ err: error }, 'Slack listener failed');
   });

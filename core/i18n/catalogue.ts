@@ -197,6 +197,11 @@ export const catalogue = {
   'slack.replySent': { zh: '已回复客户（工单 {number}）。', en: 'Reply sent on ticket {number}.' },
   'slack.alreadyTicket': { zh: '这条消息已经是工单 {number}。', en: 'This message is already ticket {number}.' },
   'slack.noMessage': { zh: '找不到这条消息，无法创建工单。', en: 'Could not read that message, so no ticket was created.' },
+  'slack.noteInThread': {
+    zh: '在话题里 @我 写的内容大家都看得到，内部备注请用工单卡片上的「内部备注」按钮或 /ticket note。',
+    en: 'What you write when mentioning me in the thread is visible to everyone: use the Note button on the card or /ticket note for internal notes.',
+  },
+  'slack.suggestionGone': { zh: '这条推荐已失效，请重新点击「推荐回复」。', en: 'This suggestion has expired; click Suggest reply again.' },
   'slack.noteEmpty': { zh: '备注不能为空。', en: 'The note cannot be empty.' },
   'slack.replyEmpty': { zh: '回复不能为空。', en: 'The reply cannot be empty.' },
   'usage.stats': { zh: '统计 — 今日工单统计', en: "stats — today's ticket figures" },
