@@ -59,6 +59,8 @@ export interface NewTicket {
   actor: Actor;
   accessKey: string;
   customerTier: string;
+  /** The classifier's confidence in its category and priority. */
+  triageConfidence?: number | null | undefined;
   createdAt: Date;
   sla: SlaState;
 }

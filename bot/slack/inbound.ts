@@ -119,7 +119,13 @@ export function registerInbound(app: App, ctx: InboundContext): void {
   }
 
   /** Turns a channel message into a ticket linked to its thread, with the card posted in that thread. */
-  async function ticketFromMessage(p: { workspaceId: string; channelId: string; message: SlackMessage; requestedBy: string }): Promise<void> {
+  async function ticketFromMessage(p: {
+    workspaceId: string;
+    channelId: string;
+    message: SlackMessage;
+    requestedBy: string;
+    redelivery?: boolean;
+  }): Promise<void> {
     const { message } = p;
     const where = { channel: p.channelId, user: p.requestedBy, threadTs: message.thread_ts ?? message.ts };
     if (!message.text.trim()) return refuse(AppError.user('INVALID_INPUT', 'slack.noMessage'), where);
@@ -127,7 +133,7 @@ export function registerInbound(app: App, ctx: InboundContext): void {
     const place = { workspaceId: p.workspaceId, channelId: p.channelId, threadTs };
     const linked = await deps.tickets.findTicketByConversation(slackRef(place));
     if (linked && linked.status !== 'closed') {
-      await out.ephemeral(p.channelId, p.requestedBy, t(lang(), 'slack.alreadyTicket', { number: linked.number }), threadTs);
+      if (!p.redelivery) await out.ephemeral(p.channelId, p.requestedBy, t(lang(), 'slack.alreadyTicket', { number: linked.number }), threadTs);
       return;
     }
     await detachClosedCard(linked, place, message.ts);
@@ -141,7 +147,8 @@ export function registerInbound(app: App, ctx: InboundContext): void {
       channel: 'slack',
     });
     if (outcome === 'created') await out.postCard(ticket, place);
-    else await out.ephemeral(p.channelId, p.requestedBy, t(lang(), 'slack.alreadyTicket', { number: ticket.number }), threadTs);
+    // A redelivered event (Slack retried while the first was still being handled) says nothing twice.
+    else if (!p.redelivery) await out.ephemeral(p.channelId, p.requestedBy, t(lang(), 'slack.alreadyTicket', { number: ticket.number }), threadTs);
   }
 
   /** Reads one message by ts: top-level from the channel history, else from its thread. */
@@ -171,7 +178,7 @@ export function registerInbound(app: App, ctx: InboundContext): void {
   });
 
   // The ticket reaction (default :ticket:) on any message.
-  app.event('reaction_added', async ({ event, body }) => {
+  app.event('reaction_added', async ({ event, body, context }) => {
     await flushed();
     const r = ZReaction.parse(event);
     const { channel, ts } = r.item;
@@ -180,7 +187,7 @@ export function registerInbound(app: App, ctx: InboundContext): void {
     try {
       const message = await fetchMessage(channel, ts);
       if (!message) return refuse(AppError.user('INVALID_INPUT', 'slack.noMessage'), where);
-      await ticketFromMessage({ workspaceId: teamOf(body), channelId: channel, message, requestedBy: r.user });
+      await ticketFromMessage({ workspaceId: teamOf(body), channelId: channel, message, requestedBy: r.user, redelivery: (context.retryNum ?? 0) > 0 });
     } catch (error) {
       await refuse(error, where);
     }

@@ -75,13 +75,25 @@ export class SlackOutbound implements ChatGateway {
     return escapeMrkdwn(this.deps.config.agents.find((a) => a.id === ticket.assigneeId)?.name ?? ticket.assigneeId);
   }
 
-  private card(ticket: Ticket) {
-    return ticketCard(ticket, { config: this.deps.config, lang: this.lang, assignee: this.assigneeLabel(ticket) });
+  private async card(ticket: Ticket) {
+    return ticketCard(ticket, { config: this.deps.config, lang: this.lang, assignee: this.assigneeLabel(ticket), changedBy: await this.changedBy(ticket.id) });
+  }
+
+  /** Who last set the priority and the category by hand (the system's escalations do not count). */
+  private async changedBy(ticketId: number): Promise<{ priority?: string; category?: string }> {
+    const events = await this.deps.tickets.listEvents(ticketId);
+    const by = (action: string) => {
+      const last = events.filter((e) => e.action === action && e.actorRole !== 'system' && e.actorId).at(-1);
+      return last?.actorId ? (this.deps.config.agents.find((a) => a.id === last.actorId)?.name ?? last.actorId) : undefined;
+    };
+    const priority = by('set_priority');
+    const category = by('set_category');
+    return { ...(priority ? { priority } : {}), ...(category ? { category } : {}) };
   }
 
   /** Posts the ticket card in a thread (or as a new message, whose thread becomes the ticket's) and links it. */
   async postCard(ticket: Ticket, place: SlackPlace): Promise<ConversationRef> {
-    const card = this.card(ticket);
+    const card = await this.card(ticket);
     const posted = await this.client.chat.postMessage({ channel: place.channelId, ...(place.threadTs ? { thread_ts: place.threadTs } : {}), ...card });
     const ts = posted.ts;
     if (!ts) throw new Error('chat.postMessage returned no ts');
@@ -130,7 +142,7 @@ export class SlackOutbound implements ChatGateway {
     if (!conversations.length) return;
     const ticket = await this.deps.tickets.findTicket(ticketId);
     if (!ticket) return;
-    const card = this.card(ticket);
+    const card = await this.card(ticket);
     for (const c of conversations) await this.withRetries(() => this.client.chat.update({ channel: c.channelId, ts: c.cardMessageId, ...card }), ticket, c);
   }
 

@@ -69,15 +69,23 @@ export interface CardOptions {
   lang: Lang;
   /** The assignee as Slack shows them: a `<@U…>` mention when they have a Slack identity, else their name. */
   assignee: string | null;
+  /** Who last changed the priority or category by hand (absent: still as triage set it). */
+  changedBy?: { priority?: string | undefined; category?: string | undefined } | undefined;
+}
+
+/** Where a triaged field stands: the classifier's confidence, or the person who changed it. */
+function provenance(ticket: Ticket, by: string | undefined, lang: Lang): string {
+  if (by) return ` · ${t(lang, 'card.setBy', { who: by })}`;
+  return ticket.triageConfidence === null ? '' : ` · ${t(lang, 'card.byTriage', { percent: Math.round(ticket.triageConfidence * 100) })}`;
 }
 
 /** The ticket card posted in the ticket's thread and updated in place after every change. */
-export function ticketCard(ticket: Ticket, { config, lang, assignee: shown }: CardOptions): { text: string; blocks: Block[] } {
+export function ticketCard(ticket: Ticket, { config, lang, assignee: shown, changedBy }: CardOptions): { text: string; blocks: Block[] } {
   const assignee = shown ?? t(lang, 'reply.nobody');
   const fields = [
     [t(lang, 'card.status'), t(lang, `status.${ticket.status}`)],
-    [t(lang, 'card.priority'), `${PRIORITY_ICON[ticket.priority] ?? ''} ${ticket.priority}`],
-    [t(lang, 'card.category'), categoryName(config, ticket.category, lang)],
+    [t(lang, 'card.priority'), `${PRIORITY_ICON[ticket.priority] ?? ''} ${ticket.priority}${provenance(ticket, changedBy?.priority, lang)}`],
+    [t(lang, 'card.category'), `${categoryName(config, ticket.category, lang)}${provenance(ticket, changedBy?.category, lang)}`],
     [t(lang, 'card.assignee'), assignee],
     [t(lang, 'card.team'), teamName(config, ticket.teamId, lang)],
     [t(lang, 'card.firstResponseDue'), dueText(ticket, config, lang, 'fr')],

@@ -21,6 +21,8 @@ export interface SlackAdapter {
   /** Socket Mode: connects. HTTP mode: nothing to do (the web server listens). */
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Waits until every request taken so far is fully handled and no card update is in flight. */
+  idle(): Promise<void>;
   /** Observer of every ticket change: re-renders the ticket's Slack cards. */
   onChange(change: TicketChanged): void;
 }
@@ -123,6 +125,9 @@ export function createSlackAdapter(opts: {
     },
     async stop() {
       if (settings.mode === 'socket') await bolt.stop();
+      await this.idle();
+    },
+    async idle() {
       while (inFlight.size) await Promise.allSettled([...inFlight]);
       await out.idle();
     },

@@ -173,6 +173,8 @@ export const catalogue = {
   'card.paused': { zh: '已暂停', en: 'paused' },
   'card.orders': { zh: '订单', en: 'Orders' },
   'card.rebounds': { zh: '重开 {count} 次', en: 'reopened {count}×' },
+  'card.byTriage': { zh: 'AI 判断 {percent}%', en: 'AI {percent}%' },
+  'card.setBy': { zh: '{who} 修改', en: 'set by {who}' },
   'card.changePriority': { zh: '修改优先级', en: 'Change priority' },
   'card.changeCategory': { zh: '修改分类', en: 'Change category' },
   'card.assignTo': { zh: '指派给…', en: 'Assign to…' },

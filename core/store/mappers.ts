@@ -44,6 +44,7 @@ export function toTicket(row: TicketRow & { orders?: OrderRef[] }): Ticket {
     csat: row.csat,
     accessKey: row.accessKey,
     customerTier: row.customerTier,
+    triageConfidence: row.triageConfidence,
     sla: toSla(row),
     version: row.version,
     createdAt: row.createdAt,

@@ -153,6 +153,7 @@ export class PrismaTicketStore implements TicketStore {
           customerId,
           accessKey: input.accessKey,
           customerTier: input.customerTier,
+          triageConfidence: input.triageConfidence ?? null,
           createdAt: input.createdAt,
           ...slaPatch(input.sla),
           orders: { create: [...new Set(input.orderNumbers)].map((orderNumber) => ({ orderNumber })) },

@@ -111,6 +111,7 @@ async function intakeOnce(deps: TicketDeps, msg: InboundMessage): Promise<Intake
     channel: msg.channel,
     teamId: route.teamId,
     customerTier,
+    triageConfidence: triage.confidence,
     createdAt,
     sla: initialSla(deps.config, seed),
     customer: actor.role === 'customer' ? { platform: msg.platform, ...msg.author } : null,

@@ -94,6 +94,8 @@ export interface Ticket extends TicketState {
   accessKey: string;
   /** The customer's tier when the ticket was opened. */
   customerTier: string;
+  /** The classifier's confidence (0–1) in the category and priority it gave at intake (null: unknown). */
+  triageConfidence: number | null;
   sla: SlaState;
   createdAt: Date;
   updatedAt: Date;

@@ -13,7 +13,7 @@ export interface SlackTestApp extends WebApp {
   fake: FakeSlack;
   /** Signs and posts a payload to /slack/events on the app's own HTTP port. */
   post(payload: SlackPost, opts?: Parameters<typeof postToSlack>[3]): ReturnType<typeof postToSlack>;
-  /** Waits until the app has no Slack card refresh in flight. */
+  /** Waits until the app has finished every Slack request it took and has no card update in flight. */
   idle(): Promise<void>;
 }
 
@@ -45,7 +45,7 @@ export async function startSlackApp(
     fake,
     post: (payload, o) => postToSlack(web.base, SIGNING_SECRET, payload, o),
     idle: async () => {
-      await web.app.slack?.out.idle();
+      await web.app.slack?.idle();
     },
     close: async () => {
       await web.close();

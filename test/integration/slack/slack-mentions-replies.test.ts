@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { ACTION } from '../../../bot/slack/render.js';
 import { freshSqlite } from '../../helpers/databases.js';
-import { CHANNEL, ephemeralTo, eventually, fileTicket, SLACK_USERS, type SlackTestApp, startSlackApp, ticketNow } from '../../helpers/slack-app.js';
+import { CHANNEL, cardUpdate, ephemeralTo, eventually, fileTicket, SLACK_USERS, type SlackTestApp, startSlackApp, ticketNow } from '../../helpers/slack-app.js';
 import { blockAction, eventCallback } from '../../helpers/slack-requests.js';
 
 // Mentions in a ticket's thread, replies sent from suggestions, and the bot's Slack identity.
@@ -76,6 +76,27 @@ describe('Slack: mentions, suggested replies, identity', () => {
       }),
     );
     await ephemeralTo(s, SLACK_USERS.lin, (text) => text.includes('推荐回复') || text.includes('Suggest reply'));
+  });
+
+  test("the card shows triage's confidence, then who changed the priority", async () => {
+    const { ticket, threadTs, cardTs } = await fileTicket(s, '衣服有破洞，要求退款！！');
+    const posted = s.fake.callsTo('chat.postMessage').find((c) => c.response.ts === cardTs);
+    const confidence = Math.round((ticket.triageConfidence ?? -1) * 100);
+    expect(confidence).toBeGreaterThan(0);
+    expect(JSON.stringify(posted?.args.blocks)).toContain(`AI 判断 ${confidence}%`);
+    await s.post(
+      blockAction({
+        actionId: ACTION.priority,
+        selectedOption: `${ticket.id}:P1`,
+        userId: SLACK_USERS.lin,
+        channelId: CHANNEL,
+        messageTs: cardTs,
+        threadTs,
+        responseUrl: s.fake.responseUrl('p'),
+      }),
+    );
+    const lin = s.app.config.agents.find((a) => a.id === 'lin')?.name ?? 'lin';
+    await cardUpdate(s, cardTs, ['P1', `${lin} 修改`]);
   });
 
   test('a customer cannot open the note modal', async () => {

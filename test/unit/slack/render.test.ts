@@ -35,6 +35,7 @@ function ticket(overrides: Partial<Ticket> = {}): Ticket {
     csat: null,
     accessKey: 'k',
     customerTier: 'vip',
+    triageConfidence: 0.82,
     sla: { ...EMPTY_SLA, firstResponseDueAt: at('2026-11-24T03:00:00Z'), resolutionDueAt: at('2026-11-25T02:00:00Z') },
     createdAt: at('2026-11-24T02:00:00Z'),
     updatedAt: at('2026-11-24T02:00:00Z'),
@@ -92,6 +93,15 @@ describe('the Slack ticket card', () => {
   test('a closed ticket keeps no controls; a resolved one only close and note', () => {
     expect(actionIds(ticketCard(ticket({ status: 'closed' }), { config, lang: 'en', assignee: null }).blocks)).toEqual([]);
     expect(actionIds(ticketCard(ticket({ status: 'resolved' }), { config, lang: 'en', assignee: null }).blocks)).toEqual([ACTION.close, ACTION.note]);
+  });
+
+  test("triaged fields show the classifier's confidence until a person changes them", () => {
+    const json = JSON.stringify(ticketCard(ticket(), { config, lang: 'en', assignee: null }).blocks);
+    expect(json.match(/AI 82%/g)).toHaveLength(2); // priority and category
+    const changed = JSON.stringify(ticketCard(ticket(), { config, lang: 'zh', assignee: null, changedBy: { priority: '林晓' } }).blocks);
+    expect(changed).toContain('P2 · 林晓 修改');
+    expect(changed).toContain('AI 判断 82%'); // the category is still triage's
+    expect(JSON.stringify(ticketCard(ticket({ triageConfidence: null }), { config, lang: 'en', assignee: null }).blocks)).not.toContain('AI ');
   });
 
   test('select options carry the ticket id before the choice', () => {

@@ -73,6 +73,7 @@ function ticket(overrides: Partial<Ticket> = {}): Ticket {
     csat: null,
     accessKey: 'k',
     customerTier: 'standard',
+    triageConfidence: null,
     sla: {
       ...EMPTY_SLA,
       firstResponseMs: 2 * HOUR,

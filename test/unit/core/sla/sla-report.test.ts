@@ -46,6 +46,7 @@ function ticket(overrides: Partial<Ticket> = {}): Ticket {
     csat: null,
     accessKey: 'k',
     customerTier: 'standard',
+    triageConfidence: null,
     sla: { ...EMPTY_SLA, firstResponseMs: 2 * HOUR, resolutionMs: 24 * HOUR, firstResponseDueAt: FR_DUE, resolutionDueAt: RES_DUE },
     createdAt: at('2026-11-24T10:00:00+08:00'),
     updatedAt: at('2026-11-24T10:00:00+08:00'),
