@@ -1,96 +1,36 @@
-// Everything Slack sends ticketbot: shortcuts, reactions, the slash command, mentions, thread replies,
-// card buttons and modal submissions. Every listener acknowledges first (Slack's 3-second rule) and
-// then works; payloads are checked with zod; refusals go back to the one user, ephemeral and polite.
-import type { App, RespondFn, webApi } from '@slack/bolt';
-import { z } from 'zod';
+// Everything Slack sends ticketbot outside the card: shortcuts, reactions, the slash command, mentions
+// and thread replies (the card's buttons and modals are in card-actions.ts). Every listener acknowledges
+// first (Slack's 3-second rule) and then works; refusals go back to the one user, ephemeral and polite.
+import type { App } from '@slack/bolt';
 import { executeCommand } from '../../core/commands/execute-command.js';
 import { parseCommand } from '../../core/commands/grammar.js';
 import { AppError, toAppError } from '../../core/errors.js';
 import { detectLang, type Lang, render, t } from '../../core/i18n/translate.js';
-import { addNote } from '../../core/tickets/add-note.js';
-import { addReply } from '../../core/tickets/add-reply.js';
-import type { TicketDeps } from '../../core/tickets/deps.js';
 import { intakeMessage } from '../../core/tickets/intake-message.js';
 import { resolveActor } from '../../core/tickets/resolve-actor.js';
-import { suggestReply } from '../../core/tickets/suggest-reply.js';
-import * as act from '../../core/tickets/ticket-actions.js';
-import { PRIORITIES, type Priority, type Ticket } from '../../core/tickets/types.js';
+import type { Ticket } from '../../core/tickets/types.js';
 import { afterAck } from '../after-ack.js';
-import type { Logger } from '../logger.js';
-import { type SlackOutbound, type SlackPlace, slackRef } from './outbound.js';
-import { ACTION, FIELD, type ModalContext, noteModal, replyModal, suggestionBlocks, VIEW } from './render.js';
-import type { SlackSettings } from './settings.js';
+import { registerCardActions, registerModals } from './card-actions.js';
+import { type SlackPlace, slackRef } from './outbound.js';
+import {
+  type InboundContext,
+  messageId,
+  type SlackMessage,
+  teamOf,
+  ZChannelMessage,
+  ZMention,
+  ZMessageShortcut,
+  ZReaction,
+  ZSlackMessage,
+} from './payloads.js';
 
-export interface InboundContext {
-  /** The Web API client with the bot token (Bolt's own `app.client` has none: authorization is ours). */
-  client: webApi.WebClient;
-  deps: TicketDeps;
-  out: SlackOutbound;
-  settings: SlackSettings;
-  logger: Logger;
-}
+export type { InboundContext } from './payloads.js';
 
 /** The callback id of the "Create ticket / 创建工单" message shortcut (see manifest.json). */
 export const CREATE_SHORTCUT = 'create_ticket';
 
-const ZSlackMessage = z.object({
-  ts: z.string().min(1),
-  thread_ts: z.string().optional(),
-  user: z.string().optional(),
-  bot_id: z.string().optional(),
-  subtype: z.string().optional(),
-  text: z.string().default(''),
-});
-type SlackMessage = z.infer<typeof ZSlackMessage>;
-
-const ZMessageShortcut = z.object({
-  team: z.object({ id: z.string() }).nullish(),
-  channel: z.object({ id: z.string() }),
-  user: z.object({ id: z.string() }),
-  message: ZSlackMessage,
-});
-const ZReaction = z.object({
-  user: z.string(),
-  reaction: z.string(),
-  item: z.object({ type: z.string(), channel: z.string().optional(), ts: z.string().optional() }),
-});
-const ZMention = z.object({ user: z.string().optional(), text: z.string().default(''), ts: z.string(), thread_ts: z.string().optional(), channel: z.string() });
-const ZChannelMessage = ZSlackMessage.extend({ channel: z.string(), channel_type: z.string().optional() });
-const ZBlockAction = z.object({
-  user: z.object({ id: z.string(), team_id: z.string().optional() }),
-  team: z.object({ id: z.string() }).nullish(),
-  channel: z.object({ id: z.string() }).optional(),
-  container: z.object({ channel_id: z.string().optional(), message_ts: z.string().optional(), thread_ts: z.string().optional() }).optional(),
-  message: z.object({ ts: z.string(), thread_ts: z.string().optional() }).optional(),
-  trigger_id: z.string().optional(),
-  actions: z
-    .array(
-      z.object({
-        action_id: z.string(),
-        block_id: z.string().optional(),
-        value: z.string().optional(),
-        selected_option: z.object({ value: z.string() }).optional(),
-        selected_user: z.string().optional(),
-      }),
-    )
-    .min(1),
-});
-type BlockAction = z.infer<typeof ZBlockAction>;
-const ZModalContext = z.object({ ticketId: z.number().int().positive(), channelId: z.string(), threadTs: z.string() });
-const ZViewSubmission = z.object({
-  user: z.object({ id: z.string() }),
-  team: z.object({ id: z.string() }).nullish(),
-  view: z.object({
-    private_metadata: z.string(),
-    state: z.object({ values: z.record(z.string(), z.record(z.string(), z.object({ value: z.string().nullish() }))) }),
-  }),
-});
-
 /** After the ack: lets it leave, then waits for this request's turn to work (see bot/after-ack.ts). */
 const flushed = afterAck;
-
-/** The Slack-side id of a channel message: ts is unique within a channel. */
-const messageId = (channel: string, ts: string) => `${channel}:${ts}`;
 
 export function registerInbound(app: App, ctx: InboundContext): void {
   const { deps, out, settings, logger } = ctx;
@@ -104,6 +44,18 @@ export function registerInbound(app: App, ctx: InboundContext): void {
     if (e.code === 'INTERNAL') logger.error({ err: error, ref: e.ref }, 'Slack request failed');
     await out.ephemeral(where.channel, where.user, render(language, e.userMessage), where.threadTs).catch((err: unknown) => {
       logger.warn({ err }, 'could not tell the Slack user why their request failed');
+    });
+  }
+
+  /** A message in a linked thread, kept on its ticket (idempotent by channel and ts). */
+  function keepThreadMessage(m: { channel: string; ts: string; user: string; text: string }, place: SlackPlace & { threadTs: string }) {
+    return intakeMessage(deps, {
+      platform: 'slack',
+      platformMessageId: messageId(m.channel, m.ts),
+      conversation: slackRef(place, m.ts),
+      author: { platformUserId: m.user },
+      text: m.text,
+      channel: 'slack',
     });
   }
 
@@ -263,14 +215,7 @@ export function registerInbound(app: App, ctx: InboundContext): void {
       }
       if (linked && linked.status !== 'closed') {
         // Not a command: a reply on the ticket like any other in the thread.
-        await intakeMessage(deps, {
-          platform: 'slack',
-          platformMessageId: messageId(m.channel, m.ts),
-          conversation: slackRef(place, m.ts),
-          author: { platformUserId: m.user },
-          text: m.text,
-          channel: 'slack',
-        });
+        await keepThreadMessage({ ...m, user: m.user }, place);
         return;
       }
       // A thread without a ticket is filed from its root; a closed ticket's root is that ticket, so the mention is the follow-up.
@@ -303,14 +248,7 @@ export function registerInbound(app: App, ctx: InboundContext): void {
       // After a ticket is closed, only a customer writing again opens a follow-up; staff chatter does not.
       if (linked.status === 'closed' && (await actorOf(m.user)).role !== 'customer') return;
       await detachClosedCard(linked, place, m.ts);
-      const { ticket, outcome } = await intakeMessage(deps, {
-        platform: 'slack',
-        platformMessageId: messageId(m.channel, m.ts),
-        conversation: slackRef(place, m.ts),
-        author: { platformUserId: m.user },
-        text: m.text,
-        channel: 'slack',
-      });
+      const { ticket, outcome } = await keepThreadMessage({ ...m, user: m.user }, place);
       // A reply in the thread of a closed ticket opened a follow-up ticket, now linked to the thread.
       if (outcome === 'created') await out.postCard(ticket, place);
     } catch (error) {
@@ -320,192 +258,4 @@ export function registerInbound(app: App, ctx: InboundContext): void {
 
   registerCardActions(app, ctx, { refuse, actorOf, lang });
   registerModals(app, ctx, { refuse, actorOf, lang });
-}
-
-interface Helpers {
-  refuse(error: unknown, where: { channel: string; user: string; threadTs?: string | undefined }, language?: Lang): Promise<void>;
-  actorOf(userId: string): ReturnType<typeof resolveActor>;
-  lang(): Lang;
-}
-
-function teamOf(body: unknown): string {
-  const b = body as { team_id?: unknown; team?: { id?: unknown } | null };
-  return typeof b.team_id === 'string' ? b.team_id : typeof b.team?.id === 'string' ? b.team.id : '';
-}
-
-/** Where a card's button was clicked: the channel and the ticket thread. */
-function placeOf(a: BlockAction): { channel: string; threadTs: string | undefined } {
-  const channel = a.channel?.id ?? a.container?.channel_id ?? '';
-  return { channel, threadTs: a.message?.thread_ts ?? a.container?.thread_ts ?? a.message?.ts ?? a.container?.message_ts };
-}
-
-/** A suggestion's Send/Edit value: `{"t":12,"r":"…"}` when the draft fits in it, else the ticket id. */
-function suggestionOf(raw: string | undefined): { ticketId: number; reply: string } | null {
-  if (!raw?.startsWith('{')) return null;
-  const parsed = z.object({ t: z.number().int().positive(), r: z.string().min(1) }).safeParse(JSON.parse(raw));
-  return parsed.success ? { ticketId: parsed.data.t, reply: parsed.data.r } : null;
-}
-
-/** `12`, `12:P1` (select options carry the ticket id before the choice) or a suggestion's value. */
-function ticketIdOf(raw: string | undefined): number {
-  const carried = suggestionOf(raw);
-  if (carried) return carried.ticketId;
-  const id = Number((raw ?? '').split(':')[0]);
-  if (!Number.isInteger(id) || id <= 0) throw AppError.user('INVALID_INPUT', 'error.invalidInput', { details: 'ticket' });
-  return id;
-}
-const choiceOf = (raw: string | undefined) => (raw ?? '').split(':').slice(1).join(':');
-
-function registerCardActions(app: App, ctx: InboundContext, h: Helpers): void {
-  const { deps, out } = ctx;
-  /** Suggestions too long to ride in a button value, per agent and ticket (the latest; bounded). */
-  const suggestions = new Map<string, string>();
-  /** Suggestion messages already sent from (a double click sends once). */
-  const sent = new Set<string>();
-
-  type Run = (a: BlockAction, action: BlockAction['actions'][number], respond: RespondFn) => Promise<void>;
-  /** `immediate`: runs without waiting for a work slot (a modal must open within 3 s of the click). */
-  const on = (actionId: string, run: Run, opts: { immediate?: boolean } = {}) => {
-    app.action(actionId, async ({ ack, body, respond }) => {
-      await ack();
-      if (!opts.immediate) await flushed();
-      const a = ZBlockAction.parse(body);
-      const action = a.actions[0];
-      if (!action) return;
-      try {
-        await run(a, action, respond);
-      } catch (error) {
-        const { channel, threadTs } = placeOf(a);
-        await h.refuse(error, { channel, user: a.user.id, threadTs });
-      }
-    });
-  };
-  const actor = (a: BlockAction) => h.actorOf(a.user.id);
-  const staff = async (a: BlockAction) => {
-    const who = await actor(a);
-    if (who.role === 'customer') throw AppError.user('NOT_PERMITTED', 'error.notAgent');
-    return who;
-  };
-  /** The draft the agent read: carried in the button, else remembered; never written anew behind their back. */
-  const draftOf = (id: number, a: BlockAction, raw: string | undefined): string | null =>
-    suggestionOf(raw)?.reply ?? suggestions.get(`${id}:${a.user.id}`) ?? null;
-
-  on(ACTION.claim, async (a, x) => void (await act.claimTicket(deps, ticketIdOf(x.value), await actor(a))));
-  on(ACTION.resolve, async (a, x) => void (await act.resolveTicket(deps, ticketIdOf(x.value), await actor(a))));
-  on(ACTION.close, async (a, x) => void (await act.closeTicket(deps, ticketIdOf(x.value), await actor(a))));
-  on(ACTION.assign, async (a, x) => {
-    const id = ticketIdOf(x.block_id?.replace(/^tb_controls_/, ''));
-    const agent = x.selected_user ? await deps.directory.findAgentByIdentity('slack', x.selected_user) : null;
-    if (!agent) throw AppError.user('UNKNOWN_AGENT', 'error.unknownAgent', { who: x.selected_user ? `<@${x.selected_user}>` : '?' });
-    await act.assignTicket(deps, id, await actor(a), agent.id);
-  });
-  on(ACTION.transfer, async (a, x) => {
-    const value = x.selected_option?.value;
-    await act.transferTicket(deps, ticketIdOf(value), await actor(a), choiceOf(value));
-  });
-  on(ACTION.priority, async (a, x) => {
-    const value = x.selected_option?.value;
-    const priority = choiceOf(value);
-    if (!PRIORITIES.includes(priority as Priority)) throw AppError.user('INVALID_INPUT', 'error.invalidInput', { details: priority });
-    await act.setPriority(deps, ticketIdOf(value), await actor(a), priority as Priority);
-  });
-  on(ACTION.category, async (a, x) => {
-    const value = x.selected_option?.value;
-    await act.setCategory(deps, ticketIdOf(value), await actor(a), choiceOf(value));
-  });
-  on(ACTION.suggest, async (a, x) => {
-    const id = ticketIdOf(x.value);
-    const suggestion = await suggestReply(deps, id, await actor(a));
-    const ticket = await deps.tickets.findTicket(id);
-    if (!ticket) return;
-    if (suggestion.reply) {
-      if (suggestions.size >= 1000) suggestions.delete(suggestions.keys().next().value ?? '');
-      suggestions.set(`${id}:${a.user.id}`, suggestion.reply);
-    }
-    const { text, blocks } = suggestionBlocks(ticket, suggestion, h.lang());
-    const { channel, threadTs } = placeOf(a);
-    await out.ephemeral(channel, a.user.id, text, threadTs, blocks);
-  });
-  on(ACTION.sendReply, async (a, x, respond) => {
-    const id = ticketIdOf(x.value);
-    await staff(a);
-    const draft = draftOf(id, a, x.value);
-    if (!draft) throw AppError.user('INVALID_INPUT', 'slack.suggestionGone');
-    const once = `${a.user.id}:${a.container?.message_ts ?? x.value}`;
-    if (sent.has(once)) return;
-    if (sent.size >= 1000) sent.clear();
-    sent.add(once);
-    await sendReply(ctx, { ticketId: id, ...(await threadOf(deps, id, a)) }, a.user.id, draft, h);
-    // The suggestion has been used: take it away so that it cannot be sent twice.
-    await respond({ delete_original: true }).catch(() => {});
-  });
-  on(
-    ACTION.editReply,
-    async (a, x) => {
-      const id = ticketIdOf(x.value);
-      await staff(a);
-      const view = replyModal({ ticketId: id, ...(await threadOf(deps, id, a)) }, h.lang(), draftOf(id, a, x.value) ?? '');
-      await ctx.client.views.open({ trigger_id: a.trigger_id ?? '', view });
-    },
-    { immediate: true },
-  );
-  on(
-    ACTION.note,
-    async (a, x) => {
-      const id = ticketIdOf(x.value);
-      await staff(a);
-      await ctx.client.views.open({ trigger_id: a.trigger_id ?? '', view: noteModal({ ticketId: id, ...(await threadOf(deps, id, a)) }, h.lang()) });
-    },
-    { immediate: true },
-  );
-}
-
-/**
- * The ticket's thread for a reply or a note: its linked Slack conversation (in the clicked channel if it
- * has several), since an ephemeral message's payload may not say which thread it was shown in.
- */
-async function threadOf(deps: TicketDeps, ticketId: number, a: BlockAction): Promise<{ channelId: string; threadTs: string }> {
-  const clicked = placeOf(a);
-  const linked = await deps.tickets.listConversations(ticketId, 'slack');
-  const thread = linked.find((c) => c.channelId === clicked.channel) ?? linked[0];
-  if (thread) return { channelId: thread.channelId, threadTs: thread.threadId };
-  if (!clicked.channel || !clicked.threadTs) throw AppError.user('INVALID_INPUT', 'error.invalidInput', { details: 'channel' });
-  return { channelId: clicked.channel, threadTs: clicked.threadTs };
-}
-
-/** Posts an agent's reply in the ticket's thread, then keeps it on the ticket (first response, status). */
-async function sendReply(ctx: InboundContext, m: ModalContext, userId: string, text: string, h: Helpers): Promise<void> {
-  const actor = await h.actorOf(userId);
-  if (actor.role === 'customer') throw AppError.user('NOT_PERMITTED', 'error.notAgent');
-  const ticket = await ctx.deps.tickets.findTicket(m.ticketId);
-  if (!ticket) throw AppError.user('TICKET_NOT_FOUND', 'error.ticketNotFound', { number: String(m.ticketId) });
-  if (ticket.status === 'closed') throw AppError.user('TICKET_INVALID_TRANSITION', 'error.closedTicket', { number: ticket.number });
-  const workspaceId = (await ctx.deps.tickets.listConversations(m.ticketId, 'slack'))[0]?.workspaceId ?? '';
-  const ts = await ctx.out.postReply({ workspaceId, channelId: m.channelId, threadTs: m.threadTs }, actor.name ?? userId, text);
-  await addReply(ctx.deps, m.ticketId, actor, { body: text, platformMessageId: messageId(m.channelId, ts) });
-  await ctx.out.ephemeral(m.channelId, userId, t(h.lang(), 'slack.replySent', { number: ticket.number }), m.threadTs);
-}
-
-function registerModals(app: App, ctx: InboundContext, h: Helpers): void {
-  const submitted = (kind: 'note' | 'reply') =>
-    app.view(kind === 'note' ? VIEW.note : VIEW.reply, async ({ ack, body }) => {
-      const v = ZViewSubmission.parse(body);
-      const text = v.view.state.values[FIELD.block]?.[FIELD.input]?.value?.trim() ?? '';
-      if (!text) {
-        await ack({ response_action: 'errors', errors: { [FIELD.block]: t(h.lang(), kind === 'note' ? 'slack.noteEmpty' : 'slack.replyEmpty') } });
-        return;
-      }
-      await ack();
-      await flushed();
-      const m = ZModalContext.parse(JSON.parse(v.view.private_metadata));
-      try {
-        if (kind === 'reply') return await sendReply(ctx, m, v.user.id, text, h);
-        const { ticket } = await addNote(ctx.deps, m.ticketId, await h.actorOf(v.user.id), text);
-        await ctx.out.ephemeral(m.channelId, v.user.id, t(h.lang(), 'reply.noted', { number: ticket.number }), m.threadTs);
-      } catch (error) {
-        await h.refuse(error, { channel: m.channelId, user: v.user.id, threadTs: m.threadTs });
-      }
-    });
-  submitted('note');
-  submitted('reply');
 }
