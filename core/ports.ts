@@ -139,6 +139,8 @@ export interface TicketStore {
   assigneeLoads(opts: { includePending: boolean }): Promise<Map<string, { open: number; lastAssignedAt: Date | null }>>;
   /** Tickets whose next SLA stage is due by `until`, soonest first; `after` pages on from the last one seen. */
   listSlaDue(until: Date, limit: number, after?: { at: Date; id: number } | undefined): Promise<Ticket[]>;
+  /** Open tickets without SLA targets (opened before SLA clocks existed, or under a policy without targets), by id after `afterId`. */
+  listUnclocked(afterId: number, limit: number): Promise<Ticket[]>;
   /** Tickets with an SLA stage to watch, by id after `afterId` (paging through them to re-arm timers). */
   listSlaTimers(afterId: number, limit: number): Promise<{ id: number; nextCheckAt: Date }[]>;
   /** Teams that have unassigned new tickets waiting. */

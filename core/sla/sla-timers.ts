@@ -1,5 +1,6 @@
 import type { Scheduler } from '../jobs/scheduler.js';
 import type { TicketChanged, TicketDeps } from '../tickets/deps.js';
+import { backfillSla } from './backfill.js';
 import { checkSla } from './check-sla.js';
 
 const PREFIX = 'sla:';
@@ -39,6 +40,8 @@ export class SlaTimers {
     // the bot was down go out before the scheduler connects (or while Redis is away).
     this.startSweep();
     const missed = await this.fireOverdue(this.deps.clock());
+    // Tickets from before SLA clocks existed get them now (reconcile then arms them with the rest).
+    await backfillSla(this.deps);
     await this.scheduler.start((key) => this.wake(key));
     const { fired, armed } = await this.reconcile();
     return { fired: missed + fired, armed };

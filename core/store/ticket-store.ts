@@ -298,6 +298,16 @@ export class PrismaTicketStore implements TicketStore {
     return rows.map(toTicket);
   }
 
+  async listUnclocked(afterId: number, limit: number): Promise<Ticket[]> {
+    const rows = await this.db.ticket.findMany({
+      where: { id: { gt: afterId }, status: { not: 'closed' }, slaFirstResponseMs: null, slaResolutionMs: null },
+      include: withOrders,
+      orderBy: { id: 'asc' },
+      take: limit,
+    });
+    return rows.map(toTicket);
+  }
+
   async listSlaTimers(afterId: number, limit: number): Promise<{ id: number; nextCheckAt: Date }[]> {
     const rows = await this.db.ticket.findMany({
       where: { id: { gt: afterId }, slaNextCheckAt: { not: null }, status: { not: 'closed' } },
