@@ -9,7 +9,7 @@ import type { TicketDeps } from '../../core/tickets/deps.js';
 import { suggestReply } from '../../core/tickets/suggest-reply.js';
 import * as act from '../../core/tickets/ticket-actions.js';
 import { PRIORITIES, type Priority } from '../../core/tickets/types.js';
-import { afterAck as flushed } from '../after-ack.js';
+import { afterAck } from '../after-ack.js';
 import { type BlockAction, type Helpers, type InboundContext, messageId, ZBlockAction, ZModalContext, ZViewSubmission } from './payloads.js';
 import { ACTION, FIELD, type ModalContext, noteModal, replyModal, suggestionBlocks, VIEW } from './render.js';
 
@@ -48,7 +48,7 @@ export function registerCardActions(app: App, ctx: InboundContext, h: Helpers): 
   const on = (actionId: string, run: Run, opts: { immediate?: boolean } = {}) => {
     app.action(actionId, async ({ ack, body, respond }) => {
       await ack();
-      if (!opts.immediate) await flushed();
+      if (!opts.immediate) await afterAck();
       const a = ZBlockAction.parse(body);
       const action = a.actions[0];
       if (!action) return;
@@ -176,7 +176,7 @@ export function registerModals(app: App, ctx: InboundContext, h: Helpers): void 
         return;
       }
       await ack();
-      await flushed();
+      await afterAck();
       const m = ZModalContext.parse(JSON.parse(v.view.private_metadata));
       try {
         if (kind === 'reply') return await sendReply(ctx, m, v.user.id, text, h);

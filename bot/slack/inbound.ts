@@ -29,9 +29,6 @@ export type { InboundContext } from './payloads.js';
 /** The callback id of the "Create ticket / 创建工单" message shortcut (see manifest.json). */
 export const CREATE_SHORTCUT = 'create_ticket';
 
-/** After the ack: lets it leave, then waits for this request's turn to work (see bot/after-ack.ts). */
-const flushed = afterAck;
-
 export function registerInbound(app: App, ctx: InboundContext): void {
   const { deps, out, settings, logger } = ctx;
   const botMention = (text: string, botUserId: string | undefined) => !!botUserId && text.includes(`<@${botUserId}>`);
@@ -122,7 +119,7 @@ export function registerInbound(app: App, ctx: InboundContext): void {
   // Message shortcut "Create ticket / 创建工单".
   app.shortcut(CREATE_SHORTCUT, async ({ shortcut, ack }) => {
     await ack();
-    await flushed();
+    await afterAck();
     const s = ZMessageShortcut.parse(shortcut);
     await ticketFromMessage({ workspaceId: s.team?.id ?? '', channelId: s.channel.id, message: s.message, requestedBy: s.user.id }).catch((error) =>
       refuse(error, { channel: s.channel.id, user: s.user.id, threadTs: s.message.thread_ts ?? s.message.ts }),
@@ -131,7 +128,7 @@ export function registerInbound(app: App, ctx: InboundContext): void {
 
   // The ticket reaction (default :ticket:) on any message.
   app.event('reaction_added', async ({ event, body, context }) => {
-    await flushed();
+    await afterAck();
     const r = ZReaction.parse(event);
     const { channel, ts } = r.item;
     if (r.reaction !== settings.emoji || r.item.type !== 'message' || !channel || !ts) return;
@@ -148,7 +145,7 @@ export function registerInbound(app: App, ctx: InboundContext): void {
   // `/ticket <command>`: the shared grammar; `new` posts a card in the channel, the rest answer ephemerally.
   app.command(settings.command, async ({ command, ack, respond }) => {
     await ack();
-    await flushed();
+    await afterAck();
     const parsed = parseCommand(command.text, lang());
     const reply = (text: string) => respond({ response_type: 'ephemeral', text });
     if (!parsed.ok) {
@@ -183,7 +180,7 @@ export function registerInbound(app: App, ctx: InboundContext): void {
 
   // @ticketbot in a thread: a command for the thread's ticket, or (no ticket yet) file the thread as one.
   app.event('app_mention', async ({ event, body, context }) => {
-    await flushed();
+    await afterAck();
     const m = ZMention.parse(event);
     if (!m.user) return;
     const bot = context.botUserId ? `<@${context.botUserId}>` : null;
@@ -240,7 +237,7 @@ export function registerInbound(app: App, ctx: InboundContext): void {
     if (m.bot_id || !m.user || (m.subtype && m.subtype !== 'thread_broadcast' && m.subtype !== 'file_share')) return;
     if (!m.thread_ts || m.thread_ts === m.ts) return; // top-level chatter is not a ticket until someone says so
     if (botMention(m.text, context.botUserId) || !m.text.trim()) return; // app_mention handles mentions
-    await flushed();
+    await afterAck();
     const place = { workspaceId: teamOf(body), channelId: m.channel, threadTs: m.thread_ts };
     const linked = await deps.tickets.findTicketByConversation(slackRef(place));
     if (!linked) return;

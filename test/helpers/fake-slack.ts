@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseArgs, readBody } from './fake-slack-request.js';
 
 /*
  * A local fake of the Slack Web API for tests: POST /api/<method> on 127.0.0.1, plus response_url
@@ -51,9 +52,6 @@ interface Reply {
 const realSetTimeout = globalThis.setTimeout;
 const realClearTimeout = globalThis.clearTimeout;
 
-/** Form fields that are plain text even when they look like JSON. */
-const TEXT_FIELDS = new Set(['text', 'markdown_text', 'fallback', 'title', 'initial_comment', 'query', 'name', 'content']);
-
 // ts values are microseconds since the epoch, kept as numbers (fits well within 2^53).
 const TS_BASE = 1_700_000_000_000_000;
 const TS_STEP = 100;
@@ -75,48 +73,6 @@ function str(v: unknown): string | undefined {
 
 function truthy(v: unknown): boolean {
   return v === true || v === 1 || v === 'true' || v === '1';
-}
-
-/** Decode a form value the way WebClient encoded it: objects and arrays travel as JSON strings. */
-function decodeFormValue(key: string, value: string): unknown {
-  if (TEXT_FIELDS.has(key)) return value;
-  const first = value.trimStart()[0];
-  if (first !== '{' && first !== '[') return value;
-  try {
-    const parsed: unknown = JSON.parse(value);
-    return typeof parsed === 'object' && parsed !== null ? parsed : value;
-  } catch {
-    return value;
-  }
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-async function parseArgs(req: IncomingMessage, raw: Buffer): Promise<Record<string, unknown>> {
-  const rawContentType = String(req.headers['content-type'] ?? '');
-  const contentType = rawContentType.toLowerCase();
-  const args: Record<string, unknown> = {};
-  if (contentType.startsWith('application/json')) {
-    const text = raw.toString('utf8');
-    if (!text.trim()) return args;
-    const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { _body: parsed };
-  }
-  if (contentType.startsWith('multipart/form-data')) {
-    // WebClient switches to multipart when an argument is a Buffer (file uploads).
-    // Keep the header's original case: the multipart boundary is case-sensitive.
-    const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': rawContentType } }).formData();
-    form.forEach((value, key) => {
-      args[key] = typeof value === 'string' ? decodeFormValue(key, value) : { filename: value.name, size: value.size, type: value.type };
-    });
-    return args;
-  }
-  for (const [key, value] of new URLSearchParams(raw.toString('utf8'))) args[key] = decodeFormValue(key, value);
-  return args;
 }
 
 export class FakeSlack {

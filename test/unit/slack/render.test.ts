@@ -3,37 +3,21 @@ import { ACTION, escapeMrkdwn, noteModal, suggestionBlocks, ticketCard, VIEW } f
 import { BUNDLED_CONFIG, loadConfig } from '../../../core/config.js';
 import { EMPTY_SLA } from '../../../core/sla/clock.js';
 import type { Ticket } from '../../../core/tickets/types.js';
+import { ticketFixture } from '../../helpers/ticket-fixture.js';
 
 const config = loadConfig(BUNDLED_CONFIG);
 const at = (iso: string) => new Date(iso);
 
+/** A new VIP return request with its first-response and resolution deadlines, triaged at 82%. */
 function ticket(overrides: Partial<Ticket> = {}): Ticket {
-  return {
+  return ticketFixture({
     id: 12,
     number: 'T-000012',
     title: 'Coat <torn> & returned',
-    description: '',
-    status: 'new',
-    assigneeId: null,
     teamId: 'after-sales',
-    customerId: 3,
     category: 'return_exchange',
-    priority: 'P2',
-    reboundCount: 0,
-    duplicateOfId: null,
-    closeReason: null,
-    version: 1,
-    assignedAt: null,
-    firstResponseAt: null,
-    pendingSince: null,
-    resolvedAt: null,
-    closedAt: null,
     sentiment: 'negative',
-    language: 'zh',
     channel: 'slack',
-    tags: [],
-    csat: null,
-    accessKey: 'k',
     customerTier: 'vip',
     triageConfidence: 0.82,
     sla: { ...EMPTY_SLA, firstResponseDueAt: at('2026-11-24T03:00:00Z'), resolutionDueAt: at('2026-11-25T02:00:00Z') },
@@ -41,7 +25,7 @@ function ticket(overrides: Partial<Ticket> = {}): Ticket {
     updatedAt: at('2026-11-24T02:00:00Z'),
     orderNumbers: ['202611010012'],
     ...overrides,
-  };
+  });
 }
 
 const actionIds = (blocks: unknown[]) =>

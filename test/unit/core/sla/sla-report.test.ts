@@ -3,6 +3,7 @@ import { BUNDLED_CONFIG, loadConfig } from '../../../../core/config.js';
 import { EMPTY_SLA } from '../../../../core/sla/clock.js';
 import { slaStanding } from '../../../../core/sla/sla-report.js';
 import type { Ticket } from '../../../../core/tickets/types.js';
+import { ticketFixture } from '../../../helpers/ticket-fixture.js';
 
 /*
  * slaStanding on the bundled config without its calendars (24/7, warnings at 75%). A P2 logistics ticket created
@@ -19,40 +20,10 @@ const FR_DUE = at('2026-11-24T12:00:00+08:00');
 const RES_DUE = at('2026-11-25T10:00:00+08:00');
 
 function ticket(overrides: Partial<Ticket> = {}): Ticket {
-  return {
-    id: 9,
-    number: 'T-000009',
-    title: 'Where is my parcel',
-    description: '',
-    status: 'new',
-    assigneeId: null,
-    teamId: 'logistics',
-    customerId: 3,
-    category: 'shipping_logistics',
-    priority: 'P2',
-    reboundCount: 0,
-    duplicateOfId: null,
-    closeReason: null,
-    version: 1,
-    assignedAt: null,
-    firstResponseAt: null,
-    pendingSince: null,
-    resolvedAt: null,
-    closedAt: null,
-    sentiment: 'neutral',
-    language: 'zh',
-    channel: 'web',
-    tags: [],
-    csat: null,
-    accessKey: 'k',
-    customerTier: 'standard',
-    triageConfidence: null,
+  return ticketFixture({
     sla: { ...EMPTY_SLA, firstResponseMs: 2 * HOUR, resolutionMs: 24 * HOUR, firstResponseDueAt: FR_DUE, resolutionDueAt: RES_DUE },
-    createdAt: at('2026-11-24T10:00:00+08:00'),
-    updatedAt: at('2026-11-24T10:00:00+08:00'),
-    orderNumbers: [],
     ...overrides,
-  };
+  });
 }
 
 const answered = (overrides: Partial<Ticket> = {}) =>
