@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
+import Fastify from 'fastify';
 import pg from 'pg';
 import { createApp } from '../bot/app.js';
 import { BUNDLED_CONFIG } from '../core/config.js';
@@ -125,9 +126,9 @@ const { port, secret, bodies } = workerData;
 })().catch((err) => parentPort.postMessage({ error: String(err) }));
 `;
 
-function sendConcurrently(bodies: string[]): Promise<number[]> {
+function sendConcurrently(bodies: string[], port = Number(new URL(base).port)): Promise<number[]> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(CLIENT, { eval: true, workerData: { port: Number(new URL(base).port), secret: SECRET, bodies } });
+    const worker = new Worker(CLIENT, { eval: true, workerData: { port, secret: SECRET, bodies } });
     worker.once('message', (m: number[] | { error: string }) => {
       void worker.terminate();
       if (Array.isArray(m)) resolve(m);
@@ -135,6 +136,27 @@ function sendConcurrently(bodies: string[]): Promise<number[]> {
     });
     worker.once('error', reject);
   });
+}
+
+/**
+ * The machine's floor: the same client against a bare Fastify route that answers 200 at once (no
+ * signature check, no Bolt, no work after), in this process. No app can ack a burst faster than this.
+ */
+async function floorP99(bodies: string[]): Promise<number> {
+  const bare = Fastify();
+  bare.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  bare.post('/slack/events', (_request, reply) => reply.code(200).send());
+  const url = await bare.listen({ port: 0, host: '127.0.0.1' });
+  try {
+    let worst = 0;
+    for (let round = 0; round < rounds; round++) {
+      const p99 = percentile(await sendConcurrently(bodies, Number(new URL(url).port)), 99);
+      if (round > 0) worst = Math.max(worst, p99);
+    }
+    return worst;
+  } finally {
+    await bare.close();
+  }
 }
 
 const texts = [
@@ -178,6 +200,8 @@ try {
       `round ${round}${round === 0 ? ' (warm-up)' : ''}: ack p50 ${percentile(acks, 50).toFixed(1)} ms, p99 ${percentile(acks, 99).toFixed(1)} ms (server side p99 ${results.at(-1)?.serverP99.toFixed(1)} ms); all ${n} tickets and cards in ${(performance.now() - started).toFixed(0)} ms`,
     );
   }
+  const floor = await floorP99(Array.from({ length: n }, (_, i) => slashCommand({ text: `new ${i}`, userId: 'U0X', responseUrl: fake.responseUrl('f') }).body));
+  console.error(`floor (a bare Fastify route, same client): p99 ${floor.toFixed(1)} ms`);
   const counted = results.slice(1);
   const worst = (f: (r: (typeof results)[number]) => number) => Math.max(...counted.map(f));
   console.log(
@@ -189,6 +213,7 @@ try {
       ack_p99_ms: Number(worst((r) => r.p99).toFixed(1)),
       ack_max_ms: Number(worst((r) => r.max).toFixed(1)),
       server_ack_p99_ms: Number(worst((r) => r.serverP99).toFixed(1)),
+      bare_fastify_p99_ms: Number(floor.toFixed(1)),
       tickets_and_cards_ms: Math.round(worst((r) => r.allDoneMs)),
     }),
   );

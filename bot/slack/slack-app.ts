@@ -1,11 +1,11 @@
 // The Slack adapter: a Bolt app in HTTP mode (served at /slack/events on the web channel's server and
 // port) or Socket Mode, wired to the core. Only bot/slack imports @slack/bolt.
-import type { IncomingMessage } from 'node:http';
-import { App, HTTPReceiver, LogLevel, type Logger as SlackLogger, SocketModeReceiver, webApi } from '@slack/bolt';
+import { App, LogLevel, type Logger as SlackLogger, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { FastifyInstance } from 'fastify';
 import type { TicketChanged, TicketDeps } from '../../core/tickets/deps.js';
 import { AfterAck } from '../after-ack.js';
 import type { Logger } from '../logger.js';
+import { FastifyReceiver } from './fastify-receiver.js';
 import { registerInbound } from './inbound.js';
 import { SlackOutbound } from './outbound.js';
 import type { SlackSettings } from './settings.js';
@@ -80,7 +80,7 @@ export function createSlackAdapter(opts: {
   };
   const receiver =
     settings.mode === 'http'
-      ? new HTTPReceiver({ signingSecret: settings.signingSecret ?? '', endpoints: SLACK_EVENTS_PATH, logger: slackLog, processBeforeResponse: false })
+      ? new FastifyReceiver({ signingSecret: settings.signingSecret ?? '', path: SLACK_EVENTS_PATH, logger })
       : // Socket Mode opens its connection through apps.connections.open: that client gets the API URL too.
         new SocketModeReceiver({ appToken: settings.appToken ?? '', logger: slackLog, installerOptions: { clientOptions } });
   const client = new webApi.WebClient(settings.botToken, { ...clientOptions, logger: slackLog });
@@ -107,18 +107,7 @@ export function createSlackAdapter(opts: {
     bolt,
     out,
     mount(web) {
-      if (!(receiver instanceof HTTPReceiver)) return;
-      // An encapsulated scope keeps the raw body: Bolt checks the signature over the exact bytes.
-      void web.register(async (scope) => {
-        scope.removeAllContentTypeParsers();
-        scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 4 * 1024 * 1024 }, (_req, body, done) => done(null, body));
-        scope.post(SLACK_EVENTS_PATH, (request, reply) => {
-          const raw = request.raw as IncomingMessage & { rawBody?: Buffer };
-          raw.rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-          reply.hijack();
-          receiver.requestListener(raw, reply.raw);
-        });
-      });
+      if (receiver instanceof FastifyReceiver) receiver.mount(web);
     },
     async start() {
       if (settings.mode === 'socket') await bolt.start();
@@ -128,6 +117,7 @@ export function createSlackAdapter(opts: {
       await this.idle();
     },
     async idle() {
+      if (receiver instanceof FastifyReceiver) await receiver.idle();
       while (inFlight.size) await Promise.allSettled([...inFlight]);
       await out.idle();
     },
