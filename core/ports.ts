@@ -124,7 +124,13 @@ export interface TicketStore {
   /** Applies several changes in one transaction, all or none; false when any version check fails. */
   applyChanges(changes: TicketChange[]): Promise<boolean>;
   /** Adds a message (idempotent by platform message id), optionally with a change in the same transaction. `duplicate` when the message was already stored; null when the change lost a version race. */
-  addMessage(ticketId: number, message: NewMessage, change?: TicketChange): Promise<{ message: TicketMessage; duplicate: boolean } | null>;
+  /** Adds a message (and applies `change`, queues `notifications`) in one transaction; a known platform message id is a duplicate. */
+  addMessage(
+    ticketId: number,
+    message: NewMessage,
+    change?: TicketChange,
+    notifications?: NewNotification[],
+  ): Promise<{ message: TicketMessage; duplicate: boolean } | null>;
   /** Links a thread to a ticket; a thread already linked to another ticket moves to this one. */
   linkConversation(ticketId: number, ref: ConversationRef): Promise<void>;
   /** The threads linked to a ticket, oldest first (optionally on one platform only). */
@@ -289,6 +295,8 @@ export interface OutboundNotification {
   ticket: Ticket | null;
   lang: 'zh' | 'en';
   text: string;
+  /** For a relayed message: the platform where it already is a message (a gateway for it posts nothing). */
+  shownOn: string | null;
 }
 
 /** Posts to a chat platform on the core's behalf (web channel and log now; Slack, Discord, WeChat adapters later). */

@@ -1,4 +1,5 @@
 import type { ChatGateway, OutboundNotification, TicketStore } from '../../core/ports.js';
+import { AGENT_REPLY } from '../../core/tickets/notices.js';
 import type { Logger } from '../logger.js';
 
 /**
@@ -10,7 +11,8 @@ export class WebGateway implements ChatGateway {
   constructor(private readonly tickets: TicketStore) {}
 
   async notify(n: OutboundNotification): Promise<void> {
-    if (!n.ticket) return;
+    // A relayed agent reply is on the ticket already (the status page shows it).
+    if (!n.ticket || n.kind === AGENT_REPLY) return;
     const customer = n.audience === 'customer';
     await this.tickets.addMessage(n.ticket.id, {
       visibility: customer ? 'public' : 'internal',
@@ -29,7 +31,9 @@ export class LogGateway implements ChatGateway {
   constructor(private readonly logger: Logger) {}
 
   async notify(n: OutboundNotification): Promise<void> {
-    this.logger.info({ notification: n.id, kind: n.kind, audience: n.audience, recipient: n.recipient?.id ?? null, ticket: n.ticket?.number ?? null }, n.text);
+    const fields = { notification: n.id, kind: n.kind, audience: n.audience, recipient: n.recipient?.id ?? null, ticket: n.ticket?.number ?? null };
+    // A conversation is not logged: a relayed reply is named, not quoted.
+    this.logger.info(fields, n.kind === AGENT_REPLY ? 'agent reply relayed' : n.text);
   }
 }
 

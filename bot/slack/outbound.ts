@@ -191,7 +191,8 @@ export class SlackOutbound implements ChatGateway {
   /**
    * ChatGateway: a notification about a ticket with a Slack thread goes to that thread, with the recipient
    * mentioned. Staff notifications never go where a customer reads: when the ticket's requester is a
-   * customer, they go to the recipient's direct messages instead. Customer nudges go to the thread.
+   * customer, they go to the recipient's direct messages instead. Customer nudges, and agents' replies
+   * made elsewhere (the web console, another platform), go to the thread.
    * Throws on a Slack error (the dispatcher retries); at least once, so a retry may repeat a post.
    */
   async notify(n: OutboundNotification): Promise<void> {
@@ -210,7 +211,7 @@ export class SlackOutbound implements ChatGateway {
     // Plain text (it quotes ticket titles, i.e. customer text) posted as mrkdwn: escaped, so it cannot @channel or spoof links.
     const text = escapeMrkdwn(n.text);
     if (n.audience === 'customer') {
-      if (thread) await this.client.chat.postMessage({ channel: thread.channelId, thread_ts: thread.threadId, text });
+      if (thread && n.shownOn !== 'slack') await this.client.chat.postMessage({ channel: thread.channelId, thread_ts: thread.threadId, text });
       return;
     }
     const customerReads = n.ticket?.customerId !== null && n.ticket?.customerId !== undefined;

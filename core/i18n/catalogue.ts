@@ -147,6 +147,7 @@ export const catalogue = {
     zh: '📥 {who}：工单 {number}「{title}」[{priority}] 已分配给您。',
     en: '📥 {who}: ticket {number} "{title}" [{priority}] is yours now.',
   },
+  'notify.agentReply': { zh: '💬 {name}（工单 {number}）：{body}', en: '💬 {name} (ticket {number}): {body}' },
   'notify.unreadable': { zh: '（通知内容无法读取）', en: '(unreadable notification)' },
   'reply.dutyOn': { zh: '{who} 已上班，开始接单。', en: '{who} is on duty and will receive tickets.' },
   'reply.dutyOff': {

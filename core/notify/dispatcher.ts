@@ -120,7 +120,17 @@ export class NotificationDispatcher {
     const staff = n.audience === 'assignee' || n.audience === 'supervisor';
     const recipient = staff && n.recipientId ? await this.deps.directory.findAgent(n.recipientId) : null;
     const lang = n.audience === 'customer' && ticket ? ticket.language : this.deps.config.locale;
-    await this.deps.gateway.notify({ id: n.id, kind: n.kind, audience: n.audience, recipient, ticket, lang, text: render(lang, localized(n.message, lang)) });
+    const shownOn = n.message.params?.shownOn;
+    await this.deps.gateway.notify({
+      id: n.id,
+      kind: n.kind,
+      audience: n.audience,
+      recipient,
+      ticket,
+      lang,
+      text: render(lang, localized(n.message, lang)),
+      shownOn: typeof shownOn === 'string' && shownOn ? shownOn : null,
+    });
   }
 }
 

@@ -193,7 +193,12 @@ export class PrismaTicketStore implements TicketStore {
     }
   }
 
-  async addMessage(ticketId: number, message: NewMessage, change?: TicketChange): Promise<{ message: TicketMessage; duplicate: boolean } | null> {
+  async addMessage(
+    ticketId: number,
+    message: NewMessage,
+    change?: TicketChange,
+    notifications: NewNotification[] = [],
+  ): Promise<{ message: TicketMessage; duplicate: boolean } | null> {
     const lookup = async () => {
       if (!message.platformMessageId) return null;
       const row = await this.db.message.findUnique({
@@ -207,6 +212,7 @@ export class PrismaTicketStore implements TicketStore {
       const row = await this.db.$transaction(async (tx) => {
         const created = await tx.message.create({ data: messageData(ticketId, message) });
         if (change) await applyInTx(tx, change);
+        for (const n of notifications) await tx.notification.create({ data: notificationData(n) });
         return created;
       });
       return { message: toMessage(row), duplicate: false };

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors.js';
 import type { NewMessage } from '../ports.js';
 import { getTicket, trackedChange } from './apply-event.js';
 import type { TicketDeps } from './deps.js';
 import { type LifecycleEvent, transition } from './lifecycle.js';
+import { agentReplyNotice } from './notices.js';
 import type { Actor, Ticket, TicketMessage, TicketState } from './types.js';
 
 export interface ReplyInput {
@@ -56,7 +58,22 @@ export async function addReply(
       body: input.body,
       attachments: input.attachments,
     };
-    const stored = await deps.tickets.addMessage(ticketId, message, action ? trackedChange(deps, ticket, next, now, action, actor) : undefined);
+    // An agent's reply reaches the customer wherever they wrote: relayed through the outbox, with the message.
+    const relay = isAgent
+      ? [
+          agentReplyNotice(
+            ticket,
+            {
+              id: input.platformMessageId ? `${actor.platform}:${input.platformMessageId}` : randomUUID(),
+              name: actor.name ?? actor.agentId ?? '',
+              body: input.body,
+              shownOn: input.platformMessageId ? actor.platform : null,
+            },
+            now,
+          ),
+        ]
+      : [];
+    const stored = await deps.tickets.addMessage(ticketId, message, action ? trackedChange(deps, ticket, next, now, action, actor) : undefined, relay);
     if (stored) {
       const after = action && !stored.duplicate ? await getTicket(deps, ticketId) : ticket;
       if (action && !stored.duplicate) await deps.onChange?.({ action, ticket: after, before: ticket, actor });

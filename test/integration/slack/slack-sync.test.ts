@@ -145,4 +145,28 @@ describe.each(PROVIDERS)('Slack: thread sync on $name', (provider) => {
     expect(resolved.args.channel).toBe(CHANNEL);
     expect(s.fake.messages(CHANNEL).find((m) => m.ts === f.cardTs)?.text).toContain('已解决');
   });
+
+  test("an agent's reply from the web console reaches the customer's Slack thread once; a reply written in the thread is not posted again", async () => {
+    await s.app.startWorkers();
+    const f = await fileTicket(s, '退款什么时候到账？');
+    const api = agentClient(s.base, 'lin');
+    expect((await api.act(f.ticket.number, 'claim')).status).toBe(200);
+    expect((await api.act(f.ticket.number, 'reply', { text: '退款已提交，1-3 个工作日到账' })).status).toBe(200);
+    const relayed = await s.fake.waitFor('chat.postMessage', (c) => String(c.args.text).includes('1-3 个工作日到账'), 10_000);
+    expect(relayed.args).toMatchObject({ channel: CHANNEL, thread_ts: f.threadTs });
+    expect(String(relayed.args.text)).toContain('林晓雨');
+    expect(String(relayed.args.text)).toContain(f.ticket.number);
+
+    // Written in the thread itself: stored on the ticket, never posted a second time.
+    const ts = await say(f.threadTs, lin, '另外运费也会一起退回');
+    await stored(f.ticket.id, ts);
+    await eventually(async () => (await s.app.automation.notifications.list({ ticketId: f.ticket.id, unsent: true })).length === 0);
+    await s.idle();
+    const posts = s.fake.callsTo('chat.postMessage').map((c) => String(c.args.text));
+    expect(posts.filter((t) => t.includes('1-3 个工作日到账'))).toHaveLength(1);
+    expect(posts.filter((t) => t.includes('运费也会一起退回'))).toEqual([]);
+    // The relayed reply is one message on the ticket (the web channel does not add a copy).
+    const replies = (await messagesOf(f.ticket.id)).filter((m) => m.authorKind === 'agent' || m.authorKind === 'bot');
+    expect(replies.map((m) => m.body)).toEqual(['退款已提交，1-3 个工作日到账', '另外运费也会一起退回']);
+  });
 });
