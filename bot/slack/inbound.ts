@@ -14,6 +14,7 @@ import { registerCardActions, registerModals } from './card-actions.js';
 import { type SlackPlace, slackRef } from './outbound.js';
 import {
   type InboundContext,
+  messageContent,
   messageId,
   type SlackMessage,
   teamOf,
@@ -45,13 +46,16 @@ export function registerInbound(app: App, ctx: InboundContext): void {
   }
 
   /** A message in a linked thread, kept on its ticket (idempotent by channel and ts). */
-  function keepThreadMessage(m: { channel: string; ts: string; user: string; text: string }, place: SlackPlace & { threadTs: string }) {
+  function keepThreadMessage(
+    m: { channel: string; ts: string; user: string; text: string; files?: SlackMessage['files'] },
+    place: SlackPlace & { threadTs: string },
+  ) {
     return intakeMessage(deps, {
       platform: 'slack',
       platformMessageId: messageId(m.channel, m.ts),
       conversation: slackRef(place, m.ts),
       author: { platformUserId: m.user },
-      text: m.text,
+      ...messageContent(m),
       channel: 'slack',
     });
   }
@@ -77,7 +81,8 @@ export function registerInbound(app: App, ctx: InboundContext): void {
   }): Promise<void> {
     const { message } = p;
     const where = { channel: p.channelId, user: p.requestedBy, threadTs: message.thread_ts ?? message.ts };
-    if (!message.text.trim()) return refuse(AppError.user('INVALID_INPUT', 'slack.noMessage'), where);
+    const content = messageContent(message);
+    if (!content.text) return refuse(AppError.user('INVALID_INPUT', 'slack.noMessage'), where);
     const threadTs = message.thread_ts ?? message.ts;
     const place = { workspaceId: p.workspaceId, channelId: p.channelId, threadTs };
     const linked = await deps.tickets.findTicketByConversation(slackRef(place));
@@ -92,7 +97,7 @@ export function registerInbound(app: App, ctx: InboundContext): void {
       conversation: slackRef(place, message.ts),
       // A bot's message (an integration's alert, say) is filed under the person who asked for the ticket.
       author: { platformUserId: message.bot_id || !message.user ? p.requestedBy : message.user },
-      text: message.text,
+      ...content,
       channel: 'slack',
     });
     if (outcome === 'created') await out.postCard(ticket, place);
@@ -222,6 +227,7 @@ export function registerInbound(app: App, ctx: InboundContext): void {
         thread_ts: m.thread_ts,
         text: parsed?.ok && parsed.command.verb === 'new' ? parsed.command.text : text,
         user: m.user,
+        files: m.files,
       };
       await ticketFromMessage({ workspaceId: place.workspaceId, channelId: m.channel, message: ZSlackMessage.parse(message), requestedBy: m.user });
     } catch (error) {
@@ -236,7 +242,7 @@ export function registerInbound(app: App, ctx: InboundContext): void {
     const m = parsed.data;
     if (m.bot_id || !m.user || (m.subtype && m.subtype !== 'thread_broadcast' && m.subtype !== 'file_share')) return;
     if (!m.thread_ts || m.thread_ts === m.ts) return; // top-level chatter is not a ticket until someone says so
-    if (botMention(m.text, context.botUserId) || !m.text.trim()) return; // app_mention handles mentions
+    if (botMention(m.text, context.botUserId) || !messageContent(m).text) return; // app_mention handles mentions
     await afterAck();
     const place = { workspaceId: teamOf(body), channelId: m.channel, threadTs: m.thread_ts };
     const linked = await deps.tickets.findTicketByConversation(slackRef(place));

@@ -31,8 +31,27 @@ export const ZSlackMessage = z.object({
   bot_id: z.string().optional(),
   subtype: z.string().optional(),
   text: z.string().default(''),
+  /** Files shared with the message (a photo of the damaged parcel): kept as the message's attachments. */
+  files: z
+    .array(z.looseObject({ name: z.string().nullish(), title: z.string().nullish(), mimetype: z.string().nullish(), permalink: z.string().nullish() }))
+    .optional(),
 });
 export type SlackMessage = z.infer<typeof ZSlackMessage>;
+
+/**
+ * What a Slack message says, for the ticket: its text, or for a file-only message the files' names
+ * ("📎 broken.jpg"); its files as attachments (their Slack permalinks). Empty text: nothing to keep.
+ */
+export function messageContent(m: Pick<SlackMessage, 'text' | 'files'>): { text: string; attachments: { url: string; name?: string; contentType?: string }[] } {
+  const files = (m.files ?? []).filter((f) => URL.canParse(f.permalink ?? ''));
+  const attachments = files.map((f) => ({
+    url: String(f.permalink),
+    ...(f.name || f.title ? { name: String(f.name || f.title).slice(0, 200) } : {}),
+    ...(f.mimetype ? { contentType: f.mimetype.slice(0, 100) } : {}),
+  }));
+  const text = m.text.trim() || attachments.map((a) => `📎 ${a.name ?? 'file'}`).join(' ');
+  return { text, attachments: attachments.slice(0, 20) };
+}
 
 export const ZMessageShortcut = z.object({
   team: z.object({ id: z.string() }).nullish(),
@@ -48,6 +67,7 @@ export const ZReaction = z.object({
 export const ZMention = z.object({
   user: z.string().optional(),
   text: z.string().default(''),
+  files: ZSlackMessage.shape.files,
   ts: z.string(),
   thread_ts: z.string().optional(),
   channel: z.string(),

@@ -50,6 +50,18 @@ describe.each(PROVIDERS)('Slack: thread sync on $name', (provider) => {
     await cardUpdate(s, f.cardTs, ['处理中']);
   });
 
+  test('a photo without words in the thread is kept, with the file as its attachment', async () => {
+    const f = await fileTicket(s, '收到的杯子碎了');
+    const file = { id: 'F0PHOTO', name: 'broken-cup.jpg', mimetype: 'image/jpeg', permalink: 'https://acme.slack.com/files/U0CUST/F0PHOTO/broken-cup.jpg' };
+    const ts = await say(f.threadTs, customer, '', { subtype: 'file_share', files: [file] });
+    const kept = await stored(f.ticket.id, ts);
+    expect(kept).toMatchObject({ visibility: 'public', authorKind: 'customer', body: '📎 broken-cup.jpg' });
+    const attachments = await s.app.database.db.attachment.findMany({ where: { messageId: kept.id } });
+    expect(attachments.map((a) => ({ url: a.url, name: a.name, contentType: a.contentType }))).toEqual([
+      { url: file.permalink, name: 'broken-cup.jpg', contentType: 'image/jpeg' },
+    ]);
+  });
+
   test('an agent reply in the thread is a public agent reply and records the first response', async () => {
     const f = await fileTicket(s, '请问可以开专票吗');
     await claimTicket(s.app.deps, f.ticket.id, LIN);
