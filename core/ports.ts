@@ -54,6 +54,12 @@ export interface NewTicket {
   teamId: string;
   customer: CustomerIdentityInput | null;
   conversation: ConversationRef | null;
+  /**
+   * A follow-up in a closed ticket's thread: the thread's link moves from that ticket to this one, in the
+   * same transaction and only if it still points there. If another follow-up took it first, nothing is
+   * created and a TICKET_CONFLICT ('conversation') is thrown: the caller appends to that follow-up.
+   */
+  takeOver?: { conversation: ConversationRef; fromTicketId: number } | null | undefined;
   orderNumbers: string[];
   firstMessage: NewMessage;
   actor: Actor;

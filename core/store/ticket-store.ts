@@ -160,6 +160,14 @@ export class PrismaTicketStore implements TicketStore {
           ...(input.conversation ? { conversations: { create: { ...input.conversation } } } : {}),
         },
       });
+      if (input.takeOver) {
+        const { platform, workspaceId, channelId, threadId } = input.takeOver.conversation;
+        const { count } = await tx.ticketConversation.updateMany({
+          where: { platform, workspaceId, channelId, threadId, ticketId: input.takeOver.fromTicketId },
+          data: { ticketId: row.id },
+        });
+        if (count === 0) throw new AppError('TICKET_CONFLICT', { message: 'thread was taken over by another follow-up', details: 'conversation' });
+      }
       await tx.message.create({ data: messageData(row.id, input.firstMessage) });
       // A first-time customer has an id only now: name them in the event.
       const actor = input.actor.role === 'customer' && customerId !== null ? { ...input.actor, customerId } : input.actor;

@@ -115,14 +115,14 @@ async function intakeOnce(deps: TicketDeps, msg: InboundMessage): Promise<Intake
     createdAt,
     sla: initialSla(deps.config, seed),
     customer: actor.role === 'customer' ? { platform: msg.platform, ...msg.author } : null,
-    // A closed ticket keeps its thread link; a follow-up in that thread becomes a new ticket, linked below.
+    // A follow-up in a closed ticket's thread takes the thread's link over (once, however many race).
     conversation: linked ? null : (msg.conversation ?? null),
+    takeOver: linked && msg.conversation ? { conversation: msg.conversation, fromTicketId: linked.id } : null,
     orderNumbers: [...new Set([...msg.orderIds, ...triage.orderIds].map(normalizeOrderNumber))],
     firstMessage: firstMessage(msg, actor),
     actor,
     accessKey: newAccessKey(),
   });
-  if (created && linked && msg.conversation) await deps.tickets.linkConversation(ticket.id, msg.conversation);
   if (!created) return { ticket, outcome: 'duplicate' };
   if (!deps.onChange) return { ticket, outcome: 'created' };
   await deps.onChange({ action: 'create', ticket, before: null, actor });

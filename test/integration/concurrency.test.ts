@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import type { AppConfig } from '../../core/config.js';
 import { AppError } from '../../core/errors.js';
 import { intakeMessage } from '../../core/tickets/intake-message.js';
-import { claimTicket } from '../../core/tickets/ticket-actions.js';
+import { claimTicket, closeTicket } from '../../core/tickets/ticket-actions.js';
 import type { Actor } from '../../core/tickets/types.js';
 import { defaultConfig, makeCore, type TestCore } from '../helpers/core.js';
 import { PROVIDERS } from '../helpers/databases.js';
@@ -96,5 +96,24 @@ describe.each(PROVIDERS)('concurrency on $name', (provider) => {
     expect(new Set(results.map((r) => r.ticket.id)).size).toBe(10);
     expect(await core.database.db.customer.count()).toBe(1);
     expect(await core.database.db.customerIdentity.count()).toBe(1);
+  });
+
+  test("messages at once in a closed ticket's thread open one follow-up, which keeps them all", async () => {
+    core = await makeCore(await provider.fresh());
+    const deps = core.deps;
+    const thread = { platform: 'wechat' as const, workspaceId: '', channelId: 'room-7', threadId: 'room-7', messageId: 'w-0' };
+    const say = (id: string, text: string) =>
+      intakeMessage(deps, { platform: 'wechat', platformMessageId: id, conversation: thread, author: { platformUserId: 'wx-7' }, text, channel: 'wechat' });
+    const first = await say('w-0', '退货地址是哪里？');
+    await closeTicket(deps, first.ticket.id, { role: 'supervisor', agentId: 'li', platform: 'api' }, 'answered');
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => say(`w-${i + 1}`, `还有问题 ${i}：退款没到账`)));
+    const followUps = new Set(results.map((r) => r.ticket.id));
+    expect(followUps.size).toBe(1);
+    const [followUp] = [...followUps];
+    expect(followUp).not.toBe(first.ticket.id);
+    expect(results.filter((r) => r.outcome === 'created')).toHaveLength(1);
+    expect(await deps.tickets.countTickets({})).toBe(2);
+    expect((await deps.tickets.findTicketByConversation(thread))?.id).toBe(followUp);
+    expect(await deps.tickets.listMessages(followUp ?? 0, { includeInternal: false })).toHaveLength(8);
   });
 });
