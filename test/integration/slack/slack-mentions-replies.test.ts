@@ -28,6 +28,24 @@ describe('Slack: mentions, suggested replies, identity', () => {
     expect((await s.app.deps.tickets.listMessages(ticket.id, { includeInternal: true })).map((m) => m.body).join()).not.toContain('assign');
   });
 
+  test('a mention command redelivered by Slack (same event_id, X-Slack-Retry-Num) runs once and answers once', async () => {
+    const { ticket, threadTs } = await fileTicket(s, '快递三天没有更新');
+    const text = `<@U0BOT> assign <@${SLACK_USERS.zhou}>`;
+    const ts = s.fake.addMessage(CHANNEL, { user: SLACK_USERS.li, text, thread_ts: threadTs });
+    const delivery = eventCallback(
+      { type: 'app_mention', user: SLACK_USERS.li, text, ts, thread_ts: threadTs, channel: CHANNEL, event_ts: ts },
+      { eventId: 'Ev0MENTION01' },
+    );
+    expect((await s.post(delivery)).status).toBe(200);
+    expect((await s.post(delivery, { retryNum: 1, retryReason: 'http_timeout' })).status).toBe(200);
+    await eventually(async () => (await ticketNow(s, ticket.id)).assigneeId === 'zhou');
+    await s.idle();
+    const answers = s.fake.callsTo('chat.postEphemeral').filter((c) => c.args.user === SLACK_USERS.li);
+    expect(answers).toHaveLength(1);
+    const assignments = (await s.app.deps.tickets.listEvents(ticket.id)).filter((e) => e.action === 'assign');
+    expect(assignments).toHaveLength(1);
+  });
+
   test('an internal note by mention is refused: the mention itself is visible in the thread', async () => {
     const { ticket, threadTs } = await fileTicket(s, '快递三天没有更新');
     await mention(SLACK_USERS.lin, 'note customer is a reseller', threadTs);
