@@ -4,6 +4,7 @@ import { type AppConfig, type Env, loadConfig, parseEnv, resolveConfigPath } fro
 import type { ReplySuggester } from '../core/ports.js';
 import { type Database, openDatabase, resolveDatabaseUrl } from '../core/store/database.js';
 import { PrismaDirectoryStore } from '../core/store/directory-store.js';
+import { PrismaInboxStore } from '../core/store/inbox-store.js';
 import { PrismaKnowledgeStore } from '../core/store/knowledge-store.js';
 import { migrate } from '../core/store/migrate.js';
 import { PrismaTicketStore } from '../core/store/ticket-store.js';
@@ -101,6 +102,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
         settings: slackSettings,
         deps,
         logger,
+        inbox: new PrismaInboxStore(database.db),
         workConcurrency: target.provider === 'sqlite' ? 1 : 4,
       })
     : null;
@@ -172,7 +174,10 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
     logger,
     automation,
     slack,
-    startWorkers: () => automation.start(),
+    startWorkers: async () => {
+      await automation.start();
+      slack?.startWorkers();
+    },
     async close() {
       await web.close();
       await slack?.stop();

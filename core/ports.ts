@@ -310,3 +310,30 @@ export interface ChatGateway {
   /** Posts where the audience will see it: staff notifications never where the customer reads. Throws to be retried later. */
   notify(notification: OutboundNotification): Promise<void>;
 }
+
+/** A chat platform delivery recorded in the inbox. */
+export interface InboundDeliveryRecord {
+  id: number;
+  deliveryKey: string;
+  payload: string;
+  attempts: number;
+  receivedAt: Date;
+}
+
+/**
+ * Deliveries from chat platforms, recorded before they are worked on, so that one acknowledged to the
+ * platform is not lost when the process dies before finishing it (the platform will not send it again).
+ */
+export interface InboxStore {
+  /**
+   * Records deliveries, leased to this process for `leaseMs`: per entry its record id, or null when it was
+   * recorded before (a redelivery, or a repeat within `entries`).
+   */
+  record(platform: string, entries: { deliveryKey: string; payload: string }[], at: Date, leaseMs: number): Promise<(number | null)[]>;
+  /** Marks it finished (with the error that made it give up, if any). */
+  finish(id: number, at: Date, error?: string | null): Promise<void>;
+  /** Leases up to `limit` unfinished deliveries whose lease has run out (their process died), oldest first. */
+  claimUnfinished(platform: string, now: Date, limit: number, leaseMs: number): Promise<InboundDeliveryRecord[]>;
+  /** Deletes finished deliveries older than `before`. */
+  pruneFinished(before: Date): Promise<number>;
+}

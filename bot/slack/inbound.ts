@@ -24,7 +24,6 @@ import {
   ZReaction,
   ZSlackMessage,
 } from './payloads.js';
-import { SeenEvents } from './seen-events.js';
 
 export type { InboundContext } from './payloads.js';
 
@@ -185,9 +184,7 @@ export function registerInbound(app: App, ctx: InboundContext): void {
   });
 
   // @ticketbot in a thread: a command for the thread's ticket, or (no ticket yet) file the thread as one.
-  const mentions = new SeenEvents();
   app.event('app_mention', async ({ event, body, context }) => {
-    if (!mentions.first(body.event_id)) return; // a redelivery of a mention already taken
     await afterAck();
     const m = ZMention.parse(event);
     if (!m.user) return;

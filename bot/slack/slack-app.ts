@@ -2,11 +2,13 @@
 // port) or Socket Mode, wired to the core. Only bot/slack imports @slack/bolt.
 import { App, LogLevel, type Logger as SlackLogger, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { FastifyInstance } from 'fastify';
+import type { InboxStore } from '../../core/ports.js';
 import type { TicketChanged, TicketDeps } from '../../core/tickets/deps.js';
 import { AfterAck } from '../after-ack.js';
 import type { Logger } from '../logger.js';
 import { FastifyReceiver } from './fastify-receiver.js';
 import { registerInbound } from './inbound.js';
+import { SlackInbox } from './inbox.js';
 import { SlackOutbound } from './outbound.js';
 import type { SlackSettings } from './settings.js';
 
@@ -23,6 +25,10 @@ export interface SlackAdapter {
   stop(): Promise<void>;
   /** Waits until every request taken so far is fully handled and no card update is in flight. */
   idle(): Promise<void>;
+  /** Deliveries recorded before work; what a dead process left unfinished is worked off by `startWorkers`. */
+  inbox: SlackInbox;
+  /** Background work: deliveries left unfinished by a process that died are processed again. */
+  startWorkers(): void;
   /** Observer of every ticket change: re-renders the ticket's Slack cards. */
   onChange(change: TicketChanged): void;
 }
@@ -67,6 +73,7 @@ export function createSlackAdapter(opts: {
   settings: SlackSettings;
   deps: TicketDeps;
   logger: Logger;
+  inbox: InboxStore;
   /** Requests worked on at once after their ack (more suits PostgreSQL; SQLite writes one at a time). */
   workConcurrency?: number | undefined;
 }): SlackAdapter {
@@ -78,9 +85,10 @@ export function createSlackAdapter(opts: {
     ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}),
     retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2_000 },
   };
+  const inbox = new SlackInbox(opts.inbox, logger, deps.clock);
   const receiver =
     settings.mode === 'http'
-      ? new FastifyReceiver({ signingSecret: settings.signingSecret ?? '', path: SLACK_EVENTS_PATH, logger })
+      ? new FastifyReceiver({ signingSecret: settings.signingSecret ?? '', path: SLACK_EVENTS_PATH, logger, record: (bodies) => inbox.recordBurst(bodies) })
       : // Socket Mode opens its connection through apps.connections.open: that client gets the API URL too.
         new SocketModeReceiver({ appToken: settings.appToken ?? '', logger: slackLog, installerOptions: { clientOptions } });
   const client = new webApi.WebClient(settings.botToken, { ...clientOptions, logger: slackLog });
@@ -89,6 +97,7 @@ export function createSlackAdapter(opts: {
   // Listeners keep working after the ack; shutdown waits for them before the database closes.
   const inFlight = new Set<Promise<void>>();
   const queue = new AfterAck(opts.workConcurrency ?? 2);
+  bolt.use(inbox.middleware());
   bolt.use(async ({ next }) => {
     const run = queue.handle(next);
     inFlight.add(run);
@@ -112,8 +121,13 @@ export function createSlackAdapter(opts: {
     async start() {
       if (settings.mode === 'socket') await bolt.start();
     },
+    inbox,
+    startWorkers() {
+      inbox.start(bolt);
+    },
     async stop() {
       if (settings.mode === 'socket') await bolt.stop();
+      await inbox.stop();
       await this.idle();
     },
     async idle() {

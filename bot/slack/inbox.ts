@@ -1,0 +1,134 @@
+// Slack deliveries are recorded in the inbox (core InboxStore) before they are worked on. The receiver
+// acknowledges a request before the work, so Slack will not send it again: if this process dies
+// mid-work, the record's lease runs out and a live process (or the next start) processes it again.
+// The record is also how a redelivered event (Slack retries when our ack did not reach it) is
+// recognised across processes and skipped. Work is idempotent where it creates things (tickets and
+// messages by Slack message id, `/ticket new` by trigger id), so processing twice is safe.
+import { createHash } from 'node:crypto';
+import type { AnyMiddlewareArgs, App, Middleware } from '@slack/bolt';
+import type { InboxStore } from '../../core/ports.js';
+import type { Logger } from '../logger.js';
+
+/** How long a process holds a delivery it took; past it, another process may take it over. */
+export const INBOX_LEASE_MS = 10 * 60_000;
+/** A delivery that failed this many times is given up (logged), so that one bad payload cannot loop forever. */
+const MAX_ATTEMPTS = 5;
+const SWEEP_MS = 60_000;
+const KEEP_FINISHED_MS = 7 * 24 * 60 * 60_000;
+/** Context key naming the inbox record of the delivery being processed. */
+const RECORDED = 'inboxDeliveryId';
+
+type Body = Record<string, unknown>;
+
+/** One key per delivery: the Events API's event_id, a command's or an interaction's trigger_id, else the body's hash. */
+export function deliveryKey(body: Body): string {
+  if (typeof body['event_id'] === 'string') return `event:${body['event_id']}`;
+  if (typeof body['trigger_id'] === 'string') return `trigger:${body['trigger_id']}`;
+  return `body:${createHash('sha256').update(JSON.stringify(body)).digest('hex')}`;
+}
+
+export class SlackInbox {
+  private timer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<number> | undefined;
+
+  constructor(
+    private readonly store: InboxStore,
+    private readonly logger: Logger,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /**
+   * Records a burst of deliveries (the HTTP receiver calls this once it has acknowledged them): per body,
+   * the context to process it with, or null for one recorded before (a redelivery: skipped).
+   */
+  async recordBurst(bodies: Body[]): Promise<(Record<string, unknown> | null)[]> {
+    const entries = bodies.map((body) => ({ deliveryKey: deliveryKey(body), payload: JSON.stringify(body) }));
+    const ids = await this.store.record('slack', entries, this.clock(), INBOX_LEASE_MS);
+    return ids.map((id, i) => {
+      if (id !== null) return { [RECORDED]: id };
+      this.logger.info({ key: entries[i]?.deliveryKey }, 'Slack redelivery of a delivery already taken: skipped');
+      return null;
+    });
+  }
+
+  /**
+   * Global Bolt middleware: marks a recorded delivery finished after its work. A failure leaves it
+   * unfinished, to be processed again once its lease runs out. What arrives unrecorded (Socket Mode, where
+   * Bolt acknowledges) is recorded here first, and skipped if it was recorded before.
+   */
+  middleware(): Middleware<AnyMiddlewareArgs> {
+    return async (args) => {
+      const { body, context, next } = args;
+      let id = context[RECORDED] as number | undefined;
+      if (id === undefined) {
+        let recorded: Record<string, unknown> | null;
+        try {
+          [recorded = null] = await this.recordBurst([body as Body]);
+        } catch (err) {
+          // The inbox is a safety net: without the database the work fails anyway, and says so to the user.
+          this.logger.warn({ err }, 'could not record a Slack delivery in the inbox; working on it unrecorded');
+          return next();
+        }
+        if (!recorded) {
+          // Socket Mode still wants an ack for what has one (an event's was given by Bolt already).
+          if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
+          return;
+        }
+        id = recorded[RECORDED] as number;
+      }
+      await next();
+      await this.store.finish(id, this.clock());
+    };
+  }
+
+  /** Processes deliveries whose process died before finishing them; returns how many were taken. */
+  async replayUnfinished(bolt: App): Promise<number> {
+    let taken = 0;
+    for (;;) {
+      const batch = await this.store.claimUnfinished('slack', this.clock(), 20, INBOX_LEASE_MS);
+      taken += batch.length;
+      for (const d of batch) {
+        if (d.attempts > MAX_ATTEMPTS) {
+          this.logger.error({ key: d.deliveryKey, attempts: d.attempts - 1 }, 'Slack delivery given up after repeated failures');
+          await this.store.finish(d.id, this.clock(), `given up after ${d.attempts - 1} attempts`);
+          continue;
+        }
+        try {
+          this.logger.warn({ key: d.deliveryKey, receivedAt: d.receivedAt }, 'processing a Slack delivery left unfinished');
+          // The middleware marks it finished when the work succeeds.
+          await bolt.processEvent({ body: JSON.parse(d.payload) as Body, ack: async () => {}, customProperties: { [RECORDED]: d.id } });
+        } catch (err) {
+          this.logger.warn({ err, key: d.deliveryKey }, 'a Slack delivery failed again; retried when its lease runs out');
+        }
+      }
+      if (batch.length < 20) return taken;
+    }
+  }
+
+  /** Works off what was left unfinished now, then every minute; prunes finished records after a week. */
+  start(bolt: App): void {
+    const sweep = () => {
+      if (this.sweeping) return;
+      this.sweeping = this.replayUnfinished(bolt)
+        .then(async (n) => {
+          await this.store.pruneFinished(new Date(this.clock().getTime() - KEEP_FINISHED_MS));
+          return n;
+        })
+        .catch((err: unknown) => {
+          this.logger.error({ err }, 'Slack inbox sweep failed');
+          return 0;
+        })
+        .finally(() => {
+          this.sweeping = undefined;
+        });
+    };
+    sweep();
+    this.timer = setInterval(sweep, SWEEP_MS);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.sweeping;
+  }
+}

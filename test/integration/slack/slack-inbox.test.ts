@@ -1,0 +1,97 @@
+// Nothing acknowledged is lost: a Slack delivery is recorded before it is worked on, and one left
+// unfinished by a process that died is processed by a live one once its lease has run out.
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { deliveryKey } from '../../../bot/slack/inbox.js';
+import { PrismaInboxStore } from '../../../core/store/inbox-store.js';
+import { PROVIDERS } from '../../helpers/databases.js';
+import { CHANNEL, eventually, fileTicket, SLACK_USERS, type SlackTestApp, startSlackApp } from '../../helpers/slack-app.js';
+import { messageShortcut } from '../../helpers/slack-requests.js';
+
+describe.each(PROVIDERS)('Slack inbox on $name', (provider) => {
+  let s: SlackTestApp;
+  beforeEach(async () => {
+    s = await startSlackApp(await provider.fresh());
+  });
+  afterEach(async () => {
+    await s.close();
+  });
+
+  const slack = () => {
+    if (!s.app.slack) throw new Error('Slack adapter not started');
+    return s.app.slack;
+  };
+  const deliveries = () => s.app.database.db.inboundDelivery.findMany({ orderBy: { id: 'asc' } });
+
+  /** A shortcut that a process acknowledged and recorded, then died before working on (its lease ran out a second ago). */
+  async function orphanedShortcut(text: string): Promise<{ threadTs: string; id: number }> {
+    const threadTs = s.fake.addMessage(CHANNEL, { user: SLACK_USERS.customer, text });
+    const post = messageShortcut({
+      userId: SLACK_USERS.lin,
+      channelId: CHANNEL,
+      message: { ts: threadTs, user: SLACK_USERS.customer, text },
+      responseUrl: s.fake.responseUrl(`orphan-${threadTs}`),
+    });
+    const body = JSON.parse(new URLSearchParams(post.body).get('payload') ?? '{}') as Record<string, unknown>;
+    const store = new PrismaInboxStore(s.app.database.db);
+    const [id] = await store.record('slack', [{ deliveryKey: deliveryKey(body), payload: JSON.stringify(body) }], new Date(Date.now() - 60_000), 59_000);
+    if (id === null || id === undefined) throw new Error('already recorded');
+    return { threadTs, id };
+  }
+
+  test('every request is recorded before its work and marked finished after it', async () => {
+    await fileTicket(s, '订单显示已签收但没收到');
+    await s.idle();
+    const rows = await deliveries();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.deliveryKey).toMatch(/^trigger:/);
+    expect(rows[0]?.doneAt).not.toBeNull();
+  });
+
+  test('a delivery left unfinished by a dead process is processed by the sweep: the ticket and its card appear, once', async () => {
+    const { threadTs, id } = await orphanedShortcut('买的耳机左耳没声音');
+    expect(await s.app.deps.tickets.countTickets({})).toBe(0);
+    expect(await slack().inbox.replayUnfinished(slack().bolt)).toBe(1);
+    await s.idle();
+    const ticket = await eventually(() =>
+      s.app.deps.tickets.findTicketByConversation({ platform: 'slack', workspaceId: 'T0TEAM', channelId: CHANNEL, threadId: threadTs, messageId: '' }),
+    );
+    expect(ticket.title.length).toBeGreaterThan(0);
+    await s.fake.waitFor('chat.postMessage', (c) => c.args.thread_ts === threadTs && JSON.stringify(c.args.blocks ?? '').includes('tb_claim'));
+    expect((await deliveries()).find((d) => d.id === id)).toMatchObject({ doneAt: expect.any(Date), attempts: 2, lastError: null });
+    // Finished: a second sweep has nothing to do.
+    expect(await slack().inbox.replayUnfinished(slack().bolt)).toBe(0);
+    expect(await s.app.deps.tickets.countTickets({})).toBe(1);
+  });
+
+  test('a burst is recorded at once; keys seen before, and repeats within the burst, are redeliveries', async () => {
+    const store = new PrismaInboxStore(s.app.database.db);
+    const at = new Date();
+    const [first] = await store.record('slack', [{ deliveryKey: 'event:Ev1', payload: '{}' }], at, 60_000);
+    const ids = await store.record(
+      'slack',
+      ['event:Ev1', 'event:Ev2', 'event:Ev3', 'event:Ev2'].map((deliveryKey) => ({ deliveryKey, payload: '{}' })),
+      at,
+      60_000,
+    );
+    expect(first).toEqual(expect.any(Number));
+    expect(ids.map((id) => (id === null ? null : 'new'))).toEqual([null, 'new', 'new', null]);
+    // Another platform's keys are its own.
+    expect(await store.record('discord', [{ deliveryKey: 'event:Ev1', payload: '{}' }], at, 60_000)).toEqual([expect.any(Number)]);
+  });
+
+  test('a delivery still leased to a live process is not taken over', async () => {
+    const threadTs = s.fake.addMessage(CHANNEL, { user: SLACK_USERS.customer, text: '还在处理中' });
+    const store = new PrismaInboxStore(s.app.database.db);
+    const payload = JSON.stringify({ type: 'message_action', trigger_id: 'live', thread: threadTs });
+    await store.record('slack', [{ deliveryKey: 'trigger:live', payload }], new Date(), 600_000);
+    expect(await slack().inbox.replayUnfinished(slack().bolt)).toBe(0);
+  });
+
+  test('a delivery that keeps failing is given up after five attempts, logged and finished, not retried forever', async () => {
+    const { id } = await orphanedShortcut('这条一直处理失败');
+    await s.app.database.db.inboundDelivery.update({ where: { id }, data: { attempts: 5 } });
+    expect(await slack().inbox.replayUnfinished(slack().bolt)).toBe(1);
+    expect(await s.app.deps.tickets.countTickets({})).toBe(0);
+    expect((await deliveries()).find((d) => d.id === id)).toMatchObject({ doneAt: expect.any(Date), lastError: 'given up after 5 attempts' });
+  });
+});
