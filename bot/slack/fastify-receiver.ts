@@ -175,14 +175,17 @@ export class FastifyReceiver implements Receiver {
         return batch.map(() => ({}));
       })
       .then((recorded) => {
-        batch.forEach(({ event, done }, i) => {
+        for (const [i, { event, done }] of batch.entries()) {
           const customProperties = recorded[i];
-          if (customProperties === null || customProperties === undefined) return done();
+          if (customProperties === null || customProperties === undefined) {
+            done();
+            continue;
+          }
           app
             .processEvent({ ...event, customProperties })
             .catch((err: unknown) => this.opts.logger.error({ err }, 'Slack request failed after its ack'))
             .finally(done);
-        });
+        }
       });
   }
 }

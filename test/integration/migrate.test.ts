@@ -12,6 +12,7 @@ const TABLES = [
   'AutoAnswerLog',
   'Customer',
   'CustomerIdentity',
+  'InboundDelivery',
   'KbChunk',
   'KbDocument',
   'Message',
