@@ -21,7 +21,8 @@ export async function backfillSla(deps: Pick<TicketDeps, 'tickets' | 'config' | 
       // A ticket long pending on the customer starts its nudge clock now too: a first nudge, then the
       // auto-close after it, never an auto-close without the warning.
       const next = { ...ticket, version: ticket.version + 1, ...(ticket.status === 'pending_customer' ? { pendingSince: now } : {}) };
-      const sla = initialSla(deps.config, { ...next, createdAt: now });
+      // The clocks count from now, for good: later changes recompute deadlines from `startedAt`.
+      const sla = { ...initialSla(deps.config, { ...next, createdAt: now }), startedAt: now };
       if (sla.firstResponseMs === null && sla.resolutionMs === null) continue; // the policy still sets no targets
       const change = { ...changeOf(ticket, next, 'sla_started', SYSTEM_ACTOR), sla };
       if (await deps.tickets.applyChanges([change])) started++;

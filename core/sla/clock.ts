@@ -4,7 +4,8 @@ import { addBusinessTime, type BusinessCalendar, businessTimeBetween } from './b
 import { targetsFor } from './policy.js';
 
 // The SLA clocks as pure functions of the ticket, the config and the time. Deadlines are business time
-// from the ticket's creation: resolution = created + target + time paused. First response never pauses.
+// from the clocks' start (the ticket's creation, or the backfill): resolution = start + target + time
+// paused. First response never pauses.
 
 /** While waiting on the customer, resolved or closed, the resolution clock stands still. */
 const PAUSED: ReadonlySet<Status> = new Set(['pending_customer', 'resolved', 'closed']);
@@ -33,6 +34,7 @@ export const EMPTY_SLA: SlaState = {
   resolutionMs: null,
   firstResponseDueAt: null,
   resolutionDueAt: null,
+  startedAt: null,
   pausedSince: null,
   pausedMs: 0,
   firstResponseBreachedAt: null,
@@ -40,6 +42,11 @@ export const EMPTY_SLA: SlaState = {
   stages: {},
   nextCheckAt: null,
 };
+
+/** Where the clocks count from: the ticket's creation, or when the backfill gave it clocks. */
+function clockStart(t: { createdAt: Date; sla: SlaState }): Date {
+  return t.sla.startedAt ?? t.createdAt;
+}
 
 /** Every reminder stage that applies to the ticket in its current status, with its due time. */
 export function stagesOf(config: AppConfig, t: SlaSubject): Stage[] {
@@ -49,11 +56,11 @@ export function stagesOf(config: AppConfig, t: SlaSubject): Stage[] {
   const stages: Stage[] = [];
   if (t.status === 'closed' || t.duplicateOfId !== null) return stages;
   if (t.firstResponseAt === null && t.status !== 'resolved' && sla.firstResponseMs !== null && sla.firstResponseDueAt) {
-    stages.push({ kind: 'fr_warning', at: addBusinessTime(cal, t.createdAt, sla.firstResponseMs * warnAt) });
+    stages.push({ kind: 'fr_warning', at: addBusinessTime(cal, clockStart(t), sla.firstResponseMs * warnAt) });
     stages.push({ kind: 'fr_breach', at: sla.firstResponseDueAt });
   }
   if (!PAUSED.has(t.status) && sla.resolutionMs !== null && sla.resolutionDueAt) {
-    stages.push({ kind: 'res_warning', at: addBusinessTime(cal, t.createdAt, sla.resolutionMs * warnAt + sla.pausedMs) });
+    stages.push({ kind: 'res_warning', at: addBusinessTime(cal, clockStart(t), sla.resolutionMs * warnAt + sla.pausedMs) });
     stages.push({ kind: 'res_breach', at: sla.resolutionDueAt });
   }
   const { nudgeAfter, closeAfter } = config.sla.pendingCustomer;
@@ -135,8 +142,8 @@ export function trackSla(
     stages,
     firstResponseMs: targets.firstResponseMs,
     resolutionMs: targets.resolutionMs,
-    firstResponseDueAt: targets.firstResponseMs === null ? null : addBusinessTime(cal, before.createdAt, targets.firstResponseMs),
-    resolutionDueAt: targets.resolutionMs === null ? null : addBusinessTime(cal, before.createdAt, targets.resolutionMs + pausedMs),
+    firstResponseDueAt: targets.firstResponseMs === null ? null : addBusinessTime(cal, clockStart(before), targets.firstResponseMs),
+    resolutionDueAt: targets.resolutionMs === null ? null : addBusinessTime(cal, clockStart(before), targets.resolutionMs + pausedMs),
     pausedSince,
     pausedMs,
   };

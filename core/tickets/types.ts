@@ -69,6 +69,8 @@ export interface SlaState {
   resolutionMs: number | null;
   firstResponseDueAt: Date | null;
   resolutionDueAt: Date | null;
+  /** When the clocks started, if not at the ticket's creation (given clocks later by the backfill). */
+  startedAt: Date | null;
   /** Set while the resolution clock stands still (waiting on the customer, resolved, closed). */
   pausedSince: Date | null;
   /** Business time spent paused so far. */

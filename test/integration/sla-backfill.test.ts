@@ -89,6 +89,25 @@ describe.each(PROVIDERS)('SLA clocks for tickets from before the upgrade on $nam
     expect(await backfillSla(core.deps)).toBe(0);
   });
 
+  test('the clocks keep counting from the upgrade after later changes (claim, priority): no breach dated from the opening', async () => {
+    core = await makeAutomatedCore(await provider.fresh(), alwaysOpen);
+    const old = await open(1);
+    await unclock(old.id);
+    core.clock.advance(10 * DAY);
+    const upgradeAt = core.clock.now().getTime();
+    await backfillSla(core.deps);
+    core.clock.advance(HOUR);
+    await act.claimTicket(core.deps, old.id, lin);
+    await act.setPriority(core.deps, old.id, lin, 'P2');
+    await core.automation.sla.sweep(0);
+    const t = await core.deps.tickets.findTicket(old.id);
+    // P2 with the default policy: first response 2 h, resolution 24 h, counted from the upgrade.
+    expect(t?.sla.firstResponseDueAt?.getTime()).toBe(upgradeAt + 2 * HOUR);
+    expect(t?.sla.resolutionDueAt?.getTime()).toBe(upgradeAt + 24 * HOUR);
+    expect(t?.sla.firstResponseBreachedAt).toBeNull();
+    expect((await core.automation.notifications.list({ ticketId: old.id })).map((n) => n.kind)).not.toContain('fr_breach');
+  });
+
   test('the SLA timers backfill at start, so a restarted bot watches the old tickets too', async () => {
     core = await makeAutomatedCore(await provider.fresh(), alwaysOpen);
     const old = await open(1);

@@ -95,6 +95,7 @@ describe('initialSla', () => {
       resolutionMs: 4 * HOUR,
       firstResponseDueAt: at('2026-11-30T09:20:00+08:00'),
       resolutionDueAt: at('2026-11-30T14:20:00+08:00'),
+      startedAt: null,
       pausedSince: null,
       pausedMs: 0,
       firstResponseBreachedAt: null,
