@@ -153,6 +153,11 @@ export interface TicketStore {
   listSlaDue(until: Date, limit: number, after?: { at: Date; id: number } | undefined): Promise<Ticket[]>;
   /** Open tickets without SLA targets (opened before SLA clocks existed, or under a policy without targets), by id after `afterId`. */
   listUnclocked(afterId: number, limit: number): Promise<Ticket[]>;
+  /** Open (not closed) tickets with SLA clocks, by id after `afterId` (keyset paging). */
+  listClocked(afterId: number, limit: number): Promise<Ticket[]>;
+  /** A value the bot keeps across restarts (null: never set). */
+  getSetting(key: string): Promise<string | null>;
+  setSetting(key: string, value: string): Promise<void>;
   /** Tickets with an SLA stage to watch, by id after `afterId` (paging through them to re-arm timers). */
   listSlaTimers(afterId: number, limit: number): Promise<{ id: number; nextCheckAt: Date }[]>;
   /** Teams that have unassigned new tickets waiting. */

@@ -2,6 +2,7 @@ import type { Scheduler } from '../jobs/scheduler.js';
 import type { TicketChanged, TicketDeps } from '../tickets/deps.js';
 import { backfillSla } from './backfill.js';
 import { checkSla } from './check-sla.js';
+import { retargetOnPolicyChange } from './retarget.js';
 
 const PREFIX = 'sla:';
 /** Overdue tickets fired at once by the sweep and at start. */
@@ -42,6 +43,8 @@ export class SlaTimers {
     const missed = await this.fireOverdue(this.deps.clock());
     // Tickets from before SLA clocks existed get them now (reconcile then arms them with the rest).
     await backfillSla(this.deps);
+    // A changed policy or calendar applies to open tickets' deadlines too.
+    await retargetOnPolicyChange(this.deps);
     await this.scheduler.start((key) => this.wake(key));
     const { fired, armed } = await this.reconcile();
     return { fired: missed + fired, armed };

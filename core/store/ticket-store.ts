@@ -322,6 +322,24 @@ export class PrismaTicketStore implements TicketStore {
     return rows.map(toTicket);
   }
 
+  async listClocked(afterId: number, limit: number): Promise<Ticket[]> {
+    const rows = await this.db.ticket.findMany({
+      where: { id: { gt: afterId }, status: { not: 'closed' }, OR: [{ slaFirstResponseMs: { not: null } }, { slaResolutionMs: { not: null } }] },
+      include: withOrders,
+      orderBy: { id: 'asc' },
+      take: limit,
+    });
+    return rows.map(toTicket);
+  }
+
+  async getSetting(key: string): Promise<string | null> {
+    return (await this.db.setting.findUnique({ where: { key } }))?.value ?? null;
+  }
+
+  async setSetting(key: string, value: string): Promise<void> {
+    await this.db.setting.upsert({ where: { key }, create: { key, value }, update: { value } });
+  }
+
   async listSlaTimers(afterId: number, limit: number): Promise<{ id: number; nextCheckAt: Date }[]> {
     const rows = await this.db.ticket.findMany({
       where: { id: { gt: afterId }, slaNextCheckAt: { not: null }, status: { not: 'closed' } },

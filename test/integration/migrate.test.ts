@@ -18,6 +18,7 @@ const TABLES = [
   'Message',
   'Notification',
   'OrderRef',
+  'Setting',
   'Team',
   'Ticket',
   'TicketConversation',
