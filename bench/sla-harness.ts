@@ -79,7 +79,16 @@ async function seed(database: Database, config: AppConfig, n: number, firstAt: n
       // Warning at created + frMs/2: created so that warnings fall due evenly from firstAt.
       const createdAt = new Date(firstAt + Math.floor((i * spreadMs) / n) - frMs / 2);
       const base = { id: 0, status: 'new' as const, assigneeId: null, teamId: 'after-sales', customerId: null, category: 'other', priority: 'P3' as const };
-      const state = { ...base, reboundCount: 0, duplicateOfId: null, closeReason: null, version: 0, assignedAt: null, firstResponseAt: null };
+      const state = {
+        ...base,
+        reboundCount: 0,
+        duplicateOfId: null,
+        closeReason: null,
+        version: 0,
+        assignedAt: null,
+        firstResponseAt: null,
+        awaitingReplySince: null,
+      };
       const sla = initialSla(config, { ...state, pendingSince: null, resolvedAt: null, closedAt: null, createdAt, customerTier: 'standard' });
       rows.push({
         title: `bench ${i}`,

@@ -3,7 +3,7 @@ import { AppError } from '../core/errors.js';
 import { t } from '../core/i18n/translate.js';
 import { calendarFor } from '../core/sla/clock.js';
 import { formatDuration } from '../core/sla/duration.js';
-import { type SlaRow, slaReport } from '../core/sla/sla-report.js';
+import { CLOCK_LABEL, type SlaRow, slaReport } from '../core/sla/sla-report.js';
 import { formatLocalTime } from '../core/sla/time-zone.js';
 import type { App } from './app.js';
 import { withApp } from './with-app.js';
@@ -24,7 +24,7 @@ function row(app: App, r: SlaRow, now: Date, lang: 'zh' | 'en') {
     assignee: r.ticket.assigneeId,
     team: r.ticket.teamId,
     title: r.ticket.title,
-    label: `${t(lang, r.state === 'breached' ? 'sla.breached' : 'sla.atRisk')} · ${t(lang, r.clock === 'first_response' ? 'sla.firstResponse' : 'sla.resolution')}`,
+    label: `${t(lang, r.state === 'breached' ? 'sla.breached' : 'sla.atRisk')} · ${t(lang, CLOCK_LABEL[r.clock])}`,
   };
 }
 

@@ -6,7 +6,7 @@ import type { AppConfig } from '../../core/config.js';
 import { type Lang, t } from '../../core/i18n/translate.js';
 import type { ReplySuggestion } from '../../core/ports.js';
 import { formatLocalTime } from '../../core/sla/time-zone.js';
-import { PRIORITIES, type Ticket } from '../../core/tickets/types.js';
+import { PRIORITIES, type Ticket, WORKING_STATUSES } from '../../core/tickets/types.js';
 
 type Block = types.KnownBlock;
 type View = types.View;
@@ -50,8 +50,15 @@ function categoryName(config: AppConfig, id: string, lang: Lang): string {
   return config.categories.find((c) => c.id === id)?.name[lang] ?? id;
 }
 
-function dueText(ticket: Ticket, config: AppConfig, lang: Lang, clock: 'fr' | 'res'): string | null {
+function dueText(ticket: Ticket, config: AppConfig, lang: Lang, clock: 'fr' | 'res' | 'nr'): string | null {
   const zone = config.calendars[config.teams.find((x) => x.id === ticket.teamId)?.calendar ?? '']?.timezone;
+  if (clock === 'nr') {
+    // Shown only while the customer waits for an answer to a later message.
+    const due = ticket.sla.nextResponseDueAt;
+    if (!due || !ticket.awaitingReplySince || !WORKING_STATUSES.has(ticket.status)) return null;
+    const missed = ticket.sla.nextResponseBreachedAt && ticket.sla.nextResponseBreachedAt >= ticket.awaitingReplySince;
+    return `${missed ? '🚨 ' : ''}${formatLocalTime(due, zone)}`;
+  }
   if (clock === 'fr') {
     if (ticket.firstResponseAt) return `✅ ${t(lang, 'card.met')}`;
     const due = ticket.sla.firstResponseDueAt;
@@ -89,6 +96,7 @@ export function ticketCard(ticket: Ticket, { config, lang, assignee: shown, chan
     [t(lang, 'card.assignee'), assignee],
     [t(lang, 'card.team'), teamName(config, ticket.teamId, lang)],
     [t(lang, 'card.firstResponseDue'), dueText(ticket, config, lang, 'fr')],
+    [t(lang, 'card.nextResponseDue'), dueText(ticket, config, lang, 'nr')],
     [t(lang, 'card.resolutionDue'), dueText(ticket, config, lang, 'res')],
     [t(lang, 'card.customerTier'), ticket.customerTier === 'standard' ? null : ticket.customerTier.toUpperCase()],
   ].filter((f): f is [string, string] => f[1] !== null);

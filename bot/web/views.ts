@@ -55,6 +55,7 @@ export function agentView(ticket: Ticket, messages?: TicketMessage[], events?: T
     updatedAt: iso(ticket.updatedAt),
     assignedAt: iso(ticket.assignedAt),
     firstResponseAt: iso(ticket.firstResponseAt),
+    awaitingReplySince: iso(ticket.awaitingReplySince),
     pendingSince: iso(ticket.pendingSince),
     resolvedAt: iso(ticket.resolvedAt),
     closedAt: iso(ticket.closedAt),

@@ -1,7 +1,7 @@
 import { AppError } from '../errors.js';
 import { type Lang, type LocalizedText, render, t } from '../i18n/translate.js';
 import type { AgentRecord } from '../ports.js';
-import { slaReport } from '../sla/sla-report.js';
+import { CLOCK_LABEL, slaReport } from '../sla/sla-report.js';
 import { formatLocalTime } from '../sla/time-zone.js';
 import { addNote } from '../tickets/add-note.js';
 import { getTicket } from '../tickets/apply-event.js';
@@ -113,7 +113,7 @@ export async function executeCommand(deps: TicketDeps, cmd: Command, ctx: Comman
         .map(
           (r) =>
             `${r.ticket.number} [${r.ticket.priority}] ${t(lang, r.state === 'breached' ? 'sla.breached' : 'sla.atRisk')} · ` +
-            `${t(lang, r.clock === 'first_response' ? 'sla.firstResponse' : 'sla.resolution')} ${formatLocalTime(r.dueAt, undefined)} · ` +
+            `${t(lang, CLOCK_LABEL[r.clock])} ${formatLocalTime(r.dueAt, undefined)} · ` +
             `${r.ticket.assigneeId ?? t(lang, 'reply.nobody')} · ${r.ticket.title}`,
         );
       const header = t(lang, 'reply.slaHeader', { breached: report.breached.length, atRisk: report.atRisk.length });

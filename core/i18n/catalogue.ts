@@ -127,6 +127,14 @@ export const catalogue = {
     zh: '🚨 {who}：工单 {number}「{title}」已超过解决时限（{due}），负责人：{assignee}。',
     en: '🚨 {who}: ticket {number} "{title}" missed its resolution target ({due}). Assignee: {assignee}.',
   },
+  'notify.nrWarning': {
+    zh: '⏰ {who}：工单 {number}「{title}」的客户在等回复，需在 {due} 前回复（还剩 {left}）。',
+    en: '⏰ {who}: the customer on ticket {number} "{title}" is waiting for a reply, due by {due} ({left} left).',
+  },
+  'notify.nrBreach': {
+    zh: '🚨 {who}：工单 {number}「{title}」的客户等待回复已超时（{due}），负责人：{assignee}。',
+    en: '🚨 {who}: the customer on ticket {number} "{title}" has waited past the reply target ({due}). Assignee: {assignee}.',
+  },
   'notify.pendingNudge': {
     zh: '您好，关于工单 {number}，我们还在等您的回复。如果 {left} 内没有收到回复，工单将自动关闭（之后仍可随时联系我们）。',
     en: 'Hello, we are still waiting for your reply on ticket {number}. Without a reply within {left} it will be closed (you can always contact us again).',
@@ -160,6 +168,7 @@ export const catalogue = {
   'sla.atRisk': { zh: '即将超时', en: 'at risk' },
   'sla.firstResponse': { zh: '首次响应', en: 'first response' },
   'sla.resolution': { zh: '解决', en: 'resolution' },
+  'sla.nextResponse': { zh: '下次回复', en: 'next reply' },
   'usage.duty': { zh: '上班 | 下班 — 开始或停止接收自动分配的工单', en: 'duty on|off — start or stop receiving auto-assigned tickets' },
   'usage.sla': { zh: 'SLA — 查看即将超时和已超时的工单', en: 'sla — tickets at risk and breached' },
   'card.status': { zh: '状态', en: 'Status' },
@@ -170,6 +179,7 @@ export const catalogue = {
   'card.customerTier': { zh: '客户等级', en: 'Customer tier' },
   'card.firstResponseDue': { zh: '首次响应时限', en: 'First reply due' },
   'card.resolutionDue': { zh: '解决时限', en: 'Resolve by' },
+  'card.nextResponseDue': { zh: '下次回复时限', en: 'Next reply due' },
   'card.met': { zh: '已响应', en: 'met' },
   'card.paused': { zh: '已暂停', en: 'paused' },
   'card.orders': { zh: '订单', en: 'Orders' },

@@ -1,20 +1,32 @@
 import type { AppConfig } from '../config.js';
-import type { SlaState, Status, TicketState } from '../tickets/types.js';
+import { type SlaState, type Status, type TicketState, WORKING_STATUSES } from '../tickets/types.js';
 import { addBusinessTime, type BusinessCalendar, businessTimeBetween } from './business-hours.js';
 import { targetsFor } from './policy.js';
 
 // The SLA clocks as pure functions of the ticket, the config and the time. Deadlines are business time
 // from the clocks' start (the ticket's creation, or the backfill): resolution = start + target + time
-// paused. First response never pauses.
+// paused. First response never pauses. The optional next-response clock starts when a customer writes
+// after the first response and nobody has answered yet, and stops at the agent's next public reply.
 
 /** While waiting on the customer, resolved or closed, the resolution clock stands still. */
 const PAUSED: ReadonlySet<Status> = new Set(['pending_customer', 'resolved', 'closed']);
 
-export type StageKind = 'fr_warning' | 'fr_breach' | 'res_warning' | 'res_breach' | 'pending_nudge' | 'pending_close' | 'resolved_close';
+export type StageKind =
+  | 'fr_warning'
+  | 'fr_breach'
+  | 'res_warning'
+  | 'res_breach'
+  | 'nr_warning'
+  | 'nr_breach'
+  | 'pending_nudge'
+  | 'pending_close'
+  | 'resolved_close';
 
 export interface Stage {
   kind: StageKind;
   at: Date;
+  /** What the stage is recorded under once fired, when not its due time (next response: the wait it belongs to). */
+  key?: string;
 }
 
 /** What the SLA functions read from a ticket. */
@@ -32,13 +44,16 @@ export function calendarFor(config: AppConfig, teamId: string | null): BusinessC
 export const EMPTY_SLA: SlaState = {
   firstResponseMs: null,
   resolutionMs: null,
+  nextResponseMs: null,
   firstResponseDueAt: null,
   resolutionDueAt: null,
+  nextResponseDueAt: null,
   startedAt: null,
   pausedSince: null,
   pausedMs: 0,
   firstResponseBreachedAt: null,
   resolutionBreachedAt: null,
+  nextResponseBreachedAt: null,
   stages: {},
   nextCheckAt: null,
 };
@@ -63,6 +78,11 @@ export function stagesOf(config: AppConfig, t: SlaSubject): Stage[] {
     stages.push({ kind: 'res_warning', at: addBusinessTime(cal, clockStart(t), sla.resolutionMs * warnAt + sla.pausedMs) });
     stages.push({ kind: 'res_breach', at: sla.resolutionDueAt });
   }
+  if (WORKING_STATUSES.has(t.status) && t.awaitingReplySince && sla.nextResponseMs !== null && sla.nextResponseDueAt) {
+    const key = t.awaitingReplySince.toISOString();
+    stages.push({ kind: 'nr_warning', at: addBusinessTime(cal, t.awaitingReplySince, sla.nextResponseMs * warnAt), key });
+    stages.push({ kind: 'nr_breach', at: sla.nextResponseDueAt, key });
+  }
   const { nudgeAfter, closeAfter } = config.sla.pendingCustomer;
   if (t.status === 'pending_customer' && t.pendingSince) {
     if (nudgeAfter !== null) stages.push({ kind: 'pending_nudge', at: new Date(t.pendingSince.getTime() + nudgeAfter) });
@@ -77,14 +97,20 @@ export function stagesOf(config: AppConfig, t: SlaSubject): Stage[] {
 /** Stages that fire at most once per clock, however their deadline moves later (a pause, a retarget). */
 const ONCE: ReadonlySet<StageKind> = new Set(['fr_warning', 'fr_breach', 'res_warning', 'res_breach']);
 
+/** What a fired stage is recorded as: its wait (next response) or its due time. */
+export function stageKey(stage: Stage): string {
+  return stage.key ?? stage.at.toISOString();
+}
+
 /**
  * Whether a stage has fired. Warnings and breaches fire once per clock (the first-response clock runs
  * once; the resolution clock starts again on reopen), so a deadline that moves does not repeat them;
- * the waiting-on-customer and resolved stages fire once per wait, told apart by their due time.
+ * next-response stages fire once per customer wait; the waiting-on-customer and resolved stages fire
+ * once per wait, told apart by their due time.
  */
 export function hasFired(sla: SlaState, stage: Stage): boolean {
   const recorded = sla.stages[stage.kind];
-  return ONCE.has(stage.kind) ? recorded !== undefined : recorded === stage.at.toISOString();
+  return ONCE.has(stage.kind) ? recorded !== undefined : recorded === stageKey(stage);
 }
 
 /** Stages due at `now` that have not fired yet, in order of due time. */
@@ -126,7 +152,7 @@ export function trackSla(
   const retarget = opts.retarget || (!opts.keepTargets && (before.priority !== next.priority || before.category !== next.category));
   const targets = retarget
     ? targetsFor(config.sla, { priority: next.priority, category: next.category, customerTier: before.customerTier })
-    : { firstResponseMs: prev.firstResponseMs, resolutionMs: prev.resolutionMs };
+    : { firstResponseMs: prev.firstResponseMs, resolutionMs: prev.resolutionMs, nextResponseMs: prev.nextResponseMs };
   let { pausedSince, pausedMs } = prev;
   const paused = PAUSED.has(next.status);
   if (paused && pausedSince === null) pausedSince = now;
@@ -142,8 +168,11 @@ export function trackSla(
     stages,
     firstResponseMs: targets.firstResponseMs,
     resolutionMs: targets.resolutionMs,
+    nextResponseMs: targets.nextResponseMs,
     firstResponseDueAt: targets.firstResponseMs === null ? null : addBusinessTime(cal, clockStart(before), targets.firstResponseMs),
     resolutionDueAt: targets.resolutionMs === null ? null : addBusinessTime(cal, clockStart(before), targets.resolutionMs + pausedMs),
+    nextResponseDueAt:
+      targets.nextResponseMs === null || next.awaitingReplySince === null ? null : addBusinessTime(cal, next.awaitingReplySince, targets.nextResponseMs),
     pausedSince,
     pausedMs,
   };

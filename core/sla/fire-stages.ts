@@ -4,7 +4,7 @@ import type { NewNotification, TicketChange } from '../ports.js';
 import { diffState } from '../tickets/apply-event.js';
 import { type LifecycleEvent, transition } from '../tickets/lifecycle.js';
 import { PRIORITIES, SYSTEM_ACTOR, type Ticket, type TicketState } from '../tickets/types.js';
-import { calendarFor, nextCheckAt, type Stage, type StageKind, trackSla } from './clock.js';
+import { calendarFor, nextCheckAt, type Stage, type StageKind, stageKey, trackSla } from './clock.js';
 import { formatDuration } from './duration.js';
 import { formatLocalTime } from './time-zone.js';
 
@@ -16,6 +16,8 @@ const EVENT: Record<StageKind, string> = {
   fr_breach: 'sla_breach',
   res_warning: 'sla_warning',
   res_breach: 'sla_breach',
+  nr_warning: 'sla_warning',
+  nr_breach: 'sla_breach',
   pending_nudge: 'pending_nudge',
   pending_close: 'close',
   resolved_close: 'close',
@@ -26,6 +28,8 @@ const MESSAGE: Record<StageKind, MessageKey> = {
   fr_breach: 'notify.frBreach',
   res_warning: 'notify.resWarning',
   res_breach: 'notify.resBreach',
+  nr_warning: 'notify.nrWarning',
+  nr_breach: 'notify.nrBreach',
   pending_nudge: 'notify.pendingNudge',
   pending_close: 'notify.pendingClosed',
   resolved_close: 'notify.resolvedClosed',
@@ -34,7 +38,7 @@ const MESSAGE: Record<StageKind, MessageKey> = {
 /** The lifecycle part of a ticket. */
 export function stateOf(t: Ticket): TicketState {
   const { id, status, assigneeId, teamId, customerId, category, priority, reboundCount, duplicateOfId, closeReason, version } = t;
-  const { assignedAt, firstResponseAt, pendingSince, resolvedAt, closedAt } = t;
+  const { assignedAt, firstResponseAt, awaitingReplySince, pendingSince, resolvedAt, closedAt } = t;
   return {
     id,
     status,
@@ -49,6 +53,7 @@ export function stateOf(t: Ticket): TicketState {
     version,
     assignedAt,
     firstResponseAt,
+    awaitingReplySince,
     pendingSince,
     resolvedAt,
     closedAt,
@@ -78,10 +83,17 @@ function agentName(config: AppConfig, id: string | null | undefined): string | n
   return config.agents.find((a) => a.id === id)?.name ?? id;
 }
 
+/** The deadline a stage reminds of. */
+function dueOf(ticket: Ticket, kind: StageKind): Date | null {
+  if (kind.startsWith('fr_')) return ticket.sla.firstResponseDueAt;
+  if (kind.startsWith('nr_')) return ticket.sla.nextResponseDueAt;
+  return ticket.sla.resolutionDueAt;
+}
+
 function notificationsFor(config: AppConfig, ticket: Ticket, stage: Stage, now: Date, alsoDue: ReadonlySet<StageKind>): NewNotification[] {
   const cal = calendarFor(config, ticket.teamId);
   const team = config.teams.find((t) => t.id === ticket.teamId);
-  const due = stage.kind.startsWith('fr_') ? ticket.sla.firstResponseDueAt : ticket.sla.resolutionDueAt;
+  const due = dueOf(ticket, stage.kind);
   const params: MessageParams = {
     number: ticket.number,
     title: ticket.title,
@@ -92,10 +104,11 @@ function notificationsFor(config: AppConfig, ticket: Ticket, stage: Stage, now: 
     assignee: agentName(config, ticket.assigneeId) ?? '—',
   };
   const base = { ticketId: ticket.id, kind: stage.kind, message: { key: MESSAGE[stage.kind], params }, at: now };
-  const key = `${stage.kind}:${ticket.id}:${stage.at.toISOString()}`;
+  const key = `${stage.kind}:${ticket.id}:${stageKey(stage)}`;
   switch (stage.kind) {
     case 'fr_warning':
     case 'res_warning':
+    case 'nr_warning':
       // Already past the deadline (the process was down): the breach notice says it all.
       if (due && due.getTime() <= now.getTime()) return [];
       return ticket.assigneeId
@@ -120,7 +133,8 @@ function notificationsFor(config: AppConfig, ticket: Ticket, stage: Stage, now: 
             },
           ];
     case 'fr_breach':
-    case 'res_breach': {
+    case 'res_breach':
+    case 'nr_breach': {
       const supervisor = team?.supervisor;
       const who = agentName(config, supervisor) ?? team?.name[config.locale] ?? '';
       return [
@@ -154,6 +168,7 @@ function nextStateFor(config: AppConfig, state: TicketState, kind: StageKind, no
   switch (kind) {
     case 'fr_breach':
     case 'res_breach':
+    case 'nr_breach':
       return escalate(config, state, kind, now);
     case 'pending_close':
       return systemEvent(state, { type: 'close', reason: 'no_customer_response' }, now);
@@ -181,9 +196,11 @@ export function fireStages(config: AppConfig, ticket: Ticket, stages: Stage[], n
     const tracked = trackSla(config, current, next, now, { keepTargets: true });
     const sla = {
       ...tracked,
-      stages: { ...current.sla.stages, [stage.kind]: stage.at.toISOString() },
+      stages: { ...current.sla.stages, [stage.kind]: stageKey(stage) },
       firstResponseBreachedAt: stage.kind === 'fr_breach' ? (current.sla.firstResponseBreachedAt ?? now) : current.sla.firstResponseBreachedAt,
       resolutionBreachedAt: stage.kind === 'res_breach' ? (current.sla.resolutionBreachedAt ?? now) : current.sla.resolutionBreachedAt,
+      // A next-response breach is per wait: the latest one is kept.
+      nextResponseBreachedAt: stage.kind === 'nr_breach' ? now : current.sla.nextResponseBreachedAt,
     };
     const after: Ticket = { ...current, ...next, sla };
     after.sla.nextCheckAt = nextCheckAt(config, after);

@@ -2,15 +2,23 @@ import { z } from 'zod';
 import { PRIORITIES, type Priority } from '../tickets/types.js';
 import { ZDuration } from './duration.js';
 
-const ZTarget = z.object({ firstResponse: ZDuration.nullable(), resolution: ZDuration.nullable() }).strict();
+const ZTarget = z
+  .object({
+    firstResponse: ZDuration.nullable(),
+    resolution: ZDuration.nullable(),
+    /** Optional: how soon a customer's later message must be answered (counted while the ticket is being worked on). */
+    nextResponse: ZDuration.nullable().default(null),
+  })
+  .strict();
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
-const DEFAULT_TARGETS: Record<Priority, { firstResponse: number; resolution: number }> = {
-  P1: { firstResponse: 30 * MINUTE, resolution: 4 * HOUR },
-  P2: { firstResponse: 2 * HOUR, resolution: 24 * HOUR },
-  P3: { firstResponse: 8 * HOUR, resolution: 48 * HOUR },
-  P4: { firstResponse: 24 * HOUR, resolution: 72 * HOUR },
+// Next response is off unless configured: in group chats a customer's "thanks" would start its clock.
+const DEFAULT_TARGETS: Record<Priority, { firstResponse: number; resolution: number; nextResponse: null }> = {
+  P1: { firstResponse: 30 * MINUTE, resolution: 4 * HOUR, nextResponse: null },
+  P2: { firstResponse: 2 * HOUR, resolution: 24 * HOUR, nextResponse: null },
+  P3: { firstResponse: 8 * HOUR, resolution: 48 * HOUR, nextResponse: null },
+  P4: { firstResponse: 24 * HOUR, resolution: 72 * HOUR, nextResponse: null },
 };
 
 const ZOneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]));
@@ -23,6 +31,7 @@ const ZOverride = z
     tier: ZOneOrMany(z.string().min(1)).optional(),
     firstResponse: ZDuration.nullable().optional(),
     resolution: ZDuration.nullable().optional(),
+    nextResponse: ZDuration.nullable().optional(),
   })
   .strict();
 
@@ -71,9 +80,10 @@ export const DEFAULT_SLA: SlaConfig = ZSlaConfig.parse({});
 export interface SlaTargets {
   firstResponseMs: number | null;
   resolutionMs: number | null;
+  nextResponseMs: number | null;
 }
 
-/** The first-response and resolution targets for a ticket: the first matching override, else the priority default times the tier factor. */
+/** The first-response, resolution and next-response targets for a ticket: the first matching override, else the priority default times the tier factor. */
 export function targetsFor(sla: SlaConfig, ticket: { priority: Priority; category: string; customerTier: string }): SlaTargets {
   const base = sla.targets[ticket.priority];
   const override = sla.overrides.find(
@@ -88,5 +98,6 @@ export function targetsFor(sla: SlaConfig, ticket: { priority: Priority; categor
   return {
     firstResponseMs: override?.firstResponse !== undefined ? override.firstResponse : scaled(base.firstResponse),
     resolutionMs: override?.resolution !== undefined ? override.resolution : scaled(base.resolution),
+    nextResponseMs: override?.nextResponse !== undefined ? override.nextResponse : scaled(base.nextResponse),
   };
 }

@@ -1,8 +1,22 @@
+import type { MessageKey } from '../i18n/translate.js';
 import type { TicketDeps } from '../tickets/deps.js';
 import { OPEN_STATUSES, type Ticket } from '../tickets/types.js';
 import { stagesOf } from './clock.js';
 
-export type SlaClock = 'first_response' | 'resolution';
+export type SlaClock = 'first_response' | 'resolution' | 'next_response';
+
+/** The catalogue key naming a clock in reports. */
+export const CLOCK_LABEL: Record<SlaClock, MessageKey> = {
+  first_response: 'sla.firstResponse',
+  resolution: 'sla.resolution',
+  next_response: 'sla.nextResponse',
+};
+
+const DUE: Record<SlaClock, (t: Ticket) => Date | null> = {
+  first_response: (t) => t.sla.firstResponseDueAt,
+  resolution: (t) => t.sla.resolutionDueAt,
+  next_response: (t) => t.sla.nextResponseDueAt,
+};
 
 export interface SlaRow {
   ticket: Ticket;
@@ -21,11 +35,12 @@ export function slaStanding(deps: Pick<TicketDeps, 'config'>, ticket: Ticket, no
   let risk: SlaRow | null = null;
   for (const stage of stagesOf(deps.config, ticket)) {
     if (stage.at.getTime() > now.getTime()) continue;
-    const clock: SlaClock = stage.kind.startsWith('fr_') ? 'first_response' : 'resolution';
-    const dueAt = clock === 'first_response' ? ticket.sla.firstResponseDueAt : ticket.sla.resolutionDueAt;
-    if (!dueAt) continue;
-    if (stage.kind === 'fr_breach' || stage.kind === 'res_breach') return { ticket, state: 'breached', clock, dueAt };
-    if (stage.kind === 'fr_warning' || stage.kind === 'res_warning') risk ??= { ticket, state: 'at_risk', clock, dueAt };
+    const [prefix, step] = stage.kind.split('_');
+    const clock: SlaClock | undefined = prefix === 'fr' ? 'first_response' : prefix === 'res' ? 'resolution' : prefix === 'nr' ? 'next_response' : undefined;
+    const dueAt = clock && DUE[clock](ticket);
+    if (!clock || !dueAt) continue;
+    if (step === 'breach') return { ticket, state: 'breached', clock, dueAt };
+    if (step === 'warning') risk ??= { ticket, state: 'at_risk', clock, dueAt };
   }
   return risk;
 }

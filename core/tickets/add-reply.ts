@@ -5,7 +5,7 @@ import { getTicket, trackedChange } from './apply-event.js';
 import type { TicketDeps } from './deps.js';
 import { type LifecycleEvent, transition } from './lifecycle.js';
 import { agentReplyNotice } from './notices.js';
-import type { Actor, Ticket, TicketMessage, TicketState } from './types.js';
+import { type Actor, type Ticket, type TicketMessage, type TicketState, WORKING_STATUSES } from './types.js';
 
 export interface ReplyInput {
   body: string;
@@ -25,8 +25,22 @@ function sideEffect(ticket: Ticket, actor: Actor): LifecycleEvent | null {
 }
 
 /**
+ * The next-response clock after a public message: a customer writing after the first response starts
+ * it (when the ticket has a next-response target and it is not already running); an agent's public
+ * reply stops it.
+ */
+function awaitingReply(ticket: Ticket, next: TicketState, actor: Actor, now: Date): Date | null {
+  if (actor.role !== 'customer') return actor.role === 'system' ? next.awaitingReplySince : null;
+  if (next.awaitingReplySince || next.firstResponseAt === null || ticket.sla.nextResponseMs === null || !WORKING_STATUSES.has(next.status)) {
+    return next.awaitingReplySince;
+  }
+  return now;
+}
+
+/**
  * Adds a public reply from a customer or an agent and moves the ticket on: an agent's first public reply
- * is the first response and starts work; a customer answering a pending ticket resumes it; a customer
+ * is the first response and starts work; later customer messages start the next-response clock, which
+ * the agent's next reply stops; a customer answering a pending ticket resumes it; a customer
  * writing on a resolved ticket reopens it (a rebound). Idempotent by platform message id.
  */
 export async function addReply(
@@ -47,7 +61,12 @@ export async function addReply(
       if (result.ok) next = result.ticket;
     }
     if (isAgent && ticket.firstResponseAt === null) next = { ...next, firstResponseAt: now, version: ticket.version + 1 };
-    const action = next === ticket ? null : (effect?.type ?? 'first_response');
+    const waiting = awaitingReply(ticket, next, actor, now);
+    if (waiting !== next.awaitingReplySince) next = { ...next, awaitingReplySince: waiting, version: ticket.version + 1 };
+    const action =
+      next === ticket
+        ? null
+        : (effect?.type ?? (next.firstResponseAt !== ticket.firstResponseAt ? 'first_response' : waiting ? 'customer_waiting' : 'next_response'));
     const message: NewMessage = {
       visibility: 'public',
       authorKind: actor.role === 'customer' ? 'customer' : actor.role === 'system' ? 'system' : 'agent',

@@ -94,6 +94,7 @@ async function intakeOnce(deps: TicketDeps, msg: InboundMessage): Promise<Intake
     version: 0,
     assignedAt: null,
     firstResponseAt: null,
+    awaitingReplySince: null,
     pendingSince: null,
     resolvedAt: null,
     closedAt: null,

@@ -110,13 +110,13 @@ function apply(ticket: TicketState, event: LifecycleEvent, actor: Actor, now: Da
     case 'start':
       return { ...next, status: 'in_progress' };
     case 'pend':
-      return { ...next, status: 'pending_customer', pendingSince: now };
+      return { ...next, status: 'pending_customer', pendingSince: now, awaitingReplySince: null };
     case 'customer_reply':
       return { ...next, status: 'in_progress', pendingSince: null };
     case 'resolve':
-      return { ...next, status: 'resolved', resolvedAt: now, pendingSince: null };
+      return { ...next, status: 'resolved', resolvedAt: now, pendingSince: null, awaitingReplySince: null };
     case 'close':
-      return { ...next, status: 'closed', closedAt: now, closeReason: event.reason ?? null, pendingSince: null };
+      return { ...next, status: 'closed', closedAt: now, closeReason: event.reason ?? null, pendingSince: null, awaitingReplySince: null };
     case 'reopen':
       return {
         ...next,
@@ -127,7 +127,7 @@ function apply(ticket: TicketState, event: LifecycleEvent, actor: Actor, now: Da
         closeReason: null,
       };
     case 'merge':
-      return { ...next, status: 'closed', closedAt: now, closeReason: 'duplicate', duplicateOfId: event.intoId, pendingSince: null };
+      return { ...next, status: 'closed', closedAt: now, closeReason: 'duplicate', duplicateOfId: event.intoId, pendingSince: null, awaitingReplySince: null };
     case 'set_category':
       return { ...next, category: event.category };
     case 'set_priority':

@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 export const STATUSES = ['new', 'assigned', 'in_progress', 'pending_customer', 'resolved', 'closed'] as const;
 export const OPEN_STATUSES = ['new', 'assigned', 'in_progress', 'pending_customer'] as const;
+/** Open and not waiting on the customer: an agent owes the customer an answer. */
+export const WORKING_STATUSES: ReadonlySet<string> = new Set(['new', 'assigned', 'in_progress']);
 export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 export const ROLES = ['customer', 'agent', 'supervisor', 'admin', 'system'] as const;
 export const SENTIMENTS = ['negative', 'neutral', 'positive'] as const;
@@ -58,6 +60,8 @@ export interface TicketState {
   version: number;
   assignedAt: Date | null;
   firstResponseAt: Date | null;
+  /** Since when the customer has been waiting for an answer to a message written after the first response (the next-response clock). */
+  awaitingReplySince: Date | null;
   pendingSince: Date | null;
   resolvedAt: Date | null;
   closedAt: Date | null;
@@ -67,8 +71,12 @@ export interface TicketState {
 export interface SlaState {
   firstResponseMs: number | null;
   resolutionMs: number | null;
+  /** The next-response target (null: not tracked), fixed like the others. */
+  nextResponseMs: number | null;
   firstResponseDueAt: Date | null;
   resolutionDueAt: Date | null;
+  /** When the agent's answer to the customer's waiting message is due (null: nobody is waiting). */
+  nextResponseDueAt: Date | null;
   /** When the clocks started, if not at the ticket's creation (given clocks later by the backfill). */
   startedAt: Date | null;
   /** Set while the resolution clock stands still (waiting on the customer, resolved, closed). */
@@ -77,6 +85,8 @@ export interface SlaState {
   pausedMs: number;
   firstResponseBreachedAt: Date | null;
   resolutionBreachedAt: Date | null;
+  /** When a next-response deadline was last missed (kept after the answer, for the record). */
+  nextResponseBreachedAt: Date | null;
   /** Reminder stages already fired: stage → ISO time it was due. */
   stages: Record<string, string>;
   /** When the next stage falls due; null when nothing is left to watch. */

@@ -21,6 +21,7 @@ export function ticketFixture(overrides: Partial<Ticket> = {}): Ticket {
     version: 1,
     assignedAt: null,
     firstResponseAt: null,
+    awaitingReplySince: null,
     pendingSince: null,
     resolvedAt: null,
     closedAt: null,

@@ -99,8 +99,8 @@ describe('config: the SLA, calendar, routing and notification sections', () => {
       holidays: [],
       workdays: [],
     });
-    expect(config.sla.targets.P1).toEqual({ firstResponse: 0.25 * HOUR, resolution: 2 * HOUR });
-    expect(config.sla.targets.P2).toEqual({ firstResponse: 2 * HOUR, resolution: 24 * HOUR });
+    expect(config.sla.targets.P1).toEqual({ firstResponse: 0.25 * HOUR, resolution: 2 * HOUR, nextResponse: null });
+    expect(config.sla.targets.P2).toEqual({ firstResponse: 2 * HOUR, resolution: 24 * HOUR, nextResponse: null });
     expect(config.sla.overrides).toEqual([{ category: ['refund'], tier: ['vip'], firstResponse: 10 * 60_000 }]);
     expect(config.sla.pendingCustomer).toEqual({ nudgeAfter: 12 * HOUR, closeAfter: 72 * HOUR });
     expect(config.routing).toEqual({

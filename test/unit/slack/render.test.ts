@@ -74,6 +74,24 @@ describe('the Slack ticket card', () => {
     expect(actionIds(card.blocks)).not.toContain(ACTION.claim);
   });
 
+  test('a customer waiting for a next reply: its due time, marked once missed; gone when nobody waits', () => {
+    const since = at('2026-11-24T04:00:00Z');
+    const sla = { ...EMPTY_SLA, resolutionDueAt: at('2026-11-25T02:00:00Z'), nextResponseMs: 3_600_000, nextResponseDueAt: at('2026-11-24T05:00:00Z') };
+    const base = { status: 'in_progress' as const, firstResponseAt: at('2026-11-24T02:10:00Z') };
+    const waiting = JSON.stringify(ticketCard(ticket({ ...base, awaitingReplySince: since, sla }), { config, lang: 'en', assignee: null }).blocks);
+    expect(waiting).toContain('Next reply due*\\n2026-11-24 13:00');
+    const missed = { ...sla, nextResponseBreachedAt: at('2026-11-24T05:00:00Z') };
+    expect(JSON.stringify(ticketCard(ticket({ ...base, awaitingReplySince: since, sla: missed }), { config, lang: 'en', assignee: null }).blocks)).toContain(
+      'Next reply due*\\n🚨 2026-11-24 13:00',
+    );
+    // A breach of an earlier wait does not mark the current one.
+    const earlier = { ...missed, nextResponseBreachedAt: at('2026-11-24T03:00:00Z') };
+    expect(JSON.stringify(ticketCard(ticket({ ...base, awaitingReplySince: since, sla: earlier }), { config, lang: 'en', assignee: null }).blocks)).toContain(
+      'Next reply due*\\n2026-11-24 13:00',
+    );
+    expect(JSON.stringify(ticketCard(ticket({ ...base, sla }), { config, lang: 'en', assignee: null }).blocks)).not.toContain('Next reply due');
+  });
+
   test('a closed ticket keeps no controls; a resolved one only close and note', () => {
     expect(actionIds(ticketCard(ticket({ status: 'closed' }), { config, lang: 'en', assignee: null }).blocks)).toEqual([]);
     expect(actionIds(ticketCard(ticket({ status: 'resolved' }), { config, lang: 'en', assignee: null }).blocks)).toEqual([ACTION.close, ACTION.note]);

@@ -63,6 +63,7 @@ function ticket(overrides: Partial<Ticket> = {}): Ticket {
     version: 5,
     assignedAt: null,
     firstResponseAt: null,
+    awaitingReplySince: null,
     pendingSince: null,
     resolvedAt: null,
     closedAt: null,

@@ -41,6 +41,7 @@ function ticketIn(status: Status, overrides: Partial<TicketState> = {}): TicketS
     version: 3,
     assignedAt: assigned ? EARLIER : null,
     firstResponseAt: assigned ? EARLIER : null,
+    awaitingReplySince: null,
     pendingSince: status === 'pending_customer' ? EARLIER : null,
     resolvedAt: status === 'resolved' || status === 'closed' ? EARLIER : null,
     closedAt: status === 'closed' ? EARLIER : null,
