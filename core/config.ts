@@ -49,6 +49,15 @@ export const ZCategoryConfig = z
   })
   .strict();
 
+const ZRegex = z.string().refine((p) => {
+  try {
+    new RegExp(p, 'g');
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a valid regular expression');
+
 export const ZPriorityConfig = z.object({ id: z.enum(PRIORITIES), name: ZNames, description: z.string().default('') }).strict();
 
 export const ZConfig = z
@@ -60,19 +69,20 @@ export const ZConfig = z
     categories: z.array(ZCategoryConfig).min(1),
     priorities: z.array(ZPriorityConfig).length(4),
     /** The shop's own order-number formats, added to the built-in Taobao/Tmall, JD, Pinduoduo, Amazon and SO… patterns. */
-    orderNumbers: z
+    orderNumbers: z.array(z.object({ source: z.string().min(1), pattern: ZRegex }).strict()).default([]),
+    /**
+     * Links to the order in the shop's back office, shown on ticket cards: the first entry whose `match`
+     * (absent: any) matches the order number gives the URL, with `{order}` replaced.
+     */
+    orderLinks: z
       .array(
         z
           .object({
-            source: z.string().min(1),
-            pattern: z.string().refine((p) => {
-              try {
-                new RegExp(p, 'g');
-                return true;
-              } catch {
-                return false;
-              }
-            }, 'not a valid regular expression'),
+            match: ZRegex.optional(),
+            url: z
+              .string()
+              .regex(/^https?:\/\/[^\s|<>]+$/, 'an http(s) URL without spaces, |, < or >')
+              .refine((u) => u.includes('{order}'), 'must contain {order}'),
           })
           .strict(),
       )

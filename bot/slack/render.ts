@@ -6,6 +6,7 @@ import type { AppConfig } from '../../core/config.js';
 import { type Lang, t } from '../../core/i18n/translate.js';
 import type { ReplySuggestion } from '../../core/ports.js';
 import { formatLocalTime } from '../../core/sla/time-zone.js';
+import { orderLink } from '../../core/tickets/order-number.js';
 import { PRIORITIES, type Ticket, WORKING_STATUSES } from '../../core/tickets/types.js';
 
 type Block = types.KnownBlock;
@@ -71,6 +72,12 @@ function dueText(ticket: Ticket, config: AppConfig, lang: Lang, clock: 'fr' | 'r
   return `${ticket.sla.resolutionBreachedAt ? '🚨 ' : ''}${formatLocalTime(due, zone)}`;
 }
 
+/** An order number as code, linked to the shop's back office when `orderLinks` has a rule for it. */
+function orderText(config: AppConfig, order: string): string {
+  const url = orderLink(config, order);
+  return url ? `<${url}|${escapeMrkdwn(order)}>` : `\`${escapeMrkdwn(order)}\``;
+}
+
 export interface CardOptions {
   config: AppConfig;
   lang: Lang;
@@ -101,7 +108,7 @@ export function ticketCard(ticket: Ticket, { config, lang, assignee: shown, chan
     [t(lang, 'card.customerTier'), ticket.customerTier === 'standard' ? null : ticket.customerTier.toUpperCase()],
   ].filter((f): f is [string, string] => f[1] !== null);
   const extra = [
-    ticket.orderNumbers.length ? `${t(lang, 'card.orders')}: ${ticket.orderNumbers.map((o) => `\`${escapeMrkdwn(o)}\``).join(' ')}` : null,
+    ticket.orderNumbers.length ? `${t(lang, 'card.orders')}: ${ticket.orderNumbers.map((o) => orderText(config, o)).join(' ')}` : null,
     ticket.reboundCount ? t(lang, 'card.rebounds', { count: ticket.reboundCount }) : null,
   ].filter((x): x is string => x !== null);
   const blocks: Block[] = [

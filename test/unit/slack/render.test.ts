@@ -92,6 +92,13 @@ describe('the Slack ticket card', () => {
     expect(JSON.stringify(ticketCard(ticket({ ...base, sla }), { config, lang: 'en', assignee: null }).blocks)).not.toContain('Next reply due');
   });
 
+  test('order numbers link to the back office when a rule matches, and stay code otherwise', () => {
+    const linked = { ...config, orderLinks: [{ match: '^2026', url: 'https://erp.example.com/o/{order}' }] };
+    const json = JSON.stringify(ticketCard(ticket({ orderNumbers: ['202611010012', 'SO-1<2>'] }), { config: linked, lang: 'en', assignee: null }).blocks);
+    expect(json).toContain('<https://erp.example.com/o/202611010012|202611010012>');
+    expect(json).toContain('`SO-1&lt;2&gt;`');
+  });
+
   test('a closed ticket keeps no controls; a resolved one only close and note', () => {
     expect(actionIds(ticketCard(ticket({ status: 'closed' }), { config, lang: 'en', assignee: null }).blocks)).toEqual([]);
     expect(actionIds(ticketCard(ticket({ status: 'resolved' }), { config, lang: 'en', assignee: null }).blocks)).toEqual([ACTION.close, ACTION.note]);
