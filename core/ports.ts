@@ -98,6 +98,11 @@ export interface TicketChange {
   sla?: SlaState | undefined;
   /** Notifications caused by the change, queued in the same transaction. */
   notifications?: NewNotification[] | undefined;
+  /**
+   * Checked in the write, one at a time per agent across processes: the agent holds fewer tickets in
+   * these statuses (this one aside) than their max load; else the change fails with AGENT_AT_CAPACITY.
+   */
+  capacity?: { agentId: string; statuses: readonly Status[] } | undefined;
 }
 
 export type TicketListFilter = {

@@ -27,7 +27,8 @@ export function skillsFor(deps: Pick<TicketDeps, 'config'>, ticket: Ticket): str
  * oldest first) is drained to the least-loaded on-duty agents whenever something may have changed —
  * a ticket arrives or moves team, an agent frees capacity or comes on duty, and at start. Drains of
  * one team run one at a time in this process; the lifecycle's version check keeps two processes from
- * assigning one ticket twice.
+ * assigning one ticket twice, and the capacity check in the write keeps them from filling one agent
+ * past their max load.
  */
 export class AutoAssigner {
   private readonly running = new Map<string, Promise<number>>();
@@ -99,25 +100,43 @@ export class AutoAssigner {
     const loads = new Map<string, AgentLoad>(await this.deps.tickets.assigneeLoads({ includePending: this.deps.config.routing.countPending }));
     let assigned = 0;
     for (const waiting of queue) {
-      const agent = pickAgent(agents, loads, { teamId, language: waiting.language, skills: skillsFor(this.deps, waiting) });
-      if (!agent) continue;
-      try {
-        const ticket = await applyEvent(this.deps, waiting.id, { type: 'assign', agentId: agent.id }, SYSTEM_ACTOR, {
-          note: 'auto-assigned',
-          guard: (current) => {
-            if (current.assigneeId !== null || current.status !== 'new' || current.teamId !== teamId)
-              throw AppError.user('TICKET_CONFLICT', 'error.conflict', { number: current.number }, 'taken off the queue meanwhile');
-          },
-          notify: (next, now) => assignedNotice(this.deps.config, next, now),
-        });
+      // Another process may fill an agent meanwhile: the write refuses, the agent counts as full, next pick.
+      for (;;) {
+        const agent = pickAgent(agents, loads, { teamId, language: waiting.language, skills: skillsFor(this.deps, waiting) });
+        if (!agent) break;
+        const outcome = await this.assign(waiting, agent.id, teamId);
         const load = loads.get(agent.id);
-        loads.set(agent.id, { open: (load?.open ?? 0) + 1, lastAssignedAt: ticket.assignedAt });
-        assigned++;
-      } catch (error) {
-        // Claimed, transferred or closed meanwhile: nothing to do for this one.
-        if (!(error instanceof AppError)) throw error;
+        if (outcome === 'full') {
+          loads.set(agent.id, { open: agent.maxLoad, lastAssignedAt: load?.lastAssignedAt ?? null });
+          continue;
+        }
+        if (outcome) {
+          loads.set(agent.id, { open: (load?.open ?? 0) + 1, lastAssignedAt: outcome.assignedAt });
+          assigned++;
+        }
+        break;
       }
     }
     return assigned;
+  }
+
+  /** Assigns one waiting ticket, if it still waits and the agent still has room. */
+  private async assign(waiting: Ticket, agentId: string, teamId: string): Promise<Ticket | 'full' | null> {
+    try {
+      return await applyEvent(this.deps, waiting.id, { type: 'assign', agentId }, SYSTEM_ACTOR, {
+        note: 'auto-assigned',
+        guard: (current) => {
+          if (current.assigneeId !== null || current.status !== 'new' || current.teamId !== teamId)
+            throw AppError.user('TICKET_CONFLICT', 'error.conflict', { number: current.number }, 'taken off the queue meanwhile');
+        },
+        notify: (next, now) => assignedNotice(this.deps.config, next, now),
+        capacity: { agentId, statuses: [...loadStatuses(this.deps.config.routing.countPending)] },
+      });
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'AGENT_AT_CAPACITY') return 'full';
+      // Claimed, transferred or closed meanwhile: nothing to do for this one.
+      if (error instanceof AppError) return null;
+      throw error;
+    }
   }
 }

@@ -82,7 +82,21 @@ export function notificationData(n: NewNotification) {
   };
 }
 
+/**
+ * The agent's capacity check: the update takes the agent's row lock (PostgreSQL; SQLite has one writer),
+ * so two processes assigning to one agent count one after the other.
+ */
+async function checkCapacity(tx: Tx, ticketId: number, capacity: NonNullable<TicketChange['capacity']>): Promise<void> {
+  const { agentId, statuses } = capacity;
+  const agent = await tx.agent.update({ where: { id: agentId }, data: { updatedAt: new Date() }, select: { maxLoad: true } });
+  const held = await tx.ticket.count({ where: { assigneeId: agentId, status: { in: [...statuses] }, id: { not: ticketId } } });
+  if (held >= agent.maxLoad) {
+    throw new AppError('AGENT_AT_CAPACITY', { message: `${agentId} holds ${held} of at most ${agent.maxLoad} tickets`, details: { agentId, held } });
+  }
+}
+
 async function applyInTx(tx: Tx, change: TicketChange): Promise<void> {
+  if (change.capacity) await checkCapacity(tx, change.ticketId, change.capacity);
   const data = { ...statePatch(change.next), ...(change.sla ? slaPatch(change.sla) : {}) };
   const { count } = await tx.ticket.updateMany({ where: { id: change.ticketId, version: change.expectedVersion }, data });
   if (count === 0) throw new VersionConflict();

@@ -63,6 +63,8 @@ export async function applyEvent(
     notify?: ((next: Ticket, now: Date) => NewNotification[]) | undefined;
     /** Checked on every (re-)read before deciding: throws to give up (e.g. someone claimed it meanwhile). */
     guard?: ((current: Ticket) => void) | undefined;
+    /** The assignee's load limit, checked in the write (auto-assignment). */
+    capacity?: TicketChange['capacity'];
   } = {},
 ): Promise<Ticket> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -73,6 +75,7 @@ export async function applyEvent(
     if (!result.ok) throw result.error;
     const change = trackedChange(deps, ticket, result.ticket, now, event.type, actor, opts.note);
     if (opts.notify) change.notifications = opts.notify({ ...ticket, ...result.ticket }, now);
+    if (opts.capacity) change.capacity = opts.capacity;
     const written = opts.message
       ? (await deps.tickets.addMessage(ticketId, opts.message, change)) && (await deps.tickets.findTicket(ticketId))
       : await deps.tickets.applyChange(change);
