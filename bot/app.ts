@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type AppConfig, type Env, loadConfig, parseEnv, resolveConfigPath } from '../core/config.js';
-import type { ReplySuggester } from '../core/ports.js';
+import type { ReplySuggester, SelfService } from '../core/ports.js';
 import { type Database, openDatabase, resolveDatabaseUrl } from '../core/store/database.js';
 import { PrismaDirectoryStore } from '../core/store/directory-store.js';
 import { PrismaInboxStore } from '../core/store/inbox-store.js';
@@ -9,6 +9,7 @@ import { PrismaKnowledgeStore } from '../core/store/knowledge-store.js';
 import { migrate } from '../core/store/migrate.js';
 import { PrismaTicketStore } from '../core/store/ticket-store.js';
 import type { TicketChanged, TicketDeps } from '../core/tickets/deps.js';
+import { answerFeedback, autoAnswer } from '../knowledge/kb/auto-answer.js';
 import { KnowledgeBase } from '../knowledge/kb/knowledge-base.js';
 import { KbReplySuggester } from '../knowledge/kb/suggest-reply.js';
 import { parseLlmSettings } from '../knowledge/llm/settings.js';
@@ -80,13 +81,17 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
   const slackSettings = opts.oneShot ? null : parseSlackSettings(envVars);
   // Triage and the knowledge base load after the workers (they train and read models, ~0.3 s): a
   // restarted bot fires the reminders it missed first. Nothing classifies before createApp returns.
-  const late: { triage?: Triage; suggester?: ReplySuggester; learn?: (change: TicketChanged) => unknown } = {};
+  const late: { triage?: Triage; suggester?: ReplySuggester; answers?: SelfService; learn?: (change: TicketChanged) => unknown } = {};
   const deps: TicketDeps = {
     tickets,
     directory,
     config,
     classifier: { classify: (text, context) => loaded(late.triage).classifier.classify(text, context) },
     suggester: { suggest: (input) => loaded(late.suggester).suggest(input) },
+    answers: {
+      ask: (input, open) => loaded(late.answers).ask(input, open),
+      feedback: (input, open) => loaded(late.answers).feedback(input, open),
+    },
     clock: opts.clock ?? (() => new Date()),
     onChange: async (change) => {
       metrics.onChange(change);
@@ -139,6 +144,10 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
   const llmServices = triage.llm;
   late.triage = triage;
   late.suggester = new KbReplySuggester(kb, llmServices ? (input) => llmServices.draftReply(input) : null);
+  late.answers = {
+    ask: (input, open) => autoAnswer({ kb, knowledge, tickets: deps }, input, open),
+    feedback: (input, open) => answerFeedback({ knowledge, tickets: deps }, input, open),
+  };
   late.learn = learnFromCorrections({ knowledge, local: triage.local, onError: (err) => logger.error({ err }, 'could not record a triage correction') });
   const web = buildWebServer({
     deps,

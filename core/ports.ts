@@ -280,6 +280,31 @@ export interface ReplySuggester {
   suggest(input: { text: string; language: 'zh' | 'en' }): Promise<ReplySuggestion>;
 }
 
+/** A customer's question for self-service. */
+export interface AutoAnswerInput {
+  question: string;
+  platform: Platform;
+  /** The asker's platform user id: the ticket is theirs if one is opened. */
+  customerId: string;
+  customerName?: string | undefined;
+  /** The platform message id: a retried delivery gets the same decision, not a second one. */
+  messageId: string;
+}
+
+export type AutoAnswerResult =
+  | { answered: true; logId: number; answer: { id: string; title: string; answer: string; source: string; score: number } }
+  | { answered: false; logId: number; ticket: Ticket };
+
+/**
+ * Self-service answers from the knowledge base: answered when retrieval is confident, else a ticket is
+ * opened (by `open` when the adapter files it itself, e.g. linked to a chat thread). Every decision is logged.
+ */
+export interface SelfService {
+  ask(input: AutoAnswerInput, open?: () => Promise<Ticket>): Promise<AutoAnswerResult>;
+  /** The asker's verdict; "did not help" opens a ticket with the question (once). */
+  feedback(input: { logId: number; helpful: boolean; customerId: string }, open?: (question: string) => Promise<Ticket>): Promise<{ ticket: Ticket | null }>;
+}
+
 /** A notification in the outbox. */
 export interface QueuedNotification extends NewNotification {
   id: number;

@@ -24,6 +24,7 @@ import {
   ZReaction,
   ZSlackMessage,
 } from './payloads.js';
+import { registerSelfService } from './self-service.js';
 
 export type { InboundContext } from './payloads.js';
 
@@ -78,17 +79,20 @@ export function registerInbound(app: App, ctx: InboundContext): void {
     message: SlackMessage;
     requestedBy: string;
     redelivery?: boolean;
-  }): Promise<void> {
+  }): Promise<Ticket | null> {
     const { message } = p;
     const where = { channel: p.channelId, user: p.requestedBy, threadTs: message.thread_ts ?? message.ts };
     const content = messageContent(message);
-    if (!content.text) return refuse(AppError.user('INVALID_INPUT', 'slack.noMessage'), where);
+    if (!content.text) {
+      await refuse(AppError.user('INVALID_INPUT', 'slack.noMessage'), where);
+      return null;
+    }
     const threadTs = message.thread_ts ?? message.ts;
     const place = { workspaceId: p.workspaceId, channelId: p.channelId, threadTs };
     const linked = await deps.tickets.findTicketByConversation(slackRef(place));
     if (linked && linked.status !== 'closed') {
       if (!p.redelivery) await out.ephemeral(p.channelId, p.requestedBy, t(lang(), 'slack.alreadyTicket', { number: linked.number }), threadTs);
-      return;
+      return linked;
     }
     await detachClosedCard(linked, place, message.ts);
     const { ticket, outcome } = await intakeMessage(deps, {
@@ -103,6 +107,7 @@ export function registerInbound(app: App, ctx: InboundContext): void {
     if (outcome === 'created') await out.postCard(ticket, place);
     // A redelivered event (Slack retried while the first was still being handled) says nothing twice.
     else if (!p.redelivery) await out.ephemeral(p.channelId, p.requestedBy, t(lang(), 'slack.alreadyTicket', { number: ticket.number }), threadTs);
+    return ticket;
   }
 
   /** Reads one message by ts: top-level from the channel history, else from its thread. */
@@ -120,6 +125,8 @@ export function registerInbound(app: App, ctx: InboundContext): void {
     } while (cursor);
     return null;
   }
+
+  const selfService = registerSelfService(app, ctx, { refuse, actorOf, lang }, ticketFromMessage);
 
   // Message shortcut "Create ticket / 创建工单".
   app.shortcut(CREATE_SHORTCUT, async ({ shortcut, ack }) => {
@@ -219,6 +226,10 @@ export function registerInbound(app: App, ctx: InboundContext): void {
         // Not a command: a reply on the ticket like any other in the thread.
         await keepThreadMessage({ ...m, user: m.user }, place);
         return;
+      }
+      // A customer's question of their own (not in a thread): answered from the FAQ when it can be, else filed.
+      if (!m.thread_ts && !linked && actor.role === 'customer' && text) {
+        if (await selfService.ask({ workspaceId: place.workspaceId, channelId: m.channel, ts: m.ts, user: m.user, text, files: m.files })) return;
       }
       // A thread without a ticket is filed from its root; a closed ticket's root is that ticket, so the mention is the follow-up.
       const root = m.thread_ts && !linked ? await fetchMessage(m.channel, m.thread_ts) : null;

@@ -78,7 +78,7 @@ export const ZBlockAction = z.object({
   team: z.object({ id: z.string() }).nullish(),
   channel: z.object({ id: z.string() }).optional(),
   container: z.object({ channel_id: z.string().optional(), message_ts: z.string().optional(), thread_ts: z.string().optional() }).optional(),
-  message: z.object({ ts: z.string(), thread_ts: z.string().optional() }).optional(),
+  message: z.object({ ts: z.string(), thread_ts: z.string().optional(), blocks: z.array(z.unknown()).optional() }).optional(),
   trigger_id: z.string().optional(),
   actions: z
     .array(

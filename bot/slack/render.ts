@@ -25,6 +25,8 @@ export const ACTION = {
   category: 'tb_category',
   sendReply: 'tb_send_reply',
   editReply: 'tb_edit_reply',
+  answerSolved: 'tb_answer_solved',
+  answerHuman: 'tb_answer_human',
 } as const;
 
 export const VIEW = { note: 'tb_note_modal', reply: 'tb_reply_modal' } as const;
@@ -192,6 +194,32 @@ export function suggestionBlocks(ticket: Ticket, suggestion: ReplySuggestion, la
     ],
   });
   return { text: `${header}\n${suggestion.reply}`, blocks };
+}
+
+/** The auto-answer a customer gets in their question's thread, with "solved" and "talk to a person". */
+export function answerBlocks(answer: { title: string; answer: string }, logId: number, lang: Lang): { text: string; blocks: Block[] } {
+  const value = `${logId}:${lang}`;
+  return {
+    text: answer.answer.slice(0, 3000),
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(answer.answer).slice(0, 2900) } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(t(lang, 'answer.from', { title: answer.title })).slice(0, 2900) }] },
+      {
+        type: 'actions',
+        block_id: `tb_answer_${logId}`,
+        elements: [
+          { type: 'button', action_id: ACTION.answerSolved, text: plain(t(lang, 'button.answerSolved')), style: 'primary', value },
+          { type: 'button', action_id: ACTION.answerHuman, text: plain(t(lang, 'button.answerHuman')), value },
+        ],
+      },
+    ],
+  };
+}
+
+/** The auto-answer after the asker chose: its buttons replaced by the outcome. */
+export function answeredBlocks(shown: readonly unknown[], outcome: string): Block[] {
+  const kept = shown.filter((b) => (b as { type?: unknown }).type !== 'actions') as Block[];
+  return [...kept, { type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(outcome) }] }];
 }
 
 /** Private metadata of the modals: which ticket, and where to answer. */

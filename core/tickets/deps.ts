@@ -1,5 +1,5 @@
 import type { AppConfig } from '../config.js';
-import type { Classifier, DirectoryStore, ReplySuggester, TicketStore } from '../ports.js';
+import type { Classifier, DirectoryStore, ReplySuggester, SelfService, TicketStore } from '../ports.js';
 import type { Actor, Ticket } from './types.js';
 
 /** A committed change, for observers (metrics now; chat cards and SLA timers later). */
@@ -19,6 +19,8 @@ export interface TicketDeps {
   clock: () => Date;
   /** Reply suggestions from the knowledge base (absent: the feature is off). */
   suggester?: ReplySuggester | undefined;
+  /** Answers customers' questions from the knowledge base (absent: every question becomes a ticket). */
+  answers?: SelfService | undefined;
   /** Called (and awaited) after each committed change: SLA timers, routing, metrics, chat cards. Must not throw (errors are the observer's to handle). */
   onChange?: ((change: TicketChanged) => void | Promise<void>) | undefined;
   /** Called after an agent goes on or off duty (routing hands them waiting tickets). */

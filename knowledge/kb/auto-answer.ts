@@ -1,23 +1,12 @@
 import { AppError } from '../../core/errors.js';
-import type { KnowledgeStore } from '../../core/ports.js';
+import type { AutoAnswerInput, AutoAnswerResult, KnowledgeStore } from '../../core/ports.js';
+
+export type { AutoAnswerInput, AutoAnswerResult } from '../../core/ports.js';
+
 import type { TicketDeps } from '../../core/tickets/deps.js';
 import { intakeMessage } from '../../core/tickets/intake-message.js';
-import type { Platform, Ticket } from '../../core/tickets/types.js';
+import type { Ticket } from '../../core/tickets/types.js';
 import type { KnowledgeBase } from './knowledge-base.js';
-
-export interface AutoAnswerInput {
-  question: string;
-  platform: Platform;
-  /** The asker's platform user id: the ticket is theirs if one is opened. */
-  customerId: string;
-  customerName?: string | undefined;
-  /** The platform message id: a retried delivery gets the same decision, not a second one. */
-  messageId: string;
-}
-
-export type AutoAnswerResult =
-  | { answered: true; logId: number; answer: { id: string; title: string; answer: string; source: string; score: number } }
-  | { answered: false; logId: number; ticket: Ticket };
 
 /**
  * Answers a customer's question from the knowledge base only when retrieval is confident (top score ≥
@@ -27,13 +16,14 @@ export type AutoAnswerResult =
 export async function autoAnswer(
   deps: { kb: KnowledgeBase; knowledge: KnowledgeStore; tickets: TicketDeps },
   input: AutoAnswerInput,
+  open: () => Promise<Ticket> = () => openTicket(deps.tickets, input),
 ): Promise<AutoAnswerResult> {
   const { threshold, enabled } = deps.tickets.config.autoAnswer;
   // A failing search (e.g. the embeddings endpoint is down) must not drop the question: open a ticket.
   const hits = enabled ? await deps.kb.search(input.question, 5).catch(() => []) : [];
   const top = hits[0];
   const answered = top !== undefined && top.score >= threshold && top.document.answer.trim() !== '';
-  const ticket = answered ? null : await openTicket(deps.tickets, input);
+  const ticket = answered ? null : await open();
   const logId = await deps.knowledge.logAutoAnswer({
     question: input.question,
     platform: input.platform,
@@ -71,6 +61,7 @@ function openTicket(deps: TicketDeps, input: AutoAnswerInput): Promise<Ticket> {
 export async function answerFeedback(
   deps: { knowledge: KnowledgeStore; tickets: TicketDeps },
   input: { logId: number; helpful: boolean; customerId: string },
+  open?: (question: string) => Promise<Ticket>,
 ): Promise<{ ticket: Ticket | null }> {
   const log = await deps.knowledge.findAutoAnswer(input.logId);
   if (!log || log.customerRef !== input.customerId)
@@ -88,12 +79,9 @@ export async function answerFeedback(
     return { ticket: null };
   }
   // Idempotent by the log id: a second "did not help" finds the same ticket.
-  const ticket = await openTicket(deps.tickets, {
-    question: log.question,
-    platform: log.platform,
-    customerId: input.customerId,
-    messageId: `auto-answer:${input.logId}`,
-  });
+  const ticket = open
+    ? await open(log.question)
+    : await openTicket(deps.tickets, { question: log.question, platform: log.platform, customerId: input.customerId, messageId: `auto-answer:${input.logId}` });
   await deps.knowledge.setAutoAnswerFeedback(input.logId, 'not_helpful', ticket.id);
   return { ticket };
 }

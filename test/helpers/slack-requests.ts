@@ -142,6 +142,8 @@ export function blockAction(p: {
   threadTs?: string;
   responseUrl: string;
   blockId?: string;
+  /** The clicked message's blocks, as Slack sends them along. */
+  messageBlocks?: unknown[];
 }): SlackPost {
   const channelId = p.channelId ?? CHANNEL_ID;
   const messageTs = p.messageTs ?? DEFAULT_MESSAGE_TS;
@@ -161,6 +163,7 @@ export function blockAction(p: {
   if (p.value !== undefined) action['value'] = p.value;
   const message: Record<string, unknown> = { type: 'message', ts: messageTs, user: BOT_USER_ID, bot_id: 'B0BOT' };
   if (p.threadTs !== undefined) message['thread_ts'] = p.threadTs;
+  if (p.messageBlocks !== undefined) message['blocks'] = p.messageBlocks;
   return payloadForm({
     type: 'block_actions',
     user: userObject(p.userId),

@@ -1,0 +1,75 @@
+// Self-service in Slack: a customer's question to @ticketbot is answered from the knowledge base when
+// retrieval is confident (in the question's thread, with "solved" and "talk to a person"); otherwise, or
+// when they ask for a person, it is filed as a ticket linked to that thread, with its card.
+import type { App } from '@slack/bolt';
+import { AppError } from '../../core/errors.js';
+import { detectLang, type Lang, t } from '../../core/i18n/translate.js';
+import type { Ticket } from '../../core/tickets/types.js';
+import { afterAck } from '../after-ack.js';
+import { type Helpers, type InboundContext, messageId, type SlackMessage, teamOf, ZBlockAction } from './payloads.js';
+import { ACTION, answerBlocks, answeredBlocks } from './render.js';
+
+/** Files a channel message as a ticket linked to its thread (and posts the card); null when it cannot. */
+export type FileMessage = (p: { workspaceId: string; channelId: string; message: SlackMessage; requestedBy: string }) => Promise<Ticket | null>;
+
+export interface SelfServiceQuestion {
+  workspaceId: string;
+  channelId: string;
+  ts: string;
+  user: string;
+  text: string;
+  files?: SlackMessage['files'];
+}
+
+export function registerSelfService(app: App, ctx: InboundContext, h: Helpers, file: FileMessage) {
+  const { deps } = ctx;
+  const filed = async (p: Parameters<FileMessage>[0]): Promise<Ticket> => {
+    const ticket = await file(p);
+    if (!ticket) throw new AppError('INTERNAL', { message: `Slack message ${p.message.ts} could not be filed` });
+    return ticket;
+  };
+
+  for (const [actionId, helpful] of [
+    [ACTION.answerSolved, true],
+    [ACTION.answerHuman, false],
+  ] as const) {
+    app.action(actionId, async ({ ack, body }) => {
+      await ack();
+      await afterAck();
+      const a = ZBlockAction.parse(body);
+      const [id = '', code = ''] = (a.actions[0]?.value ?? '').split(':');
+      const lang: Lang = code === 'en' ? 'en' : 'zh';
+      const channelId = a.channel?.id ?? a.container?.channel_id ?? '';
+      const answerTs = a.message?.ts ?? a.container?.message_ts ?? '';
+      const questionTs = a.message?.thread_ts ?? a.container?.thread_ts ?? answerTs;
+      try {
+        if (!deps.answers) throw AppError.user('INVALID_INPUT', 'error.invalidInput', { details: 'answers' });
+        const { ticket } = await deps.answers.feedback({ logId: Number(id), helpful, customerId: a.user.id }, (question) =>
+          filed({ workspaceId: teamOf(body), channelId, message: { ts: questionTs, text: question, user: a.user.id }, requestedBy: a.user.id }),
+        );
+        const outcome = ticket ? t(lang, 'answer.ticketOpened', { number: ticket.number }) : t(lang, 'answer.solved');
+        await ctx.client.chat.update({ channel: channelId, ts: answerTs, text: outcome, blocks: answeredBlocks(a.message?.blocks ?? [], outcome) as never });
+      } catch (error) {
+        // The feedback of someone who did not ask is refused without saying whose question it is.
+        const refusal = error instanceof AppError && error.code === 'INVALID_INPUT' ? AppError.user('NOT_PERMITTED', 'slack.notYourQuestion') : error;
+        await h.refuse(refusal, { channel: channelId, user: a.user.id, threadTs: questionTs }, lang);
+      }
+    });
+  }
+
+  /** Answers a customer's question from the FAQ when confident, else files it. False: self-service is off here. */
+  async function ask(q: SelfServiceQuestion): Promise<boolean> {
+    if (!deps.answers) return false;
+    const message = { ts: q.ts, text: q.text, user: q.user, files: q.files };
+    const result = await deps.answers.ask({ question: q.text, platform: 'slack', customerId: q.user, messageId: messageId(q.channelId, q.ts) }, () =>
+      filed({ workspaceId: q.workspaceId, channelId: q.channelId, message, requestedBy: q.user }),
+    );
+    if (result.answered) {
+      const { text, blocks } = answerBlocks(result.answer, result.logId, detectLang(q.text));
+      await ctx.client.chat.postMessage({ channel: q.channelId, thread_ts: q.ts, text, blocks: blocks as never });
+    }
+    return true;
+  }
+
+  return { ask };
+}
