@@ -23,7 +23,7 @@ export async function backfillSla(deps: Pick<TicketDeps, 'tickets' | 'config' | 
       const next = { ...ticket, version: ticket.version + 1, ...(ticket.status === 'pending_customer' ? { pendingSince: now } : {}) };
       // The clocks count from now, for good: later changes recompute deadlines from `startedAt`.
       const sla = { ...initialSla(deps.config, { ...next, createdAt: now }), startedAt: now };
-      if (sla.firstResponseMs === null && sla.resolutionMs === null) continue; // the policy still sets no targets
+      if (sla.firstResponseMs === null && sla.resolutionMs === null && sla.nextResponseMs === null) continue; // the policy still sets no targets
       const change = { ...changeOf(ticket, next, 'sla_started', SYSTEM_ACTOR), sla };
       if (await deps.tickets.applyChanges([change])) started++;
     }

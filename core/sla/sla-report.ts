@@ -45,10 +45,26 @@ export function slaStanding(deps: Pick<TicketDeps, 'config'>, ticket: Ticket, no
   return risk;
 }
 
-/** Open tickets that breached or are at risk, most urgent first (earliest deadline). */
-export async function slaReport(deps: Pick<TicketDeps, 'config' | 'tickets' | 'clock'>, opts: { teamId?: string | undefined } = {}): Promise<SlaReport> {
+/** Open tickets that breached or are at risk, most urgent first (earliest deadline). Pages through every ticket with clocks. */
+export async function slaReport(
+  deps: Pick<TicketDeps, 'config' | 'tickets' | 'clock'>,
+  opts: { teamId?: string | undefined; pageSize?: number } = {},
+): Promise<SlaReport> {
+  const pageSize = opts.pageSize ?? 500;
   const now = deps.clock();
-  const open = await deps.tickets.listTickets({ statuses: OPEN_STATUSES, teamId: opts.teamId, limit: 5000 });
-  const rows = open.flatMap((t) => slaStanding(deps, t, now) ?? []).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+  const open = new Set<string>(OPEN_STATUSES);
+  const rows: SlaRow[] = [];
+  for (let after = 0; ; ) {
+    const page = await deps.tickets.listClocked(after, pageSize);
+    for (const t of page) {
+      if (!open.has(t.status) || (opts.teamId !== undefined && t.teamId !== opts.teamId)) continue;
+      const row = slaStanding(deps, t, now);
+      if (row) rows.push(row);
+    }
+    const last = page.at(-1);
+    if (!last || page.length < pageSize) break;
+    after = last.id;
+  }
+  rows.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
   return { breached: rows.filter((r) => r.state === 'breached'), atRisk: rows.filter((r) => r.state === 'at_risk') };
 }

@@ -328,7 +328,7 @@ export class PrismaTicketStore implements TicketStore {
 
   async listUnclocked(afterId: number, limit: number): Promise<Ticket[]> {
     const rows = await this.db.ticket.findMany({
-      where: { id: { gt: afterId }, status: { not: 'closed' }, slaFirstResponseMs: null, slaResolutionMs: null },
+      where: { id: { gt: afterId }, status: { not: 'closed' }, slaFirstResponseMs: null, slaResolutionMs: null, slaNextResponseMs: null },
       include: withOrders,
       orderBy: { id: 'asc' },
       take: limit,
@@ -338,7 +338,11 @@ export class PrismaTicketStore implements TicketStore {
 
   async listClocked(afterId: number, limit: number): Promise<Ticket[]> {
     const rows = await this.db.ticket.findMany({
-      where: { id: { gt: afterId }, status: { not: 'closed' }, OR: [{ slaFirstResponseMs: { not: null } }, { slaResolutionMs: { not: null } }] },
+      where: {
+        id: { gt: afterId },
+        status: { not: 'closed' },
+        OR: [{ slaFirstResponseMs: { not: null } }, { slaResolutionMs: { not: null } }, { slaNextResponseMs: { not: null } }],
+      },
       include: withOrders,
       orderBy: { id: 'asc' },
       take: limit,
