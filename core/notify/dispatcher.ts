@@ -1,7 +1,7 @@
 import type { AppConfig } from '../config.js';
 import { type LocalizedText, render } from '../i18n/translate.js';
 import type { ChatGateway, DirectoryStore, NotificationStore, QueuedNotification, TicketStore } from '../ports.js';
-import { stagesOf } from '../sla/clock.js';
+import { stageKey, stagesOf } from '../sla/clock.js';
 import { formatDuration } from '../sla/duration.js';
 import type { Ticket } from '../tickets/types.js';
 
@@ -115,7 +115,7 @@ export class NotificationDispatcher {
   private async deliver(n: QueuedNotification): Promise<void> {
     const ticket = n.ticketId === null ? null : await this.deps.tickets.findTicket(n.ticketId);
     // Held back by a rate limit or an outage, a reminder may have gone stale: do not chase what is done.
-    if (ticket && isStale(this.deps.config, n.kind, ticket)) return;
+    if (ticket && isStale(this.deps.config, n, ticket)) return;
     if (ticket && n.audience === 'assignee' && ticket.assigneeId !== n.recipientId) return;
     const staff = n.audience === 'assignee' || n.audience === 'supervisor';
     const recipient = staff && n.recipientId ? await this.deps.directory.findAgent(n.recipientId) : null;
@@ -135,11 +135,16 @@ export class NotificationDispatcher {
 }
 
 /** Reminders that only make sense while their stage still applies (breach notices stand: it happened). */
-const WHILE_DUE: ReadonlySet<string> = new Set(['fr_warning', 'res_warning', 'pending_nudge']);
+const WHILE_DUE: ReadonlySet<string> = new Set(['fr_warning', 'res_warning', 'nr_warning', 'pending_nudge']);
 
-/** Whether an SLA reminder no longer applies by the time it is delivered: the clocks decide, not a copy of their rules. */
-export function isStale(config: AppConfig, kind: string, ticket: Ticket): boolean {
-  return WHILE_DUE.has(kind) && !stagesOf(config, ticket).some((s) => s.kind === kind);
+/**
+ * Whether an SLA reminder no longer applies by the time it is delivered: the clocks decide, not a copy of
+ * their rules. A next-response reminder belongs to one wait (its key ends with the wait's start): after
+ * the agent answered, a later wait's reminder is not this one.
+ */
+export function isStale(config: AppConfig, n: { kind: string; dedupeKey: string }, ticket: Ticket): boolean {
+  if (!WHILE_DUE.has(n.kind)) return false;
+  return !stagesOf(config, ticket).some((s) => s.kind === n.kind && (s.kind !== 'nr_warning' || n.dedupeKey.endsWith(`:${stageKey(s)}`)));
 }
 
 /** Durations are stored as milliseconds next to their English rendering; the reader gets their own units. */

@@ -20,8 +20,10 @@ function sameClocks(a: SlaState, b: SlaState): boolean {
   return (
     a.firstResponseMs === b.firstResponseMs &&
     a.resolutionMs === b.resolutionMs &&
+    a.nextResponseMs === b.nextResponseMs &&
     ms(a.firstResponseDueAt) === ms(b.firstResponseDueAt) &&
     ms(a.resolutionDueAt) === ms(b.resolutionDueAt) &&
+    ms(a.nextResponseDueAt) === ms(b.nextResponseDueAt) &&
     ms(a.nextCheckAt) === ms(b.nextCheckAt)
   );
 }

@@ -318,6 +318,12 @@ describe.each(PROVIDERS)('SLA clocks, reminders and escalation on $name', (provi
     await addReply(core.deps, ticket.id, customer, { body: '好的，还有一个问题' });
     await later(45 * MIN);
     expect((await kinds(ticket.id)).filter((k) => k === 'nr_warning')).toHaveLength(2);
+    // Delivered now: the first wait's warning is over (answered), this wait's warning and the breach stand.
+    await core.automation.dispatcher.runOnce();
+    const warnings = (await core.automation.notifications.list({ ticketId: ticket.id })).filter((n) => n.kind === 'nr_warning');
+    const delivered = core.gateway.sent.map((n) => n.id);
+    expect(warnings.map((n) => delivered.includes(n.id))).toEqual([false, true]);
+    expect(core.gateway.sent.filter((n) => n.kind === 'nr_breach')).toHaveLength(1);
     // Asking the customer something (pending) ends the wait too: no breach follows.
     await act.markPending(core.deps, ticket.id, lin);
     await later(HOUR);

@@ -9,7 +9,7 @@ import { PROVIDERS } from '../helpers/databases.js';
 const HOUR = 3_600_000;
 const lin = agent('lin');
 /** 24/7 clocks; `p3` sets the P3 targets (the default policy gives 8 h / 48 h). */
-const policy = (p3?: { firstResponse: string; resolution: string }) =>
+const policy = (p3?: { firstResponse: string; resolution: string; nextResponse?: string }) =>
   configWith((raw) => {
     for (const team of raw.teams as { calendar?: string }[]) delete team.calendar;
     raw.routing = { ...(raw.routing as object), autoAssign: false };
@@ -79,5 +79,15 @@ describe.each(PROVIDERS)('SLA policy changes on $name', (provider) => {
     const before = (await ticket(done.id)).sla;
     expect(await retargetOnPolicyChange({ ...core.deps, config: policy({ firstResponse: '1h', resolution: '2h' }) })).toBe(0);
     expect((await ticket(done.id)).sla).toEqual(before);
+  });
+
+  test('a next-response target switched on reaches open tickets that nobody is waiting on yet', async () => {
+    core = await makeAutomatedCore(await provider.fresh(), policy({ firstResponse: '8h', resolution: '48h' }));
+    const t = await open(1);
+    await retargetOnPolicyChange(core.deps);
+    expect(t.sla.nextResponseMs).toBeNull();
+    const withNext = { ...core.deps, config: policy({ firstResponse: '8h', resolution: '48h', nextResponse: '2h' }) };
+    expect(await retargetOnPolicyChange(withNext)).toBe(1);
+    expect((await ticket(t.id)).sla.nextResponseMs).toBe(2 * HOUR);
   });
 });
