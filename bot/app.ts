@@ -91,6 +91,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
     answers: {
       ask: (input, open) => loaded(late.answers).ask(input, open),
       feedback: (input, open) => loaded(late.answers).feedback(input, open),
+      decisionFor: (platform, messageId) => loaded(late.answers).decisionFor(platform, messageId),
     },
     clock: opts.clock ?? (() => new Date()),
     onChange: async (change) => {
@@ -147,6 +148,10 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
   late.answers = {
     ask: (input, open) => autoAnswer({ kb, knowledge, tickets: deps }, input, open),
     feedback: (input, open) => answerFeedback({ knowledge, tickets: deps }, input, open),
+    decisionFor: async (platform, messageId) => {
+      const log = await knowledge.findAutoAnswerByMessage(platform, messageId);
+      return log ? { logId: log.id, answered: log.answered, customerRef: log.customerRef, question: log.question } : null;
+    },
   };
   late.learn = learnFromCorrections({ knowledge, local: triage.local, onError: (err) => logger.error({ err }, 'could not record a triage correction') });
   const web = buildWebServer({

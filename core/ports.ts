@@ -241,6 +241,8 @@ export interface AutoAnswerDecision {
   answered: boolean;
   answerEntryId: string | null;
   ticketId: number | null;
+  /** The platform message the question came in (unique per platform: one decision per question). */
+  messageId?: string | null | undefined;
 }
 
 /** Knowledge-base documents (the truth the vector index is rebuilt from), the auto-answer log, triage corrections. */
@@ -253,6 +255,8 @@ export interface KnowledgeStore {
   documentsByChunk(chunkIds: number[]): Promise<Map<number, KbDocumentRecord>>;
   logAutoAnswer(decision: AutoAnswerDecision): Promise<number>;
   findAutoAnswer(id: number): Promise<(AutoAnswerDecision & { id: number; feedback: string | null }) | null>;
+  /** The decision already taken on a platform message, if any. */
+  findAutoAnswerByMessage(platform: Platform, messageId: string): Promise<(AutoAnswerDecision & { id: number; feedback: string | null }) | null>;
   /** Records the customer's feedback (and the ticket it led to); false when it was already recorded. */
   setAutoAnswerFeedback(id: number, feedback: 'helpful' | 'not_helpful', ticketId: number | null): Promise<boolean>;
   addCorrection(c: { ticketId: number | null; text: string; category: string | null; priority: Priority | null; actorId: string | null }): Promise<void>;
@@ -291,9 +295,10 @@ export interface AutoAnswerInput {
   messageId: string;
 }
 
+/** `repeated`: the message was decided on before (a redelivery); nothing new was logged or opened. */
 export type AutoAnswerResult =
-  | { answered: true; logId: number; answer: { id: string; title: string; answer: string; source: string; score: number } }
-  | { answered: false; logId: number; ticket: Ticket };
+  | { answered: true; logId: number; repeated: boolean; answer: { id: string; title: string; answer: string; source: string; score: number } }
+  | { answered: false; logId: number; repeated: boolean; ticket: Ticket };
 
 /**
  * Self-service answers from the knowledge base: answered when retrieval is confident, else a ticket is
@@ -301,8 +306,13 @@ export type AutoAnswerResult =
  */
 export interface SelfService {
   ask(input: AutoAnswerInput, open?: () => Promise<Ticket>): Promise<AutoAnswerResult>;
+  /** The decision taken on a platform message (the question), if any. */
+  decisionFor(platform: Platform, messageId: string): Promise<{ logId: number; answered: boolean; customerRef: string | null; question: string } | null>;
   /** The asker's verdict; "did not help" opens a ticket with the question (once). */
-  feedback(input: { logId: number; helpful: boolean; customerId: string }, open?: (question: string) => Promise<Ticket>): Promise<{ ticket: Ticket | null }>;
+  feedback(
+    input: { logId: number; helpful: boolean; customerId: string; platform: Platform },
+    open?: (question: string) => Promise<Ticket>,
+  ): Promise<{ ticket: Ticket | null }>;
 }
 
 /** A notification in the outbox. */

@@ -126,7 +126,7 @@ export function registerInbound(app: App, ctx: InboundContext): void {
     return null;
   }
 
-  const selfService = registerSelfService(app, ctx, { refuse, actorOf, lang }, ticketFromMessage);
+  const selfService = registerSelfService(app, ctx, { refuse, actorOf, lang }, { file: ticketFromMessage, fetch: fetchMessage });
 
   // Message shortcut "Create ticket / 创建工单".
   app.shortcut(CREATE_SHORTCUT, async ({ shortcut, ack }) => {
@@ -257,8 +257,12 @@ export function registerInbound(app: App, ctx: InboundContext): void {
     await afterAck();
     const place = { workspaceId: teamOf(body), channelId: m.channel, threadTs: m.thread_ts };
     const linked = await deps.tickets.findTicketByConversation(slackRef(place));
-    if (!linked) return;
     try {
+      if (!linked) {
+        // Under the bot's answer to their own question, a customer's message goes to a person, and is kept.
+        if (await selfService.fileAnsweredThread({ ...place, user: m.user })) await keepThreadMessage({ ...m, user: m.user }, place);
+        return;
+      }
       // After a ticket is closed, only a customer writing again opens a follow-up; staff chatter does not.
       if (linked.status === 'closed' && (await actorOf(m.user)).role !== 'customer') return;
       await detachClosedCard(linked, place, m.ts);

@@ -34,7 +34,7 @@ export function answerRoutes(app: FastifyInstance, deps: { kb: KnowledgeBase; kn
   app.post('/api/answers/:id/feedback', async (request, reply) => {
     const { id } = z.object({ id: z.coerce.number().int().positive() }).parse(request.params);
     const body = ZFeedback.parse(request.body);
-    const { ticket } = await answerFeedback(deps, { logId: id, helpful: body.helpful, customerId: body.customer.id });
+    const { ticket } = await answerFeedback(deps, { logId: id, helpful: body.helpful, customerId: body.customer.id, platform: 'web' });
     return ticket ? reply.status(201).send({ ticket: intakeView(ticket) }) : reply.send({ ok: true });
   });
 }

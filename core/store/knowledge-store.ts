@@ -1,7 +1,7 @@
 import type { AutoAnswerDecision, KbChunkRecord, KbDocumentRecord, KnowledgeStore, NewKbDocument } from '../ports.js';
 import type { Platform, Priority } from '../tickets/types.js';
 import type { Db } from './database.js';
-import type { KbChunk, KbDocument } from './generated/sqlite/client.js';
+import type { AutoAnswerLog, KbChunk, KbDocument } from './generated/sqlite/client.js';
 
 function toDocument(row: KbDocument & { chunks: KbChunk[] }): KbDocumentRecord {
   return {
@@ -19,6 +19,23 @@ function toDocument(row: KbDocument & { chunks: KbChunk[] }): KbDocumentRecord {
 const withChunks = { chunks: { orderBy: { id: 'asc' } } } as const;
 
 /** KnowledgeStore on Prisma (SQLite or PostgreSQL). */
+function toDecision(row: AutoAnswerLog): AutoAnswerDecision & { id: number; feedback: string | null } {
+  return {
+    id: row.id,
+    question: row.question,
+    platform: row.platform as Platform,
+    customerRef: row.customerRef,
+    candidates: JSON.parse(row.candidates) as AutoAnswerDecision['candidates'],
+    topScore: row.topScore,
+    threshold: row.threshold,
+    answered: row.answered,
+    answerEntryId: row.answerEntryId,
+    ticketId: row.ticketId,
+    messageId: row.messageId,
+    feedback: row.feedback,
+  };
+}
+
 export class PrismaKnowledgeStore implements KnowledgeStore {
   constructor(private readonly db: Db) {}
 
@@ -47,26 +64,18 @@ export class PrismaKnowledgeStore implements KnowledgeStore {
   }
 
   async logAutoAnswer(d: AutoAnswerDecision): Promise<number> {
-    const row = await this.db.autoAnswerLog.create({ data: { ...d, candidates: JSON.stringify(d.candidates) } });
+    const row = await this.db.autoAnswerLog.create({ data: { ...d, messageId: d.messageId ?? null, candidates: JSON.stringify(d.candidates) } });
     return row.id;
   }
 
   async findAutoAnswer(id: number) {
     const row = await this.db.autoAnswerLog.findUnique({ where: { id } });
-    if (!row) return null;
-    return {
-      id: row.id,
-      question: row.question,
-      platform: row.platform as Platform,
-      customerRef: row.customerRef,
-      candidates: JSON.parse(row.candidates) as AutoAnswerDecision['candidates'],
-      topScore: row.topScore,
-      threshold: row.threshold,
-      answered: row.answered,
-      answerEntryId: row.answerEntryId,
-      ticketId: row.ticketId,
-      feedback: row.feedback,
-    };
+    return row ? toDecision(row) : null;
+  }
+
+  async findAutoAnswerByMessage(platform: Platform, messageId: string) {
+    const row = await this.db.autoAnswerLog.findUnique({ where: { platform_messageId: { platform, messageId } } });
+    return row ? toDecision(row) : null;
   }
 
   async setAutoAnswerFeedback(id: number, feedback: 'helpful' | 'not_helpful', ticketId: number | null): Promise<boolean> {

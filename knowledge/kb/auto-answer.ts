@@ -1,47 +1,76 @@
 import { AppError } from '../../core/errors.js';
-import type { AutoAnswerInput, AutoAnswerResult, KnowledgeStore } from '../../core/ports.js';
+import type { AutoAnswerDecision, AutoAnswerInput, AutoAnswerResult, KnowledgeStore } from '../../core/ports.js';
 
 export type { AutoAnswerInput, AutoAnswerResult } from '../../core/ports.js';
 
 import type { TicketDeps } from '../../core/tickets/deps.js';
 import { intakeMessage } from '../../core/tickets/intake-message.js';
-import type { Ticket } from '../../core/tickets/types.js';
+import type { Platform, Ticket } from '../../core/tickets/types.js';
 import type { KnowledgeBase } from './knowledge-base.js';
+
+type Deps = { kb: KnowledgeBase; knowledge: KnowledgeStore; tickets: TicketDeps };
+type Logged = AutoAnswerDecision & { id: number; feedback: string | null };
 
 /**
  * Answers a customer's question from the knowledge base only when retrieval is confident (top score ≥
  * the configured threshold); otherwise opens a ticket at once. Every decision is logged with the top
- * candidates and scores, for evaluation.
+ * candidates and scores, for evaluation. One decision per platform message: a redelivery gets the first
+ * one back (`repeated`), with nothing logged or opened again.
  */
 export async function autoAnswer(
-  deps: { kb: KnowledgeBase; knowledge: KnowledgeStore; tickets: TicketDeps },
+  deps: Deps,
   input: AutoAnswerInput,
   open: () => Promise<Ticket> = () => openTicket(deps.tickets, input),
 ): Promise<AutoAnswerResult> {
+  const earlier = await deps.knowledge.findAutoAnswerByMessage(input.platform, input.messageId);
+  if (earlier) return repeat(deps, earlier, input);
   const { threshold, enabled } = deps.tickets.config.autoAnswer;
   // A failing search (e.g. the embeddings endpoint is down) must not drop the question: open a ticket.
   const hits = enabled ? await deps.kb.search(input.question, 5).catch(() => []) : [];
   const top = hits[0];
   const answered = top !== undefined && top.score >= threshold && top.document.answer.trim() !== '';
   const ticket = answered ? null : await open();
-  const logId = await deps.knowledge.logAutoAnswer({
-    question: input.question,
-    platform: input.platform,
-    customerRef: input.customerId,
-    candidates: hits.map((h) => ({ entryId: h.document.entryId, source: h.document.source, score: Number(h.score.toFixed(4)) })),
-    topScore: top?.score ?? 0,
-    threshold,
-    answered,
-    answerEntryId: answered ? top.document.entryId : null,
-    ticketId: ticket?.id ?? null,
-  });
-  if (ticket) return { answered: false, logId, ticket };
+  let logId: number;
+  try {
+    logId = await deps.knowledge.logAutoAnswer({
+      question: input.question,
+      platform: input.platform,
+      customerRef: input.customerId,
+      candidates: hits.map((h) => ({ entryId: h.document.entryId, source: h.document.source, score: Number(h.score.toFixed(4)) })),
+      topScore: top?.score ?? 0,
+      threshold,
+      answered,
+      answerEntryId: answered ? top.document.entryId : null,
+      ticketId: ticket?.id ?? null,
+      messageId: input.messageId,
+    });
+  } catch (error) {
+    // The same message decided at the same moment by another delivery: that decision stands.
+    const raced = await deps.knowledge.findAutoAnswerByMessage(input.platform, input.messageId);
+    if (raced) return repeat(deps, raced, input);
+    throw error;
+  }
+  if (ticket) return { answered: false, logId, repeated: false, ticket };
   if (!top) throw new AppError('INTERNAL', { message: 'answered without a hit' });
   return {
     answered: true,
     logId,
+    repeated: false,
     answer: { id: top.id, title: top.document.title, answer: top.document.answer, source: top.document.source, score: top.score },
   };
+}
+
+/** The decision taken on this message before, as a result. */
+async function repeat(deps: Deps, log: Logged, input: AutoAnswerInput): Promise<AutoAnswerResult> {
+  if (!log.answered) {
+    const ticket = log.ticketId === null ? null : await deps.tickets.tickets.findTicket(log.ticketId);
+    return { answered: false, logId: log.id, repeated: true, ticket: ticket ?? (await openTicket(deps.tickets, input)) };
+  }
+  const hit = (await deps.kb.search(log.question, 5).catch(() => [])).find((h) => h.document.entryId === log.answerEntryId);
+  const answer = hit
+    ? { id: hit.id, title: hit.document.title, answer: hit.document.answer, source: hit.document.source, score: hit.score }
+    : { id: log.answerEntryId ?? '', title: log.answerEntryId ?? '', answer: '', source: '', score: log.topScore };
+  return { answered: true, logId: log.id, repeated: true, answer };
 }
 
 function openTicket(deps: TicketDeps, input: AutoAnswerInput): Promise<Ticket> {
@@ -60,11 +89,12 @@ function openTicket(deps: TicketDeps, input: AutoAnswerInput): Promise<Ticket> {
  */
 export async function answerFeedback(
   deps: { knowledge: KnowledgeStore; tickets: TicketDeps },
-  input: { logId: number; helpful: boolean; customerId: string },
+  input: { logId: number; helpful: boolean; customerId: string; platform: Platform },
   open?: (question: string) => Promise<Ticket>,
 ): Promise<{ ticket: Ticket | null }> {
   const log = await deps.knowledge.findAutoAnswer(input.logId);
-  if (!log || log.customerRef !== input.customerId)
+  // The asker is a platform user id: only the same platform may speak for them.
+  if (!log || log.platform !== input.platform || log.customerRef !== input.customerId)
     throw new AppError('INVALID_INPUT', {
       message: `no auto-answer ${input.logId} for this customer`,
       userMessage: { key: 'error.invalidInput', params: { details: String(input.logId) } },

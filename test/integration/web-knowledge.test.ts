@@ -44,6 +44,10 @@ describe.each(PROVIDERS)('knowledge over HTTP on $name', (provider) => {
     const log = await web.app.knowledge.findAutoAnswer(res.body.autoAnswerId);
     expect(log).toMatchObject({ answered: true, answerEntryId: 'refund-timeline-zh', customerRef: 'cust-1', feedback: null, ticketId: null });
     expect(log?.candidates[0]).toMatchObject({ entryId: 'refund-timeline-zh' });
+    // The same message again (a retried request) gets the same decision, logged once.
+    const retried = await ask('q-1', '退款多久到账');
+    expect(retried.body).toMatchObject({ answered: true, autoAnswerId: res.body.autoAnswerId, answer: { id: 'faq.jsonl#refund-timeline-zh' } });
+    expect(await web.app.database.db.autoAnswerLog.count()).toBe(1);
 
     const path = `/api/answers/${res.body.autoAnswerId}/feedback`;
     const bad = await http<{ ticket: { number: string } }>(web.base, 'POST', path, { json: { helpful: false, customer: { id: 'cust-1' } } });

@@ -4,6 +4,7 @@ import { ACTION } from '../../../bot/slack/render.js';
 import { freshSqlite } from '../../helpers/databases.js';
 import { CHANNEL, ephemeralTo, eventually, SLACK_USERS, type SlackTestApp, startSlackApp } from '../../helpers/slack-app.js';
 import { blockAction, eventCallback } from '../../helpers/slack-requests.js';
+import { http } from '../../helpers/web.js';
 
 // A customer's question to @ticketbot: answered from the FAQ when retrieval is confident, else a ticket.
 describe('Slack: self-service answers', () => {
@@ -108,5 +109,49 @@ describe('Slack: self-service answers', () => {
     await cardIn(question);
     await s.idle();
     expect(await s.app.database.db.autoAnswerLog.count()).toBe(0);
+  });
+
+  test("the asker writing on under the answer goes to a person: the question is filed as the thread's ticket and the message kept", async () => {
+    const question = await ask('退款多久到账？');
+    await answered(question);
+    // Someone else writing in that thread is chatter, as in any thread without a ticket.
+    const other = s.fake.addMessage(CHANNEL, { user: 'U0OTHER', text: '我也想知道', thread_ts: question });
+    await s.post(eventCallback({ type: 'message', user: 'U0OTHER', text: '我也想知道', ts: other, thread_ts: question, channel: CHANNEL }));
+    await s.idle();
+    expect(await s.app.deps.tickets.countTickets({})).toBe(0);
+    const more = s.fake.addMessage(CHANNEL, { user: SLACK_USERS.customer, text: '我的订单 SO20261123-01 已经十天了', thread_ts: question });
+    await s.post(
+      eventCallback({
+        type: 'message',
+        user: SLACK_USERS.customer,
+        text: '我的订单 SO20261123-01 已经十天了',
+        ts: more,
+        thread_ts: question,
+        channel: CHANNEL,
+      }),
+    );
+    await cardIn(question);
+    const ticket = await eventually(() => s.app.deps.tickets.findTicketByMessage('slack', `${CHANNEL}:${more}`));
+    expect(ticket.description).toBe('退款多久到账？');
+    const bodies = (await s.app.deps.tickets.listMessages(ticket.id, { includeInternal: false })).map((m) => m.body);
+    expect(bodies).toEqual(['退款多久到账？', '我的订单 SO20261123-01 已经十天了']);
+  });
+
+  test('if the answer cannot be posted, the question is filed so that a person answers it', async () => {
+    s.fake.failNext('chat.postMessage', { error: 'fatal_error' });
+    const question = await ask('退款多久到账？');
+    await cardIn(question);
+    const [log] = await s.app.database.db.autoAnswerLog.findMany();
+    expect(log?.answered).toBe(true);
+    expect(await s.app.deps.tickets.countTickets({})).toBe(1);
+  });
+
+  test("a Slack customer's question cannot be given feedback through the web API, even with their Slack id", async () => {
+    const question = await ask('退款多久到账？');
+    const answer = await answered(question);
+    const logId = Number(answer.value.split(':')[0]);
+    const res = await http(s.base, 'POST', `/api/answers/${logId}/feedback`, { json: { helpful: false, customer: { id: SLACK_USERS.customer } } });
+    expect(res.status).toBe(400);
+    expect(await s.app.deps.tickets.countTickets({})).toBe(0);
   });
 });
