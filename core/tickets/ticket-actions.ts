@@ -1,11 +1,11 @@
 import { AppError } from '../errors.js';
 import type { NewMessage } from '../ports.js';
-import { applyEvent, changeOf, getTicket, trackedChange } from './apply-event.js';
+import { applyEvent, getTicket, trackedChange } from './apply-event.js';
 import type { TicketDeps } from './deps.js';
 import { transition } from './lifecycle.js';
 import { assignedNotice } from './notices.js';
 import { formatTicketNumber } from './ticket-number.js';
-import type { Actor, Priority, Ticket } from './types.js';
+import { type Actor, type Priority, type Ticket, WORKING_STATUSES } from './types.js';
 
 // The use cases that are one lifecycle event each, plus the checks that need the directory or config.
 
@@ -71,6 +71,14 @@ export function setPriority(deps: TicketDeps, ticketId: number, actor: Actor, pr
  * event on the target are written together, so two crossed merges (A→B and B→A at once) cannot both
  * succeed: the loser re-reads, finds its target closed, and is refused.
  */
+/** A customer waiting for an answer on the duplicate waits on the ticket it is merged into (the earlier wait counts). */
+function mergedWait(duplicate: Ticket, target: Ticket): Date | null {
+  const waits = [duplicate.awaitingReplySince, target.awaitingReplySince].filter((d): d is Date => d !== null);
+  const tracked = target.firstResponseAt !== null && target.sla.nextResponseMs !== null && WORKING_STATUSES.has(target.status);
+  if (!tracked || !waits.length) return target.awaitingReplySince;
+  return new Date(Math.min(...waits.map((d) => d.getTime())));
+}
+
 export async function mergeTicket(deps: TicketDeps, ticketId: number, actor: Actor, intoId: number): Promise<Ticket> {
   for (let attempt = 1; attempt <= 5; attempt++) {
     const [ticket, target] = [await getTicket(deps, ticketId), await getTicket(deps, intoId)];
@@ -86,7 +94,15 @@ export async function mergeTicket(deps: TicketDeps, ticketId: number, actor: Act
     if (!result.ok) throw result.error;
     const written = await deps.tickets.applyChanges([
       trackedChange(deps, ticket, result.ticket, now, 'merge', actor, `merged into ${target.number}`),
-      changeOf(target, { ...target, version: target.version + 1 }, 'merged_in', actor, `${ticket.number} merged into this ticket`),
+      trackedChange(
+        deps,
+        target,
+        { ...target, version: target.version + 1, awaitingReplySince: mergedWait(ticket, target) },
+        now,
+        'merged_in',
+        actor,
+        `${ticket.number} merged into this ticket`,
+      ),
     ]);
     if (!written) continue;
     await deps.tickets.addMessage(intoId, internalNote(actor, `${ticket.number} → ${target.number} (duplicate)`));
