@@ -134,13 +134,17 @@ export interface TicketStore {
   applyChange(change: TicketChange): Promise<Ticket | null>;
   /** Applies several changes in one transaction, all or none; false when any version check fails. */
   applyChanges(changes: TicketChange[]): Promise<boolean>;
-  /** Adds a message (idempotent by platform message id), optionally with a change in the same transaction. `duplicate` when the message was already stored; null when the change lost a version race. */
-  /** Adds a message (and applies `change`, queues `notifications`) in one transaction; a known platform message id is a duplicate. */
+  /**
+   * Adds a message (and applies `change`, queues `notifications`) in one transaction, idempotent by
+   * platform message id (`duplicate` when it was already stored). Null when the change lost a version
+   * race, or, without a change, when the ticket is no longer at `atVersion` (a decision read it there).
+   */
   addMessage(
     ticketId: number,
     message: NewMessage,
     change?: TicketChange,
     notifications?: NewNotification[],
+    atVersion?: number,
   ): Promise<{ message: TicketMessage; duplicate: boolean } | null>;
   /** Links a thread to a ticket; a thread already linked to another ticket moves to this one. */
   linkConversation(ticketId: number, ref: ConversationRef): Promise<void>;

@@ -220,6 +220,7 @@ export class PrismaTicketStore implements TicketStore {
     message: NewMessage,
     change?: TicketChange,
     notifications: NewNotification[] = [],
+    atVersion?: number,
   ): Promise<{ message: TicketMessage; duplicate: boolean } | null> {
     const lookup = async () => {
       if (!message.platformMessageId) return null;
@@ -232,8 +233,14 @@ export class PrismaTicketStore implements TicketStore {
     if (seen) return seen;
     try {
       const row = await this.db.$transaction(async (tx) => {
-        const created = await tx.message.create({ data: messageData(ticketId, message) });
+        // The ticket's row first: messages on one ticket are numbered in the order their changes commit.
         if (change) await applyInTx(tx, change);
+        else if (atVersion !== undefined) {
+          // A no-op write: checks the version and holds the ticket's row until the message is in.
+          const { count } = await tx.ticket.updateMany({ where: { id: ticketId, version: atVersion }, data: { version: atVersion } });
+          if (count === 0) throw new VersionConflict();
+        }
+        const created = await tx.message.create({ data: messageData(ticketId, message) });
         for (const n of notifications) await tx.notification.create({ data: notificationData(n) });
         return created;
       });

@@ -92,7 +92,10 @@ export async function addReply(
           ),
         ]
       : [];
-    const stored = await deps.tickets.addMessage(ticketId, message, action ? trackedChange(deps, ticket, next, now, action, actor) : undefined, relay);
+    // With a next-response target, the clock decision read the ticket: a concurrent reply must not slip past it.
+    const atVersion = !action && ticket.sla.nextResponseMs !== null ? ticket.version : undefined;
+    const change = action ? trackedChange(deps, ticket, next, now, action, actor) : undefined;
+    const stored = await deps.tickets.addMessage(ticketId, message, change, relay, atVersion);
     if (stored) {
       const after = action && !stored.duplicate ? await getTicket(deps, ticketId) : ticket;
       if (action && !stored.duplicate) await deps.onChange?.({ action, ticket: after, before: ticket, actor });

@@ -140,4 +140,20 @@ describe.each(PROVIDERS)('next-response clock on $name', (provider) => {
     expect(target?.awaitingReplySince).toEqual(since);
     expect(target?.sla.nextResponseDueAt?.getTime()).toBe((since?.getTime() ?? 0) + HOUR);
   });
+
+  test('a customer message racing an agent reply: the wait follows whichever message is stored last', async () => {
+    await start(withNextResponse);
+    const { ticket, customer } = await openTicket();
+    await addReply(core.deps, ticket.id, lin, { body: '您好' });
+    for (let round = 0; round < 8; round++) {
+      await addReply(core.deps, ticket.id, customer, { body: `问题 ${round}` });
+      core.clock.advance(MIN);
+      // The agent answers while the customer writes again; either may be stored last.
+      await Promise.all([addReply(core.deps, ticket.id, lin, { body: `回复 ${round}` }), addReply(core.deps, ticket.id, customer, { body: `补充 ${round}` })]);
+      const last = (await core.deps.tickets.listMessages(ticket.id, { includeInternal: false })).at(-1);
+      const now = await core.deps.tickets.findTicket(ticket.id);
+      expect({ round, waiting: now?.awaitingReplySince !== null }).toEqual({ round, waiting: last?.authorKind === 'customer' });
+      if (last?.authorKind === 'customer') await addReply(core.deps, ticket.id, lin, { body: `再回复 ${round}` });
+    }
+  });
 });
