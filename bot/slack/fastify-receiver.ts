@@ -1,11 +1,12 @@
 // A Bolt receiver on the web channel's Fastify server (HTTP mode). It acknowledges before Bolt runs: a
-// request is verified (HMAC v0 signature, timestamp within 5 minutes), parsed and answered "200" in the
-// turn in which it arrived; Bolt's middleware and listeners run once the burst has settled. Bolt's own
-// HTTPReceiver runs the middleware chain up to the listener's ack() before answering, so under a burst
-// each ack also waited for the Bolt processing of every request ahead of it (bench/slack-ack.ts: p99
-// 156–277 ms with it, 83–152 ms with this). Only requests whose ack carries an answer (a modal
-// submission's validation errors, options for an external select) wait for their listener's ack.
-// Listeners here always ack first and answer through respond()/chat.postMessage.
+// request is verified (HMAC v0 signature, timestamp within 5 minutes), parsed, recorded in the inbox
+// together with the requests that arrived with it (one write per few milliseconds of a burst: a group
+// commit), and only then answered "200", so nothing Slack was told we have is lost if the process dies.
+// Bolt's middleware and listeners run once the burst has settled. Bolt's own HTTPReceiver runs the
+// middleware chain up to the listener's ack() before answering, so under a burst each ack also waited
+// for the Bolt processing of every request ahead of it (bench/slack-ack.ts). Only requests whose ack
+// carries an answer (a modal submission's validation errors, options for an external select) wait for
+// their listener's ack. Listeners here always ack first and answer through respond()/chat.postMessage.
 import { parse } from 'node:querystring';
 import { type AckFn, type App, type Receiver, type ReceiverEvent, verifySlackRequest } from '@slack/bolt';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -46,7 +47,7 @@ export class FastifyReceiver implements Receiver {
       path: string;
       logger: Logger;
       /**
-       * Records a burst of acknowledged requests before Bolt works on them: per body, the context
+       * Records a group of verified requests before they are acknowledged: per body, the context
        * properties to process it with, or null to skip it (recorded before: a redelivery).
        */
       record?: ((bodies: Body[]) => Promise<(Record<string, unknown> | null)[]>) | undefined;
@@ -109,8 +110,10 @@ export class FastifyReceiver implements Receiver {
       ...(header(request, 'x-slack-retry-reason') ? { retryReason: header(request, 'x-slack-retry-reason') } : {}),
     };
     if (!ANSWERED_BY_LISTENER.has(String(body['type']))) {
-      reply.code(200).send();
-      this.process({ ...event, ack: this.lateAck(body) });
+      this.recordThen(body, (customProperties) => {
+        reply.code(200).send();
+        if (customProperties) void this.process({ ...event, ack: this.lateAck(body), customProperties });
+      });
       return reply;
     }
     // The listener's ack answers the request.
@@ -128,7 +131,10 @@ export class FastifyReceiver implements Receiver {
       answer();
     }, LISTENER_ACK_TIMEOUT_MS);
     const ack: AckFn<unknown> = async (response) => answer(response);
-    this.process({ ...event, ack }).finally(() => answer());
+    this.recordThen(body, (customProperties) => {
+      if (!customProperties) return answer();
+      void this.process({ ...event, ack, customProperties }).finally(() => answer());
+    });
     return reply;
   }
 
@@ -141,6 +147,42 @@ export class FastifyReceiver implements Receiver {
     };
   }
 
+  /** Requests verified and waiting to be recorded (then acknowledged); whether a group is being written. */
+  private readonly unrecorded: { body: Body; then: (customProperties: Record<string, unknown> | null) => void }[] = [];
+  private writing = false;
+
+  /**
+   * Records the request with the others of its group, then calls `then` with the context properties to
+   * process it with, or null when it was recorded before (a redelivery: acknowledge only). Group commit:
+   * what arrives while a group is being written is written together next, so a burst costs a few writes,
+   * not one each. If the inbox cannot be written, the request is worked on unrecorded rather than refused.
+   */
+  private recordThen(body: Body, then: (customProperties: Record<string, unknown> | null) => void): void {
+    this.unrecorded.push({ body, then });
+    if (!this.writing && this.unrecorded.length === 1) setImmediate(() => this.recordGroup());
+  }
+
+  private recordGroup(): void {
+    if (this.writing || !this.unrecorded.length) return;
+    this.writing = true;
+    const group = this.unrecorded.splice(0);
+    const record = this.opts.record ?? (async (bodies: Body[]) => bodies.map(() => ({})));
+    const taken = record(group.map((g) => g.body))
+      .catch((err: unknown) => {
+        this.opts.logger.warn({ err }, 'could not record Slack deliveries; working on them unrecorded');
+        return group.map(() => ({}));
+      })
+      .then((recorded) => {
+        for (const [i, { then }] of group.entries()) then(recorded[i] ?? null);
+      })
+      .finally(() => {
+        this.pending.delete(taken);
+        this.writing = false;
+        if (this.unrecorded.length) setImmediate(() => this.recordGroup());
+      });
+    this.pending.add(taken);
+  }
+
   /** Requests acknowledged and waiting for Bolt, and the timer that hands them over. */
   private readonly queued: { event: ReceiverEvent; done: () => void }[] = [];
   private drainTimer: NodeJS.Timeout | undefined;
@@ -149,7 +191,7 @@ export class FastifyReceiver implements Receiver {
   /**
    * Runs Bolt once the burst has settled: a request's processing starts when no other request has
    * arrived for QUIET_MS, or at most MAX_HOLD_MS after it was acknowledged. Until then the thread only
-   * acknowledges, so every request of a burst is answered before any of them is worked on.
+   * records and acknowledges, so every request of a burst is answered before any of them is worked on.
    */
   private process(event: ReceiverEvent): Promise<void> {
     const run = new Promise<void>((resolve) => {
@@ -166,26 +208,11 @@ export class FastifyReceiver implements Receiver {
   private drain(): void {
     const app = this.app;
     if (!app) throw new Error('FastifyReceiver used before Bolt initialised it');
-    const batch = this.queued.splice(0);
-    const record = this.opts.record ?? (async (bodies: Body[]) => bodies.map(() => ({})));
-    // Recorded together (one write for the burst), then each worked on unless it was recorded before.
-    void record(batch.map((b) => b.event.body))
-      .catch((err: unknown) => {
-        this.opts.logger.warn({ err }, 'could not record Slack deliveries; working on them unrecorded');
-        return batch.map(() => ({}));
-      })
-      .then((recorded) => {
-        for (const [i, { event, done }] of batch.entries()) {
-          const customProperties = recorded[i];
-          if (customProperties === null || customProperties === undefined) {
-            done();
-            continue;
-          }
-          app
-            .processEvent({ ...event, customProperties })
-            .catch((err: unknown) => this.opts.logger.error({ err }, 'Slack request failed after its ack'))
-            .finally(done);
-        }
-      });
+    for (const { event, done } of this.queued.splice(0)) {
+      app
+        .processEvent(event)
+        .catch((err: unknown) => this.opts.logger.error({ err }, 'Slack request failed after its ack'))
+        .finally(done);
+    }
   }
 }

@@ -38,7 +38,7 @@ export class SlackInbox {
   ) {}
 
   /**
-   * Records a burst of deliveries (the HTTP receiver calls this once it has acknowledged them): per body,
+   * Records a group of deliveries (the HTTP receiver calls this before it acknowledges them): per body,
    * the context to process it with, or null for one recorded before (a redelivery: skipped).
    */
   async recordBurst(bodies: Body[]): Promise<(Record<string, unknown> | null)[]> {

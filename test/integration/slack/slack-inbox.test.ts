@@ -5,7 +5,7 @@ import { deliveryKey } from '../../../bot/slack/inbox.js';
 import { PrismaInboxStore } from '../../../core/store/inbox-store.js';
 import { PROVIDERS } from '../../helpers/databases.js';
 import { CHANNEL, eventually, fileTicket, SLACK_USERS, type SlackTestApp, startSlackApp } from '../../helpers/slack-app.js';
-import { messageShortcut } from '../../helpers/slack-requests.js';
+import { messageShortcut, slashCommand } from '../../helpers/slack-requests.js';
 
 describe.each(PROVIDERS)('Slack inbox on $name', (provider) => {
   let s: SlackTestApp;
@@ -45,6 +45,17 @@ describe.each(PROVIDERS)('Slack inbox on $name', (provider) => {
     expect(rows).toHaveLength(1);
     expect(rows[0]?.deliveryKey).toMatch(/^trigger:/);
     expect(rows[0]?.doneAt).not.toBeNull();
+  });
+
+  test('a request is recorded before it is acknowledged: by the time Slack has its 200, the delivery is in the database', async () => {
+    const texts = ['快递三天没更新', '发票抬头错了', '尺码不合适想换'];
+    const answers = await Promise.all(
+      texts.map((text, i) => s.post(slashCommand({ text: `new ${text}`, userId: SLACK_USERS.customer, responseUrl: s.fake.responseUrl(`ack-${i}`) }))),
+    );
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    // Read at once, before any of the work: every acknowledged request is already recorded.
+    expect(await s.app.database.db.inboundDelivery.count()).toBe(3);
+    await s.idle();
   });
 
   test('a delivery left unfinished by a dead process is processed by the sweep: the ticket and its card appear, once', async () => {
