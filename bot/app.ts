@@ -157,7 +157,6 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
   const web = buildWebServer({
     deps,
     kb,
-    knowledge,
     logger,
     metrics,
     apiToken: env.TICKETBOT_API_TOKEN,

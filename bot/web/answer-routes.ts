@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { KnowledgeStore } from '../../core/ports.js';
+import { AppError } from '../../core/errors.js';
+import type { SelfService } from '../../core/ports.js';
 import type { TicketDeps } from '../../core/tickets/deps.js';
-import { answerFeedback, autoAnswer } from '../../knowledge/kb/auto-answer.js';
-import type { KnowledgeBase } from '../../knowledge/kb/knowledge-base.js';
 import { intakeView } from './views.js';
 
 const ZAsk = z.object({
@@ -17,10 +16,14 @@ const ZFeedback = z.object({ helpful: z.boolean(), customer: z.object({ id: z.st
  * Self-service answers: `POST /api/answers` answers from the knowledge base when confident (200) or
  * opens a ticket (201); `POST /api/answers/:id/feedback` with `helpful: false` opens a ticket (201).
  */
-export function answerRoutes(app: FastifyInstance, deps: { kb: KnowledgeBase; knowledge: KnowledgeStore; tickets: TicketDeps }): void {
+export function answerRoutes(app: FastifyInstance, deps: TicketDeps): void {
+  const answers = (): SelfService => {
+    if (!deps.answers) throw new AppError('INTERNAL', { message: 'self-service answers are not wired' });
+    return deps.answers;
+  };
   app.post('/api/answers', async (request, reply) => {
     const body = ZAsk.parse(request.body);
-    const result = await autoAnswer(deps, {
+    const result = await answers().ask({
       question: body.question,
       platform: 'web',
       customerId: body.customer.id,
@@ -34,7 +37,7 @@ export function answerRoutes(app: FastifyInstance, deps: { kb: KnowledgeBase; kn
   app.post('/api/answers/:id/feedback', async (request, reply) => {
     const { id } = z.object({ id: z.coerce.number().int().positive() }).parse(request.params);
     const body = ZFeedback.parse(request.body);
-    const { ticket } = await answerFeedback(deps, { logId: id, helpful: body.helpful, customerId: body.customer.id, platform: 'web' });
+    const { ticket } = await answers().feedback({ logId: id, helpful: body.helpful, customerId: body.customer.id, platform: 'web' });
     return ticket ? reply.status(201).send({ ticket: intakeView(ticket) }) : reply.send({ ok: true });
   });
 }

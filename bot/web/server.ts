@@ -1,5 +1,4 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import type { KnowledgeStore } from '../../core/ports.js';
 import type { TicketDeps } from '../../core/tickets/deps.js';
 import type { KnowledgeBase } from '../../knowledge/kb/knowledge-base.js';
 import type { Logger } from '../logger.js';
@@ -12,7 +11,6 @@ import { publicRoutes } from './public-routes.js';
 export interface WebOptions {
   deps: TicketDeps;
   kb: KnowledgeBase;
-  knowledge: KnowledgeStore;
   logger: Logger;
   metrics: Metrics;
   apiToken: string | undefined;
@@ -37,7 +35,7 @@ export function buildWebServer(opts: WebOptions): FastifyInstance {
 
   publicRoutes(app, opts.deps);
   agentRoutes(app, opts.deps, opts.apiToken, opts.kb);
-  answerRoutes(app, { kb: opts.kb, knowledge: opts.knowledge, tickets: opts.deps });
+  answerRoutes(app, opts.deps);
 
   app.get('/healthz', async (_request, reply) => {
     try {
