@@ -3,7 +3,11 @@ import { pino } from 'pino';
 import { type Automation, createAutomation } from '../../bot/automation.js';
 import { type AppConfig, BUNDLED_CONFIG, parseConfig } from '../../core/config.js';
 import type { ChatGateway, OutboundNotification } from '../../core/ports.js';
-import { makeCore, type TestCore } from './core.js';
+import { intakeMessage } from '../../core/tickets/intake-message.js';
+import { AGENT_REPLY } from '../../core/tickets/notices.js';
+import { setPriority } from '../../core/tickets/ticket-actions.js';
+import type { Actor, Ticket } from '../../core/tickets/types.js';
+import { makeCore, supervisor, type TestCore } from './core.js';
 import type { TestDatabase } from './databases.js';
 
 /** The bundled config with changes applied to its raw JSON (so defaults and checks run as for a user's file). */
@@ -53,4 +57,28 @@ export async function makeAutomatedCore(db: TestDatabase, config: AppConfig): Pr
       await core.close();
     },
   };
+}
+
+/** A return request from customer `n` (web), auto-assigned in after-sales, set to P2 by the supervisor; with the customer as an actor. */
+export async function openP2Ticket(core: AutomatedCore, n = 1): Promise<{ ticket: Ticket; customer: Actor }> {
+  const { ticket } = await intakeMessage(core.deps, {
+    platform: 'web',
+    platformMessageId: `m-${n}`,
+    author: { platformUserId: `cust-${n}` },
+    text: '裙子尺码不对，想换货',
+    channel: 'web',
+  });
+  const p2 = await setPriority(core.deps, ticket.id, supervisor, 'P2');
+  return { ticket: p2, customer: { role: 'customer', customerId: ticket.customerId ?? undefined, platform: 'web' } };
+}
+
+/** The reminders queued for a ticket (agents' replies relayed to the customer are not reminders). */
+export async function reminderKinds(core: AutomatedCore, ticketId: number): Promise<string[]> {
+  return (await core.automation.notifications.list({ ticketId })).map((n) => n.kind).filter((kind) => kind !== AGENT_REPLY);
+}
+
+/** Moves the test clock on and runs the SLA sweep (what the timers would do by then). */
+export async function advanceAndSweep(core: AutomatedCore, ms: number): Promise<void> {
+  core.clock.advance(ms);
+  await core.automation.sla.sweep(0);
 }

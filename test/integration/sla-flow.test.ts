@@ -3,11 +3,8 @@ import type { AppConfig } from '../../core/config.js';
 import { InProcessScheduler } from '../../core/jobs/in-process-scheduler.js';
 import { SlaTimers } from '../../core/sla/sla-timers.js';
 import { addReply } from '../../core/tickets/add-reply.js';
-import { intakeMessage } from '../../core/tickets/intake-message.js';
-import { AGENT_REPLY } from '../../core/tickets/notices.js';
 import * as act from '../../core/tickets/ticket-actions.js';
-import type { Actor, Ticket } from '../../core/tickets/types.js';
-import { type AutomatedCore, configWith, makeAutomatedCore } from '../helpers/automation.js';
+import { type AutomatedCore, advanceAndSweep, configWith, makeAutomatedCore, openP2Ticket, reminderKinds } from '../helpers/automation.js';
 import { agent, supervisor } from '../helpers/core.js';
 import { PROVIDERS } from '../helpers/databases.js';
 
@@ -32,25 +29,9 @@ describe.each(PROVIDERS)('SLA clocks, reminders and escalation on $name', (provi
     core = await makeAutomatedCore(await provider.fresh(), config);
   }
 
-  /** A return request from a new customer, auto-assigned to lin (after-sales), set to P2 by the supervisor. */
-  async function openTicket(n = 1): Promise<{ ticket: Ticket; customer: Actor }> {
-    const { ticket } = await intakeMessage(core.deps, {
-      platform: 'web',
-      platformMessageId: `m-${n}`,
-      author: { platformUserId: `cust-${n}` },
-      text: '裙子尺码不对，想换货',
-      channel: 'web',
-    });
-    const p2 = await act.setPriority(core.deps, ticket.id, supervisor, 'P2');
-    return { ticket: p2, customer: { role: 'customer', customerId: ticket.customerId ?? undefined, platform: 'web' } };
-  }
-
-  /** The reminders queued for a ticket (agents' replies relayed to the customer are not reminders). */
-  const kinds = async (ticketId: number) => (await core.automation.notifications.list({ ticketId })).map((n) => n.kind).filter((kind) => kind !== AGENT_REPLY);
-  const later = async (ms: number) => {
-    core.clock.advance(ms);
-    await core.automation.sla.sweep(0);
-  };
+  const openTicket = (n = 1) => openP2Ticket(core, n);
+  const kinds = (ticketId: number) => reminderKinds(core, ticketId);
+  const later = (ms: number) => advanceAndSweep(core, ms);
 
   test('deadlines are set at intake; the assignee is reminded at 75%, the supervisor told at breach, each once', async () => {
     await start();
