@@ -66,7 +66,11 @@ export class FastifyReceiver implements Receiver {
 
   /** Waits until every request taken so far has been processed by Bolt. */
   async idle(): Promise<void> {
-    while (this.pending.size) await Promise.allSettled([...this.pending]);
+    while (this.pending.size || this.unrecorded.length) {
+      // Requests waiting for their group's write are in `pending` once the write starts (next turn).
+      if (this.pending.size) await Promise.allSettled([...this.pending]);
+      else await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Serves the path on the web server (call before it listens). */
