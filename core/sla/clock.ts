@@ -22,6 +22,24 @@ export type StageKind =
   | 'pending_close'
   | 'resolved_close';
 
+export type SlaClock = 'first_response' | 'resolution' | 'next_response';
+
+/** The clock a warning or breach belongs to, and which of the two it is (nudges and auto-closes have none). */
+export const STAGE_CLOCK: Partial<Record<StageKind, { clock: SlaClock; step: 'warning' | 'breach' }>> = {
+  fr_warning: { clock: 'first_response', step: 'warning' },
+  fr_breach: { clock: 'first_response', step: 'breach' },
+  res_warning: { clock: 'resolution', step: 'warning' },
+  res_breach: { clock: 'resolution', step: 'breach' },
+  nr_warning: { clock: 'next_response', step: 'warning' },
+  nr_breach: { clock: 'next_response', step: 'breach' },
+};
+
+/** A clock's deadline. */
+export function deadlineOf(sla: SlaState, clock: SlaClock): Date | null {
+  if (clock === 'first_response') return sla.firstResponseDueAt;
+  return clock === 'next_response' ? sla.nextResponseDueAt : sla.resolutionDueAt;
+}
+
 export interface Stage {
   kind: StageKind;
   at: Date;

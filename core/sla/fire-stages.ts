@@ -4,7 +4,7 @@ import type { NewNotification, TicketChange } from '../ports.js';
 import { diffState } from '../tickets/apply-event.js';
 import { type LifecycleEvent, transition } from '../tickets/lifecycle.js';
 import { PRIORITIES, SYSTEM_ACTOR, type Ticket, type TicketState } from '../tickets/types.js';
-import { calendarFor, nextCheckAt, type Stage, type StageKind, stageKey, trackSla } from './clock.js';
+import { calendarFor, deadlineOf, nextCheckAt, STAGE_CLOCK, type Stage, type StageKind, stageKey, trackSla } from './clock.js';
 import { formatDuration } from './duration.js';
 import { formatLocalTime } from './time-zone.js';
 
@@ -83,17 +83,11 @@ function agentName(config: AppConfig, id: string | null | undefined): string | n
   return config.agents.find((a) => a.id === id)?.name ?? id;
 }
 
-/** The deadline a stage reminds of. */
-function dueOf(ticket: Ticket, kind: StageKind): Date | null {
-  if (kind.startsWith('fr_')) return ticket.sla.firstResponseDueAt;
-  if (kind.startsWith('nr_')) return ticket.sla.nextResponseDueAt;
-  return ticket.sla.resolutionDueAt;
-}
-
 function notificationsFor(config: AppConfig, ticket: Ticket, stage: Stage, now: Date, alsoDue: ReadonlySet<StageKind>): NewNotification[] {
   const cal = calendarFor(config, ticket.teamId);
   const team = config.teams.find((t) => t.id === ticket.teamId);
-  const due = dueOf(ticket, stage.kind);
+  // The deadline the stage reminds of (nudges and auto-closes quote the resolution clock's).
+  const due = deadlineOf(ticket.sla, STAGE_CLOCK[stage.kind]?.clock ?? 'resolution');
   const params: MessageParams = {
     number: ticket.number,
     title: ticket.title,

@@ -1,21 +1,15 @@
 import type { MessageKey } from '../i18n/translate.js';
 import type { TicketDeps } from '../tickets/deps.js';
 import { OPEN_STATUSES, type Ticket } from '../tickets/types.js';
-import { stagesOf } from './clock.js';
+import { deadlineOf, type SlaClock, STAGE_CLOCK, stagesOf } from './clock.js';
 
-export type SlaClock = 'first_response' | 'resolution' | 'next_response';
+export type { SlaClock } from './clock.js';
 
 /** The catalogue key naming a clock in reports. */
 export const CLOCK_LABEL: Record<SlaClock, MessageKey> = {
   first_response: 'sla.firstResponse',
   resolution: 'sla.resolution',
   next_response: 'sla.nextResponse',
-};
-
-const DUE: Record<SlaClock, (t: Ticket) => Date | null> = {
-  first_response: (t) => t.sla.firstResponseDueAt,
-  resolution: (t) => t.sla.resolutionDueAt,
-  next_response: (t) => t.sla.nextResponseDueAt,
 };
 
 export interface SlaRow {
@@ -35,12 +29,11 @@ export function slaStanding(deps: Pick<TicketDeps, 'config'>, ticket: Ticket, no
   let risk: SlaRow | null = null;
   for (const stage of stagesOf(deps.config, ticket)) {
     if (stage.at.getTime() > now.getTime()) continue;
-    const [prefix, step] = stage.kind.split('_');
-    const clock: SlaClock | undefined = prefix === 'fr' ? 'first_response' : prefix === 'res' ? 'resolution' : prefix === 'nr' ? 'next_response' : undefined;
-    const dueAt = clock && DUE[clock](ticket);
-    if (!clock || !dueAt) continue;
-    if (step === 'breach') return { ticket, state: 'breached', clock, dueAt };
-    if (step === 'warning') risk ??= { ticket, state: 'at_risk', clock, dueAt };
+    const of = STAGE_CLOCK[stage.kind];
+    const dueAt = of && deadlineOf(ticket.sla, of.clock);
+    if (!of || !dueAt) continue;
+    if (of.step === 'breach') return { ticket, state: 'breached', clock: of.clock, dueAt };
+    risk ??= { ticket, state: 'at_risk', clock: of.clock, dueAt };
   }
   return risk;
 }
