@@ -13,6 +13,7 @@ import { type Database, openDatabase, type Provider } from '../core/store/databa
 import { PrismaDirectoryStore } from '../core/store/directory-store.js';
 import { slaPatch } from '../core/store/mappers.js';
 import { migrate } from '../core/store/migrate.js';
+import { newTicketState } from '../core/tickets/lifecycle.js';
 import { percentile } from './stats.js';
 
 export interface SlaRunOptions {
@@ -78,18 +79,8 @@ async function seed(database: Database, config: AppConfig, n: number, firstAt: n
     for (let i = start; i < Math.min(n, start + 500); i++) {
       // Warning at created + frMs/2: created so that warnings fall due evenly from firstAt.
       const createdAt = new Date(firstAt + Math.floor((i * spreadMs) / n) - frMs / 2);
-      const base = { id: 0, status: 'new' as const, assigneeId: null, teamId: 'after-sales', customerId: null, category: 'other', priority: 'P3' as const };
-      const state = {
-        ...base,
-        reboundCount: 0,
-        duplicateOfId: null,
-        closeReason: null,
-        version: 0,
-        assignedAt: null,
-        firstResponseAt: null,
-        awaitingReplySince: null,
-      };
-      const sla = initialSla(config, { ...state, pendingSince: null, resolvedAt: null, closedAt: null, createdAt, customerTier: 'standard' });
+      const state = newTicketState({ teamId: 'after-sales', category: 'other', priority: 'P3' });
+      const sla = initialSla(config, { ...state, createdAt, customerTier: 'standard' });
       rows.push({
         title: `bench ${i}`,
         description: 'bench',

@@ -8,6 +8,7 @@ import { initialSla } from '../sla/clock.js';
 import { addReply } from './add-reply.js';
 import type { TicketDeps } from './deps.js';
 import { type InboundMessage, type InboundMessageInput, ZInboundMessage } from './inbound.js';
+import { newTicketState } from './lifecycle.js';
 import { normalizeOrderNumber } from './order-number.js';
 import { resolveActor } from './resolve-actor.js';
 import type { Actor, Ticket } from './types.js';
@@ -81,23 +82,7 @@ async function intakeOnce(deps: TicketDeps, msg: InboundMessage): Promise<Intake
   );
   const createdAt = deps.clock();
   const seed = {
-    id: 0,
-    status: 'new' as const,
-    assigneeId: null,
-    teamId: route.teamId,
-    customerId: null,
-    category: category?.id ?? 'other',
-    priority: triage.priority,
-    reboundCount: 0,
-    duplicateOfId: null,
-    closeReason: null,
-    version: 0,
-    assignedAt: null,
-    firstResponseAt: null,
-    awaitingReplySince: null,
-    pendingSince: null,
-    resolvedAt: null,
-    closedAt: null,
+    ...newTicketState({ teamId: route.teamId, category: category?.id ?? 'other', priority: triage.priority }),
     createdAt,
     customerTier,
   };

@@ -19,6 +19,27 @@ export type LifecycleEvent =
 
 export type LifecycleAction = LifecycleEvent['type'];
 
+/** A ticket before it is stored: new, nobody's, no clocks run yet (id 0 until the store gives one). */
+export function newTicketState(p: Pick<TicketState, 'teamId' | 'category' | 'priority'>): TicketState {
+  return {
+    id: 0,
+    status: 'new',
+    assigneeId: null,
+    customerId: null,
+    reboundCount: 0,
+    duplicateOfId: null,
+    closeReason: null,
+    version: 0,
+    assignedAt: null,
+    firstResponseAt: null,
+    awaitingReplySince: null,
+    pendingSince: null,
+    resolvedAt: null,
+    closedAt: null,
+    ...p,
+  };
+}
+
 /**
  * Who may fire an event: `any` — every actor of the role; `own` — only the ticket's owner (the assignee
  * for agents, the requester for customers); `ownOrUnassigned` — the owner, or anyone while nobody owns it.
