@@ -27,13 +27,17 @@ export interface SelfServiceQuestion {
 export function registerSelfService(app: App, ctx: InboundContext, h: Helpers, io: { file: FileMessage; fetch: FetchMessage }) {
   const { deps, logger } = ctx;
 
+  /** Files the asker's message as the thread's ticket; a question must never end unfiled. */
+  async function file(workspaceId: string, channelId: string, message: SlackMessage & { user: string }): Promise<Ticket> {
+    const ticket = await io.file({ workspaceId, channelId, message, requestedBy: message.user });
+    if (!ticket) throw new AppError('INTERNAL', { message: `Slack message ${message.ts} could not be filed` });
+    return ticket;
+  }
+
   /** Files the question as asked (its files too), under the words the decision was taken on. */
   async function fileQuestion(p: { workspaceId: string; channelId: string; ts: string; user: string; question: string }): Promise<Ticket> {
     const asked = await io.fetch(p.channelId, p.ts).catch(() => null);
-    const message: SlackMessage = { ...(asked ?? {}), ts: p.ts, text: p.question, user: p.user };
-    const ticket = await io.file({ workspaceId: p.workspaceId, channelId: p.channelId, message, requestedBy: p.user });
-    if (!ticket) throw new AppError('INTERNAL', { message: `Slack message ${p.ts} could not be filed` });
-    return ticket;
+    return file(p.workspaceId, p.channelId, { ...(asked ?? {}), ts: p.ts, text: p.question, user: p.user });
   }
 
   for (const [actionId, helpful] of [
@@ -67,13 +71,8 @@ export function registerSelfService(app: App, ctx: InboundContext, h: Helpers, i
   /** Answers a customer's question from the FAQ when confident, else files it. False: self-service is off here. */
   async function ask(q: SelfServiceQuestion): Promise<boolean> {
     if (!deps.answers) return false;
-    const message = { ts: q.ts, text: q.text, user: q.user, files: q.files };
-    const file = async () => {
-      const ticket = await io.file({ workspaceId: q.workspaceId, channelId: q.channelId, message, requestedBy: q.user });
-      if (!ticket) throw new AppError('INTERNAL', { message: `Slack message ${q.ts} could not be filed` });
-      return ticket;
-    };
-    const result = await deps.answers.ask({ question: q.text, platform: 'slack', customerId: q.user, messageId: messageId(q.channelId, q.ts) }, file);
+    const fileIt = () => file(q.workspaceId, q.channelId, { ts: q.ts, text: q.text, user: q.user, files: q.files });
+    const result = await deps.answers.ask({ question: q.text, platform: 'slack', customerId: q.user, messageId: messageId(q.channelId, q.ts) }, fileIt);
     if (!result.answered || result.repeated) return true; // filed (with its card), or decided on an earlier delivery
     const { text, blocks } = answerBlocks(result.answer, result.logId, detectLang(q.text));
     try {
@@ -81,7 +80,7 @@ export function registerSelfService(app: App, ctx: InboundContext, h: Helpers, i
     } catch (error) {
       // The customer would hear nothing: file the question instead, so that a person answers it.
       logger.warn({ err: error, channel: q.channelId, ts: q.ts }, 'could not post an automatic answer; filing the question as a ticket');
-      await file();
+      await fileIt();
     }
     return true;
   }
