@@ -1,7 +1,7 @@
 import type { AppConfig } from '../config.js';
 import { type LocalizedText, render } from '../i18n/translate.js';
 import type { ChatGateway, DirectoryStore, NotificationStore, QueuedNotification, TicketStore } from '../ports.js';
-import { stageKey, stagesOf } from '../sla/clock.js';
+import { firesOncePerClock, stageKey, stagesOf } from '../sla/clock.js';
 import { formatDuration } from '../sla/duration.js';
 import type { Ticket } from '../tickets/types.js';
 
@@ -139,12 +139,12 @@ const WHILE_DUE: ReadonlySet<string> = new Set(['fr_warning', 'res_warning', 'nr
 
 /**
  * Whether an SLA reminder no longer applies by the time it is delivered: the clocks decide, not a copy of
- * their rules. A next-response reminder belongs to one wait (its key ends with the wait's start): after
- * the agent answered, a later wait's reminder is not this one.
+ * their rules. A reminder of a stage that fires once per wait (a customer's wait for a reply, a wait on
+ * the customer) belongs to that wait (its key ends with the stage's): a later wait's stage is not it.
  */
 export function isStale(config: AppConfig, n: { kind: string; dedupeKey: string }, ticket: Ticket): boolean {
   if (!WHILE_DUE.has(n.kind)) return false;
-  return !stagesOf(config, ticket).some((s) => s.kind === n.kind && (s.kind !== 'nr_warning' || n.dedupeKey.endsWith(`:${stageKey(s)}`)));
+  return !stagesOf(config, ticket).some((s) => s.kind === n.kind && (firesOncePerClock(s.kind) || n.dedupeKey.endsWith(`:${stageKey(s)}`)));
 }
 
 /** Durations are stored as milliseconds next to their English rendering; the reader gets their own units. */

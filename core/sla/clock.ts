@@ -115,6 +115,11 @@ export function stagesOf(config: AppConfig, t: SlaSubject): Stage[] {
 /** Stages that fire at most once per clock, however their deadline moves later (a pause, a retarget). */
 const ONCE: ReadonlySet<StageKind> = new Set(['fr_warning', 'fr_breach', 'res_warning', 'res_breach']);
 
+/** Whether a stage fires once per clock (warnings and breaches of first response and resolution) rather than once per wait or due time. */
+export function firesOncePerClock(kind: StageKind): boolean {
+  return ONCE.has(kind);
+}
+
 /** What a fired stage is recorded as: its wait (next response) or its due time. */
 export function stageKey(stage: Stage): string {
   return stage.key ?? stage.at.toISOString();

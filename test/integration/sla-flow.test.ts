@@ -120,6 +120,20 @@ describe.each(PROVIDERS)('SLA clocks, reminders and escalation on $name', (provi
     expect(visible.map((m) => m.body)).toEqual([expect.stringContaining('还在等您的回复'), expect.stringContaining('已自动关闭')]);
   });
 
+  test('a nudge still queued when the customer answered is not delivered, even once the ticket waits on them again', async () => {
+    await start();
+    const { ticket, customer } = await openTicket();
+    await addReply(core.deps, ticket.id, lin, { body: '请问是哪个尺码？' });
+    await act.markPending(core.deps, ticket.id, lin);
+    await later(24 * HOUR);
+    expect(await kinds(ticket.id)).toEqual(['assigned', 'pending_nudge']);
+    // Before the nudge goes out, the customer answers and the agent asks again: a new wait.
+    await addReply(core.deps, ticket.id, customer, { body: 'M 码' });
+    await act.markPending(core.deps, ticket.id, lin);
+    await core.automation.dispatcher.runOnce();
+    expect(core.gateway.sent.filter((n) => n.kind === 'pending_nudge')).toEqual([]);
+  });
+
   test('a resolved ticket closes by itself after 7 days; reopening before that stops it', async () => {
     await start();
     const first = await openTicket(1);
