@@ -37,6 +37,12 @@ function awaitingReply(ticket: Ticket, next: TicketState, actor: Actor, now: Dat
   return now;
 }
 
+/** The event of a reply that changed the ticket without a lifecycle step: the first response, or the next-response clock starting or stopping. */
+function replyAction(ticket: Ticket, next: TicketState): string {
+  if (next.firstResponseAt !== ticket.firstResponseAt) return 'first_response';
+  return next.awaitingReplySince ? 'customer_waiting' : 'next_response';
+}
+
 /**
  * Adds a public reply from a customer or an agent and moves the ticket on: an agent's first public reply
  * is the first response and starts work; later customer messages start the next-response clock, which
@@ -63,10 +69,7 @@ export async function addReply(
     if (isAgent && ticket.firstResponseAt === null) next = { ...next, firstResponseAt: now, version: ticket.version + 1 };
     const waiting = awaitingReply(ticket, next, actor, now);
     if (waiting !== next.awaitingReplySince) next = { ...next, awaitingReplySince: waiting, version: ticket.version + 1 };
-    const action =
-      next === ticket
-        ? null
-        : (effect?.type ?? (next.firstResponseAt !== ticket.firstResponseAt ? 'first_response' : waiting ? 'customer_waiting' : 'next_response'));
+    const action = next === ticket ? null : (effect?.type ?? replyAction(ticket, next));
     const message: NewMessage = {
       visibility: 'public',
       authorKind: actor.role === 'customer' ? 'customer' : actor.role === 'system' ? 'system' : 'agent',
