@@ -36,6 +36,11 @@ export interface App {
   slack: SlackAdapter | null;
   /** Starts the background work of a running bot: SLA timers (firing what was missed), auto-assignment, notifications. */
   startWorkers(): Promise<void>;
+  /**
+   * Catches up with knowledge changed by other processes: a `ticketbot kb ingest` (the index is
+   * updated) and agents' triage corrections (the local model learns them). Runs every `syncEveryMs`.
+   */
+  syncKnowledge(): Promise<{ kb: boolean; corrections: number }>;
   close(): Promise<void>;
 }
 
@@ -51,7 +56,12 @@ export interface AppOptions {
   oneShot?: boolean;
   /** Start the workers as soon as the database is open, before triage and the knowledge base load (`start`). */
   startWorkers?: boolean;
+  /** How often a running bot catches up with knowledge changed elsewhere (ms; 0 = never; not for one-shot commands). */
+  syncEveryMs?: number;
 }
+
+/** Default of {@link AppOptions.syncEveryMs}: a new FAQ reaches a running bot within 15 s of the ingest. */
+export const SYNC_EVERY_MS = 15_000;
 
 function loaded<T>(value: T | undefined): T {
   if (value === undefined) throw new Error('ticketbot is still starting: triage and the knowledge base are not loaded yet');
@@ -153,7 +163,18 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
       return log ? { logId: log.id, answered: log.answered, customerRef: log.customerRef, question: log.question } : null;
     },
   };
-  late.learn = learnFromCorrections({ knowledge, local: triage.local, onError: (err) => logger.error({ err }, 'could not record a triage correction') });
+  late.learn = learnFromCorrections({ corrections: triage.corrections, onError: (err) => logger.error({ err }, 'could not record a triage correction') });
+  const syncKnowledge = async () => ({ kb: await kb.refresh(), corrections: await triage.corrections.catchUp() });
+  const syncEveryMs = opts.oneShot ? 0 : (opts.syncEveryMs ?? SYNC_EVERY_MS);
+  const syncTimer =
+    syncEveryMs > 0
+      ? setInterval(() => {
+          syncKnowledge().then(
+            (r) => (r.kb || r.corrections) && logger.info(r, 'caught up with knowledge changed by another process'),
+            (err) => logger.warn({ err }, 'could not catch up with knowledge changes; will retry'),
+          );
+        }, syncEveryMs).unref()
+      : null;
   const web = buildWebServer({
     deps,
     kb,
@@ -191,7 +212,9 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
       await automation.start();
       slack?.startWorkers();
     },
+    syncKnowledge,
     async close() {
+      if (syncTimer) clearInterval(syncTimer);
       await web.close();
       await slack?.stop();
       await automation.stop();

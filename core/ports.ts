@@ -263,8 +263,25 @@ export interface KnowledgeStore {
   findAutoAnswerByMessage(platform: Platform, messageId: string): Promise<(AutoAnswerDecision & { id: number; feedback: string | null }) | null>;
   /** Records the customer's feedback (and the ticket it led to); false when it was already recorded. */
   setAutoAnswerFeedback(id: number, feedback: 'helpful' | 'not_helpful', ticketId: number | null): Promise<boolean>;
-  addCorrection(c: { ticketId: number | null; text: string; category: string | null; priority: Priority | null; actorId: string | null }): Promise<void>;
-  listCorrections(): Promise<{ text: string; category: string | null; priority: Priority | null }[]>;
+  /** Stores an agent's triage correction; returns its id and when it was recorded. */
+  addCorrection(c: { ticketId: number | null; text: string; category: string | null; priority: Priority | null; actorId: string | null }): Promise<{ id: number; createdAt: Date }>;
+  /** Stored corrections, oldest first; with `since`, only those recorded at or after it. */
+  listCorrections(since?: Date): Promise<StoredCorrection[]>;
+  /**
+   * The knowledge base's revision: a fingerprint of its documents, written by the process that last
+   * changed them (null before the first ingest). Other processes compare it with theirs to catch up.
+   */
+  getKbRevision(): Promise<string | null>;
+  setKbRevision(revision: string): Promise<void>;
+}
+
+/** A triage correction as stored. */
+export interface StoredCorrection {
+  id: number;
+  text: string;
+  category: string | null;
+  priority: Priority | null;
+  createdAt: Date;
 }
 
 /** One knowledge-base passage offered to an agent, with where it came from. */

@@ -1,4 +1,4 @@
-import type { AutoAnswerDecision, KbChunkRecord, KbDocumentRecord, KnowledgeStore, NewKbDocument } from '../ports.js';
+import type { AutoAnswerDecision, KbChunkRecord, KbDocumentRecord, KnowledgeStore, NewKbDocument, StoredCorrection } from '../ports.js';
 import type { Platform, Priority } from '../tickets/types.js';
 import type { Db } from './database.js';
 import type { AutoAnswerLog, KbChunk, KbDocument } from './generated/sqlite/client.js';
@@ -15,6 +15,9 @@ function toDocument(row: KbDocument & { chunks: KbChunk[] }): KbDocumentRecord {
     chunks: row.chunks.map((c) => ({ id: c.id, kind: c.kind as KbChunkRecord['kind'], text: c.text })),
   };
 }
+
+/** Setting key of the knowledge base's revision. */
+const KB_REVISION = 'kb.revision';
 
 const withChunks = { chunks: { orderBy: { id: 'asc' } } } as const;
 
@@ -84,12 +87,21 @@ export class PrismaKnowledgeStore implements KnowledgeStore {
     return count === 1;
   }
 
-  async addCorrection(c: { ticketId: number | null; text: string; category: string | null; priority: Priority | null; actorId: string | null }): Promise<void> {
-    await this.db.triageCorrection.create({ data: c });
+  async addCorrection(c: { ticketId: number | null; text: string; category: string | null; priority: Priority | null; actorId: string | null }) {
+    const row = await this.db.triageCorrection.create({ data: c, select: { id: true, createdAt: true } });
+    return { id: row.id, createdAt: row.createdAt };
   }
 
-  async listCorrections() {
-    const rows = await this.db.triageCorrection.findMany({ orderBy: { id: 'asc' } });
-    return rows.map((r) => ({ text: r.text, category: r.category, priority: r.priority as Priority | null }));
+  async listCorrections(since?: Date): Promise<StoredCorrection[]> {
+    const rows = await this.db.triageCorrection.findMany({ ...(since ? { where: { createdAt: { gte: since } } } : {}), orderBy: { id: 'asc' } });
+    return rows.map((r) => ({ id: r.id, text: r.text, category: r.category, priority: r.priority as Priority | null, createdAt: r.createdAt }));
+  }
+
+  async getKbRevision(): Promise<string | null> {
+    return (await this.db.setting.findUnique({ where: { key: KB_REVISION } }))?.value ?? null;
+  }
+
+  async setKbRevision(revision: string): Promise<void> {
+    await this.db.setting.upsert({ where: { key: KB_REVISION }, create: { key: KB_REVISION, value: revision }, update: { value: revision } });
   }
 }

@@ -50,10 +50,22 @@ export class KnowledgeBase {
     private embedder: Embedder,
     private retriever: HybridRetriever,
     private docs: Map<string, KbDocumentRecord>,
+    /** The stored revision this process has caught up with (see {@link refresh}). */
+    private seenRevision: string | null,
   ) {}
+
+  /** Ingest and refresh run one at a time: both rewrite the index. */
+  private busy: Promise<unknown> = Promise.resolve();
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.busy.then(work, work);
+    this.busy = run.catch(() => undefined);
+    return run;
+  }
 
   /** Opens the KB in `dir` (index files), with `embedder` (e.g. OpenAI) or the local one fitted on the KB. */
   static async open(opts: { store: KnowledgeStore; dir: string; embedder?: Embedder | undefined }): Promise<KnowledgeBase> {
+    const seenRevision = await opts.store.getKbRevision();
     const docs = await opts.store.listDocuments();
     const byKey = new Map(docs.map((d) => [keyOf(d), d]));
     const indexDir = join(opts.dir, 'index');
@@ -64,7 +76,7 @@ export class KnowledgeBase {
       fresh && existsSync(join(indexDir, 'entries.json'))
         ? await HybridRetriever.load(indexDir, embedder)
         : await HybridRetriever.create(embedder, docs.map(entryOf));
-    const kb = new KnowledgeBase(opts.store, opts.dir, opts.embedder ?? null, embedder, retriever, byKey);
+    const kb = new KnowledgeBase(opts.store, opts.dir, opts.embedder ?? null, embedder, retriever, byKey, seenRevision);
     if (!fresh) kb.save();
     return kb;
   }
@@ -93,7 +105,11 @@ export class KnowledgeBase {
    * Makes the KB mirror the files under `path`: new entries are added, changed ones re-embedded,
    * entries no longer there deleted, unchanged ones skipped.
    */
-  async ingest(path: string, onProgress?: (done: number, total: number) => void): Promise<IngestReport> {
+  ingest(path: string, onProgress?: (done: number, total: number) => void): Promise<IngestReport> {
+    return this.exclusive(() => this.ingestNow(path, onProgress));
+  }
+
+  private async ingestNow(path: string, onProgress?: (done: number, total: number) => void): Promise<IngestReport> {
     const entries = await readSources(path);
     // An empty or wrong folder would otherwise delete the whole knowledge base.
     if (!entries.length) throw new AppError('INVALID_INPUT', { message: `no knowledge-base entries under ${path} (files: ${KB_EXTENSIONS.join(', ')})` });
@@ -144,7 +160,42 @@ export class KnowledgeBase {
       report.refitted = true;
     }
     this.save();
+    // Last, once the index is saved: other processes see the new revision and catch up.
+    if (total > 0) {
+      this.seenRevision = manifest([...this.docs.values()]);
+      await this.store.setKbRevision(this.seenRevision);
+    }
     return report;
+  }
+
+  /**
+   * Catches up with an ingest made by another process (`ticketbot kb ingest` beside a running bot):
+   * when the stored revision moved, the documents are re-read and the index updated the way ingest
+   * does (changed entries re-embedded, removed ones deleted, a refit when much changed). Costs one
+   * small query when nothing changed. Returns whether anything was applied. The index files are left
+   * to the process that ingested (two writers on one folder could leave a stale index marked fresh).
+   */
+  refresh(): Promise<boolean> {
+    return this.exclusive(async () => {
+      const revision = await this.store.getKbRevision();
+      if (revision === null || revision === this.seenRevision) return false;
+      const docs = await this.store.listDocuments();
+      const next = new Map(docs.map((d) => [keyOf(d), d]));
+      const changed = docs.filter((d) => this.docs.get(keyOf(d))?.contentHash !== d.contentHash);
+      const gone = [...this.docs.keys()].filter((key) => !next.has(key));
+      this.seenRevision = revision;
+      if (!changed.length && !gone.length) return false;
+      if (!this.fixedEmbedder && changed.length + gone.length > REFIT_SHARE * Math.max(1, docs.length)) {
+        const embedder = KnowledgeBase.fitLocal(docs);
+        this.retriever = await HybridRetriever.create(embedder, docs.map(entryOf));
+        this.embedder = embedder;
+      } else {
+        for (const key of gone) this.retriever.remove(key);
+        await this.retriever.upsertMany(changed.map(entryOf));
+      }
+      this.docs = next;
+      return true;
+    });
   }
 
   /** The best entries for a question, each with its stored document. */

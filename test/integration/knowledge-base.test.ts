@@ -85,4 +85,32 @@ describe('knowledge base on SQLite with the bundled demo FAQ', () => {
     expect(rebuilt.size).toBe(kb.size);
     expect(await top(rebuilt, '尺码偏大还是偏小，两个尺码之间怎么选')).toBe(before);
   });
+
+  test("a running process catches up with another process's ingest: new, changed and removed entries", async () => {
+    // The bot (own data folder) and `ticketbot kb ingest` (another process) on one database.
+    const cli = await KnowledgeBase.open({ store, dir: join(dir, 'cli') });
+    await cli.ingest(join(dir, 'src'));
+    const bot = await KnowledgeBase.open({ store, dir: join(dir, 'bot') });
+    expect(await bot.refresh()).toBe(false);
+    const faq = join(dir, 'src', 'faq.jsonl');
+    const lines = readFileSync(faq, 'utf8').trim().split('\n');
+    const removed = lines.findIndex((l) => l.includes('"washing-care-zh"'));
+    lines.splice(removed, 1);
+    const invoice = lines.findIndex((l) => l.includes('"invoice-zh"'));
+    lines[invoice] = JSON.stringify({ ...JSON.parse(lines[invoice] ?? '{}'), answer: '电子发票在确认收货后 1 个工作日内开具。' });
+    lines.push(
+      JSON.stringify({ faq_id: 'gift-wrap-zh', language: 'zh', question: '可以礼品包装吗？', example_questions: ['能帮忙包成礼物吗', '送人的 要贺卡'], answer: '下单备注“礼品包装”，免费附贺卡。' }),
+    );
+    writeFileSync(faq, `${lines.join('\n')}\n`);
+    await cli.ingest(join(dir, 'src'));
+
+    expect(await top(bot, '送人的 能包成礼物吗')).not.toBe('gift-wrap-zh');
+    expect(await bot.refresh()).toBe(true);
+    expect(bot.size).toBe(cli.size);
+    expect(await top(bot, '送人的 能包成礼物吗')).toBe('gift-wrap-zh');
+    expect((await bot.search('开发票要提供什么，公司抬头税号', 1))[0]?.document).toMatchObject({ entryId: 'invoice-zh', answer: '电子发票在确认收货后 1 个工作日内开具。' });
+    expect((await bot.search('衣服怎么洗 能机洗吗', 10)).some((h) => h.document.entryId === 'washing-care-zh')).toBe(false);
+    // Caught up: the next poll reads one setting and changes nothing.
+    expect(await bot.refresh()).toBe(false);
+  });
 });

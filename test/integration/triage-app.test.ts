@@ -20,8 +20,8 @@ const msg = (id: string, text: string) => ({
 describe.each(PROVIDERS)('triage in the running app on $name', (provider) => {
   let db: TestDatabase;
   const apps: { close(): Promise<void> }[] = [];
-  const start = async (env: Record<string, string> = {}) => {
-    const app = await createApp({ env: { DATABASE_URL: db.url, TICKETBOT_DATA_DIR: mkdtempSync(join(tmpdir(), 'tb-triage-')), LOG_LEVEL: 'silent', ...env } });
+  const start = async (env: Record<string, string> = {}, opts: { syncEveryMs?: number } = {}) => {
+    const app = await createApp({ env: { DATABASE_URL: db.url, TICKETBOT_DATA_DIR: mkdtempSync(join(tmpdir(), 'tb-triage-')), LOG_LEVEL: 'silent', ...env }, ...opts });
     apps.push(app);
     return app;
   };
@@ -39,7 +39,7 @@ describe.each(PROVIDERS)('triage in the running app on $name', (provider) => {
     await setCategory(app.deps, first.ticket.id, lin, corrected);
     await setPriority(app.deps, first.ticket.id, lin, 'P2');
     await vi.waitFor(async () => expect(await app.knowledge.listCorrections()).toHaveLength(2));
-    expect(await app.knowledge.listCorrections()).toEqual([
+    expect(await app.knowledge.listCorrections()).toMatchObject([
       { text, category: corrected, priority: null },
       { text, category: null, priority: 'P2' },
     ]);
@@ -53,6 +53,45 @@ describe.each(PROVIDERS)('triage in the running app on $name', (provider) => {
     apps.pop();
     const restarted = await start();
     expect((await intakeMessage(restarted.deps, msg('c', text))).ticket).toMatchObject({ category: corrected, priority: 'P2' });
+  });
+
+  test("another process's corrections reach a running app at its next catch-up, once each", async () => {
+    db = await provider.fresh();
+    // Two processes on one database, each with its own data folder (as on two hosts).
+    const a = await start();
+    const b = await start({}, { syncEveryMs: 0 });
+    const text = '我的会员积分被清零了，什么情况';
+    const before = (await intakeMessage(b.deps, msg('b0', text))).ticket;
+    const corrected = before.category === 'account' ? 'payment' : 'account';
+    const priority = before.priority === 'P1' ? 'P2' : 'P1';
+    const first = await intakeMessage(a.deps, msg('a0', text));
+    await setCategory(a.deps, first.ticket.id, lin, corrected);
+    await setPriority(a.deps, first.ticket.id, lin, priority);
+    await vi.waitFor(async () => expect(await a.knowledge.listCorrections()).toHaveLength(2));
+    // B has not caught up yet: its model still says what it said.
+    expect((await intakeMessage(b.deps, msg('b1', text))).ticket.category).toBe(before.category);
+    expect(await b.syncKnowledge()).toEqual({ kb: false, corrections: 2 });
+    expect((await intakeMessage(b.deps, msg('b2', text))).ticket).toMatchObject({ category: corrected, priority });
+    // Each correction is applied once: nothing new on the next catch-up, in either process.
+    expect(await b.syncKnowledge()).toEqual({ kb: false, corrections: 0 });
+    expect(await a.syncKnowledge()).toEqual({ kb: false, corrections: 0 });
+    // A correction that commits late (PostgreSQL can commit a lower id after a higher one was read):
+    // recorded 30 s before the newest one B has seen, it is still caught up.
+    const late = '退货地址写错了，寄到哪里';
+    await a.database.db.triageCorrection.create({ data: { text: late, category: corrected, createdAt: new Date(Date.now() - 30_000) } });
+    expect(await b.syncKnowledge()).toEqual({ kb: false, corrections: 1 });
+    expect((await intakeMessage(b.deps, msg('b3', late))).ticket.category).toBe(corrected);
+  });
+
+  test('a running app catches up on its own, every syncEveryMs', async () => {
+    db = await provider.fresh();
+    const a = await start();
+    const b = await start({}, { syncEveryMs: 50 });
+    const text = '积分商城兑换的东西一直没发货';
+    const first = await intakeMessage(a.deps, msg('a0', text));
+    const corrected = first.ticket.category === 'account' ? 'payment' : 'account';
+    await setCategory(a.deps, first.ticket.id, lin, corrected);
+    await vi.waitFor(async () => expect((await intakeMessage(b.deps, msg(`b-${Date.now()}`, text))).ticket.category).toBe(corrected), { timeout: 5000, interval: 100 });
   });
 
   test('with an OpenAI-compatible endpoint the LLM triages; when it fails, the local model answers', async () => {
