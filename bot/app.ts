@@ -15,6 +15,7 @@ import { KbReplySuggester } from '../knowledge/kb/suggest-reply.js';
 import { parseLlmSettings } from '../knowledge/llm/settings.js';
 import { createTriage, learnFromCorrections, type Triage } from '../knowledge/triage/create-triage.js';
 import { type Automation, createAutomation } from './automation.js';
+import { type SyncResult, startKnowledgeSync } from './knowledge-sync.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { parseSlackSettings } from './slack/settings.js';
@@ -40,7 +41,7 @@ export interface App {
    * Catches up with knowledge changed by other processes: a `ticketbot kb ingest` (the index is
    * updated) and agents' triage corrections (the local model learns them). Runs every `syncEveryMs`.
    */
-  syncKnowledge(): Promise<{ kb: boolean; corrections: number }>;
+  syncKnowledge(): Promise<SyncResult>;
   close(): Promise<void>;
 }
 
@@ -164,17 +165,6 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
     },
   };
   late.learn = learnFromCorrections({ corrections: triage.corrections, onError: (err) => logger.error({ err }, 'could not record a triage correction') });
-  const syncKnowledge = async () => ({ kb: await kb.refresh(), corrections: await triage.corrections.catchUp() });
-  const syncEveryMs = opts.oneShot ? 0 : (opts.syncEveryMs ?? SYNC_EVERY_MS);
-  const syncTimer =
-    syncEveryMs > 0
-      ? setInterval(() => {
-          syncKnowledge().then(
-            (r) => (r.kb || r.corrections) && logger.info(r, 'caught up with knowledge changed by another process'),
-            (err) => logger.warn({ err }, 'could not catch up with knowledge changes; will retry'),
-          );
-        }, syncEveryMs).unref()
-      : null;
   const web = buildWebServer({
     deps,
     kb,
@@ -186,6 +176,8 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
     },
   });
   slack?.mount(web);
+  // Started last: nothing above can fail and leave the timer running.
+  const sync = startKnowledgeSync({ kb, corrections: triage.corrections, everyMs: opts.oneShot ? 0 : (opts.syncEveryMs ?? SYNC_EVERY_MS), logger });
   logger.info(
     {
       config: configPath,
@@ -212,9 +204,9 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
       await automation.start();
       slack?.startWorkers();
     },
-    syncKnowledge,
+    syncKnowledge: () => sync.run(),
     async close() {
-      if (syncTimer) clearInterval(syncTimer);
+      await sync.stop();
       await web.close();
       await slack?.stop();
       await automation.stop();

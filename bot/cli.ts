@@ -48,7 +48,8 @@ async function start(): Promise<void> {
 
 /** Background workers only (SLA timers, routing, notifications), no HTTP: extra processes beside `start` on PostgreSQL + Redis. */
 async function worker(): Promise<void> {
-  const app = await createApp({ startWorkers: true });
+  // No knowledge sync: a worker neither classifies nor searches the knowledge base.
+  const app = await createApp({ startWorkers: true, syncEveryMs: 0 });
   // The workers' timers are unref'd (they never keep a one-shot command alive): this keeps the process up.
   const keepAlive = setInterval(() => {}, 1 << 30);
   app.logger.info('ticketbot worker is running (no HTTP server)');

@@ -264,9 +264,15 @@ export interface KnowledgeStore {
   /** Records the customer's feedback (and the ticket it led to); false when it was already recorded. */
   setAutoAnswerFeedback(id: number, feedback: 'helpful' | 'not_helpful', ticketId: number | null): Promise<boolean>;
   /** Stores an agent's triage correction; returns its id and when it was recorded. */
-  addCorrection(c: { ticketId: number | null; text: string; category: string | null; priority: Priority | null; actorId: string | null }): Promise<{ id: number; createdAt: Date }>;
-  /** Stored corrections, oldest first; with `since`, only those recorded at or after it. */
-  listCorrections(since?: Date): Promise<StoredCorrection[]>;
+  addCorrection(c: {
+    ticketId: number | null;
+    text: string;
+    category: string | null;
+    priority: Priority | null;
+    actorId: string | null;
+  }): Promise<{ id: number; createdAt: Date }>;
+  /** Stored corrections by id; with `afterId`, only those above it plus any listed in `ids`. */
+  listCorrections(opts?: { afterId?: number; ids?: number[] }): Promise<StoredCorrection[]>;
   /**
    * The knowledge base's revision: a fingerprint of its documents, written by the process that last
    * changed them (null before the first ingest). Other processes compare it with theirs to catch up.

@@ -92,8 +92,10 @@ export class PrismaKnowledgeStore implements KnowledgeStore {
     return { id: row.id, createdAt: row.createdAt };
   }
 
-  async listCorrections(since?: Date): Promise<StoredCorrection[]> {
-    const rows = await this.db.triageCorrection.findMany({ ...(since ? { where: { createdAt: { gte: since } } } : {}), orderBy: { id: 'asc' } });
+  async listCorrections(opts: { afterId?: number; ids?: number[] } = {}): Promise<StoredCorrection[]> {
+    const after = { id: { gt: opts.afterId ?? 0 } };
+    const where = opts.ids?.length ? { OR: [after, { id: { in: opts.ids } }] } : after;
+    const rows = await this.db.triageCorrection.findMany({ where, orderBy: { id: 'asc' } });
     return rows.map((r) => ({ id: r.id, text: r.text, category: r.category, priority: r.priority as Priority | null, createdAt: r.createdAt }));
   }
 

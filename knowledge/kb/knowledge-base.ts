@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../core/errors.js';
@@ -89,8 +89,10 @@ export class KnowledgeBase {
     }
   }
 
+  /** Fitted in key order, so every process that fits on the same documents gets the same embedder. */
   private static fitLocal(docs: KbDocumentRecord[]): LocalEmbedder {
-    return LocalEmbedder.fit(docs.flatMap((d) => d.chunks.map((c) => c.text)));
+    const ordered = [...docs].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+    return LocalEmbedder.fit(ordered.flatMap((d) => d.chunks.map((c) => c.text)));
   }
 
   get size(): number {
@@ -106,7 +108,19 @@ export class KnowledgeBase {
    * entries no longer there deleted, unchanged ones skipped.
    */
   ingest(path: string, onProgress?: (done: number, total: number) => void): Promise<IngestReport> {
-    return this.exclusive(() => this.ingestNow(path, onProgress));
+    return this.exclusive(async () => {
+      const before = this.docs;
+      this.docs = new Map(before);
+      try {
+        return await this.ingestNow(path, onProgress);
+      } finally {
+        // Whenever the documents changed (even if embedding or saving failed afterwards), publish a new
+        // revision: other processes compare it with the one they saw and catch up from the database.
+        // A fresh token, not this process's view of the documents, which may be missing another
+        // writer's changes. This process sees it too, and its next refresh finds nothing to do.
+        if (manifest([...this.docs.values()]) !== manifest([...before.values()])) await this.store.setKbRevision(randomUUID());
+      }
+    });
   }
 
   private async ingestNow(path: string, onProgress?: (done: number, total: number) => void): Promise<IngestReport> {
@@ -160,20 +174,18 @@ export class KnowledgeBase {
       report.refitted = true;
     }
     this.save();
-    // Last, once the index is saved: other processes see the new revision and catch up.
-    if (total > 0) {
-      this.seenRevision = manifest([...this.docs.values()]);
-      await this.store.setKbRevision(this.seenRevision);
-    }
     return report;
   }
 
   /**
    * Catches up with an ingest made by another process (`ticketbot kb ingest` beside a running bot):
-   * when the stored revision moved, the documents are re-read and the index updated the way ingest
-   * does (changed entries re-embedded, removed ones deleted, a refit when much changed). Costs one
-   * small query when nothing changed. Returns whether anything was applied. The index files are left
-   * to the process that ingested (two writers on one folder could leave a stale index marked fresh).
+   * when the stored revision moved, the documents are re-read and the index updated as ingest would
+   * (changed entries re-embedded, removed ones deleted, a refit when over 10 % changed). Costs one
+   * small query when nothing changed. Returns whether anything was applied; a failure leaves the
+   * revision unseen, so the next call tries again. Entries are embedded in batches with a turn of the
+   * event loop between them (a refit also builds the new index beside the one being searched). The
+   * index files are left to the process that ingested: two writers on one folder could leave a stale
+   * index marked fresh.
    */
   refresh(): Promise<boolean> {
     return this.exclusive(async () => {
@@ -183,18 +195,21 @@ export class KnowledgeBase {
       const next = new Map(docs.map((d) => [keyOf(d), d]));
       const changed = docs.filter((d) => this.docs.get(keyOf(d))?.contentHash !== d.contentHash);
       const gone = [...this.docs.keys()].filter((key) => !next.has(key));
-      this.seenRevision = revision;
-      if (!changed.length && !gone.length) return false;
-      if (!this.fixedEmbedder && changed.length + gone.length > REFIT_SHARE * Math.max(1, docs.length)) {
-        const embedder = KnowledgeBase.fitLocal(docs);
-        this.retriever = await HybridRetriever.create(embedder, docs.map(entryOf));
-        this.embedder = embedder;
-      } else {
-        for (const key of gone) this.retriever.remove(key);
-        await this.retriever.upsertMany(changed.map(entryOf));
+      if (changed.length || gone.length) {
+        if (!this.fixedEmbedder && changed.length + gone.length > REFIT_SHARE * Math.max(1, docs.length)) {
+          const embedder = KnowledgeBase.fitLocal(docs);
+          const retriever = await HybridRetriever.create(embedder);
+          await upsertInBatches(retriever, docs.map(entryOf));
+          this.retriever = retriever;
+          this.embedder = embedder;
+        } else {
+          for (const key of gone) this.retriever.remove(key);
+          await upsertInBatches(this.retriever, changed.map(entryOf));
+        }
+        this.docs = next;
       }
-      this.docs = next;
-      return true;
+      this.seenRevision = revision;
+      return changed.length > 0 || gone.length > 0;
     });
   }
 
@@ -214,5 +229,15 @@ export class KnowledgeBase {
     if (this.embedder instanceof LocalEmbedder) writeFileSync(join(this.dir, 'local-embedder.json'), JSON.stringify(this.embedder.toJSON()));
     // Written last: a crash before this line leaves no manifest, so the next open rebuilds.
     writeFileSync(join(this.dir, 'manifest.json'), manifest([...this.docs.values()]));
+  }
+}
+
+/** Embedding batch of {@link KnowledgeBase.refresh}: each batch is one turn of a running bot's event loop. */
+const REFRESH_BATCH = 128;
+
+async function upsertInBatches(retriever: HybridRetriever, entries: { id: string; texts: string[] }[]): Promise<void> {
+  for (let i = 0; i < entries.length; i += REFRESH_BATCH) {
+    await retriever.upsertMany(entries.slice(i, i + REFRESH_BATCH));
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }

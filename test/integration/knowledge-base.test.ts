@@ -6,7 +6,9 @@ import { PROJECT_ROOT } from '../../core/paths.js';
 import { openDatabase } from '../../core/store/database.js';
 import { PrismaKnowledgeStore } from '../../core/store/knowledge-store.js';
 import { migrate } from '../../core/store/migrate.js';
+import { LocalEmbedder } from '../../knowledge/embeddings/local-embedder.js';
 import { KnowledgeBase } from '../../knowledge/kb/knowledge-base.js';
+import type { Embedder } from '../../knowledge/ports.js';
 import { freshSqlite, type TestDatabase } from '../helpers/databases.js';
 
 const DEMO = join(PROJECT_ROOT, 'knowledge', 'demo');
@@ -99,7 +101,13 @@ describe('knowledge base on SQLite with the bundled demo FAQ', () => {
     const invoice = lines.findIndex((l) => l.includes('"invoice-zh"'));
     lines[invoice] = JSON.stringify({ ...JSON.parse(lines[invoice] ?? '{}'), answer: '电子发票在确认收货后 1 个工作日内开具。' });
     lines.push(
-      JSON.stringify({ faq_id: 'gift-wrap-zh', language: 'zh', question: '可以礼品包装吗？', example_questions: ['能帮忙包成礼物吗', '送人的 要贺卡'], answer: '下单备注“礼品包装”，免费附贺卡。' }),
+      JSON.stringify({
+        faq_id: 'gift-wrap-zh',
+        language: 'zh',
+        question: '可以礼品包装吗？',
+        example_questions: ['能帮忙包成礼物吗', '送人的 要贺卡'],
+        answer: '下单备注“礼品包装”，免费附贺卡。',
+      }),
     );
     writeFileSync(faq, `${lines.join('\n')}\n`);
     await cli.ingest(join(dir, 'src'));
@@ -108,9 +116,71 @@ describe('knowledge base on SQLite with the bundled demo FAQ', () => {
     expect(await bot.refresh()).toBe(true);
     expect(bot.size).toBe(cli.size);
     expect(await top(bot, '送人的 能包成礼物吗')).toBe('gift-wrap-zh');
-    expect((await bot.search('开发票要提供什么，公司抬头税号', 1))[0]?.document).toMatchObject({ entryId: 'invoice-zh', answer: '电子发票在确认收货后 1 个工作日内开具。' });
+    expect((await bot.search('开发票要提供什么，公司抬头税号', 1))[0]?.document).toMatchObject({
+      entryId: 'invoice-zh',
+      answer: '电子发票在确认收货后 1 个工作日内开具。',
+    });
     expect((await bot.search('衣服怎么洗 能机洗吗', 10)).some((h) => h.document.entryId === 'washing-care-zh')).toBe(false);
     // Caught up: the next poll reads one setting and changes nothing.
     expect(await bot.refresh()).toBe(false);
+  });
+
+  test('a refresh that fails is tried again; an ingest that fails after changing documents still publishes them', async () => {
+    const cli = await KnowledgeBase.open({ store, dir: join(dir, 'cli') });
+    await cli.ingest(join(dir, 'src'));
+    // A fixed embedder (as KB_EMBEDDER=openai) whose next call fails, like an unreachable endpoint.
+    const local = LocalEmbedder.fit((await store.listDocuments()).flatMap((d) => d.chunks.map((c) => c.text)));
+    let failures = 0;
+    const flaky: Embedder = {
+      id: local.id,
+      dimension: local.dimension,
+      embed: async (texts) => {
+        if (failures > 0) {
+          failures--;
+          throw new Error('embedding endpoint unreachable');
+        }
+        return local.embed(texts);
+      },
+    };
+    const bot = await KnowledgeBase.open({ store, dir: join(dir, 'bot'), embedder: flaky });
+    const faq = join(dir, 'src', 'faq.jsonl');
+    const gift = {
+      faq_id: 'gift-wrap-zh',
+      language: 'zh',
+      question: '可以礼品包装吗？',
+      example_questions: ['能帮忙包成礼物吗'],
+      answer: '下单备注“礼品包装”。',
+    };
+    writeFileSync(faq, `${readFileSync(faq, 'utf8').trim()}\n${JSON.stringify(gift)}\n`);
+    await cli.ingest(join(dir, 'src'));
+    failures = 1;
+    await expect(bot.refresh()).rejects.toThrow('unreachable');
+    expect(await bot.refresh()).toBe(true);
+    expect(await top(bot, '能帮忙包成礼物吗')).toBe('gift-wrap-zh');
+
+    // The ingesting side fails after its first document is stored: the revision still moves.
+    const writer = await KnowledgeBase.open({ store, dir: join(dir, 'writer'), embedder: flaky });
+    const size = { ...gift, faq_id: 'gift-card-zh', question: '有礼品卡吗？', example_questions: ['可以买礼品卡送人吗'], answer: '暂不支持礼品卡。' };
+    writeFileSync(faq, `${readFileSync(faq, 'utf8').trim()}\n${JSON.stringify(size)}\n`);
+    failures = 1;
+    await expect(writer.ingest(join(dir, 'src'))).rejects.toThrow('unreachable');
+    expect(await bot.refresh()).toBe(true);
+    expect(await top(bot, '可以买礼品卡送人吗')).toBe('gift-card-zh');
+  });
+
+  test('when much of the knowledge base changed elsewhere, a running process refits its local embedder', async () => {
+    const cli = await KnowledgeBase.open({ store, dir: join(dir, 'cli') });
+    await cli.ingest(join(dir, 'src'));
+    const bot = await KnowledgeBase.open({ store, dir: join(dir, 'bot') });
+    const before = bot.embedderId;
+    const faq = join(dir, 'src', 'faq.jsonl');
+    const lines = readFileSync(faq, 'utf8').trim().split('\n');
+    writeFileSync(faq, `${lines.slice(0, Math.floor(lines.length / 2)).join('\n')}\n`);
+    await cli.ingest(join(dir, 'src'));
+    expect(await bot.refresh()).toBe(true);
+    expect(bot.embedderId).not.toBe(before);
+    expect(bot.embedderId).toBe(cli.embedderId);
+    expect(bot.size).toBe(cli.size);
+    expect(await top(bot, '开发票要提供什么，公司抬头税号')).toBe(await top(cli, '开发票要提供什么，公司抬头税号'));
   });
 });

@@ -21,7 +21,10 @@ describe.each(PROVIDERS)('triage in the running app on $name', (provider) => {
   let db: TestDatabase;
   const apps: { close(): Promise<void> }[] = [];
   const start = async (env: Record<string, string> = {}, opts: { syncEveryMs?: number } = {}) => {
-    const app = await createApp({ env: { DATABASE_URL: db.url, TICKETBOT_DATA_DIR: mkdtempSync(join(tmpdir(), 'tb-triage-')), LOG_LEVEL: 'silent', ...env }, ...opts });
+    const app = await createApp({
+      env: { DATABASE_URL: db.url, TICKETBOT_DATA_DIR: mkdtempSync(join(tmpdir(), 'tb-triage-')), LOG_LEVEL: 'silent', ...env },
+      ...opts,
+    });
     apps.push(app);
     return app;
   };
@@ -76,11 +79,18 @@ describe.each(PROVIDERS)('triage in the running app on $name', (provider) => {
     expect(await b.syncKnowledge()).toEqual({ kb: false, corrections: 0 });
     expect(await a.syncKnowledge()).toEqual({ kb: false, corrections: 0 });
     // A correction that commits late (PostgreSQL can commit a lower id after a higher one was read):
-    // recorded 30 s before the newest one B has seen, it is still caught up.
+    // its id is reserved, a higher one is caught up first, then the reserved one commits.
+    const store = a.database.db;
+    const reserved = await store.triageCorrection.create({ data: { text: 'reserved' } });
+    await store.triageCorrection.delete({ where: { id: reserved.id } });
+    const higher = await store.triageCorrection.create({ data: { text: '快递一直不动，三天没更新了', priority } });
+    expect(higher.id).toBeGreaterThan(reserved.id);
+    expect(await b.syncKnowledge()).toEqual({ kb: false, corrections: 1 });
     const late = '退货地址写错了，寄到哪里';
-    await a.database.db.triageCorrection.create({ data: { text: late, category: corrected, createdAt: new Date(Date.now() - 30_000) } });
+    await store.triageCorrection.create({ data: { id: reserved.id, text: late, category: corrected } });
     expect(await b.syncKnowledge()).toEqual({ kb: false, corrections: 1 });
     expect((await intakeMessage(b.deps, msg('b3', late))).ticket.category).toBe(corrected);
+    expect(await b.syncKnowledge()).toEqual({ kb: false, corrections: 0 });
   });
 
   test('a running app catches up on its own, every syncEveryMs', async () => {
@@ -91,7 +101,10 @@ describe.each(PROVIDERS)('triage in the running app on $name', (provider) => {
     const first = await intakeMessage(a.deps, msg('a0', text));
     const corrected = first.ticket.category === 'account' ? 'payment' : 'account';
     await setCategory(a.deps, first.ticket.id, lin, corrected);
-    await vi.waitFor(async () => expect((await intakeMessage(b.deps, msg(`b-${Date.now()}`, text))).ticket.category).toBe(corrected), { timeout: 5000, interval: 100 });
+    await vi.waitFor(async () => expect((await intakeMessage(b.deps, msg(`b-${Date.now()}`, text))).ticket.category).toBe(corrected), {
+      timeout: 5000,
+      interval: 100,
+    });
   });
 
   test('with an OpenAI-compatible endpoint the LLM triages; when it fails, the local model answers', async () => {
