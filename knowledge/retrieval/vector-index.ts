@@ -1,11 +1,13 @@
 // A string-keyed wrapper over hnswlib-node's HierarchicalNSW in inner-product space (vectors are
 // L2-normalised, so 1 − distance is the cosine). hnswlib wants numeric labels and a fixed capacity;
 // this class owns the label ↔ id mapping, reuses deleted slots, grows the capacity on demand, and
-// persists the graph plus the mapping side by side.
+// persists the graph plus the mapping side by side, with 8-bit copies of the vectors for `similarity`.
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { z } from 'zod';
+import { VectorCodes } from './vector-codes.js';
 
 const { HierarchicalNSW } = hnswlib;
 type Hnsw = InstanceType<typeof HierarchicalNSW>;
@@ -35,10 +37,16 @@ const ZMeta = z.object({
   labels: z.array(z.tuple([z.number().int(), z.string()])),
   deleted: z.number().int().min(0),
   nextLabel: z.number().int(),
+  /** Ties `codes-i8.bin` to this graph (absent in indexes saved before the 8-bit copies). */
+  codesToken: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/)
+    .optional(),
 });
 
 const INDEX_FILE = 'hnsw.bin';
 const META_FILE = 'hnsw-labels.json';
+const CODES_FILE = 'codes-i8.bin';
 
 /** Approximate nearest-neighbour index of unit vectors keyed by string id. */
 export class VectorIndex {
@@ -56,6 +64,8 @@ export class VectorIndex {
     readonly dimension: number,
     readonly options: VectorIndexOptions,
     private readonly hnsw: Hnsw,
+    /** 8-bit copies for {@link similarity}; made on add, read with the index, or on first use. */
+    private readonly codes: VectorCodes = new VectorCodes(dimension),
   ) {}
 
   /** An empty index for vectors of `dimension`. */
@@ -95,6 +105,7 @@ export class VectorIndex {
     }
     this.labelById.set(id, label);
     this.idByLabel.set(label, id);
+    this.codes.set(label, vector);
   }
 
   /** Marks `id` deleted (hnswlib keeps the node for graph connectivity until the slot is reused). */
@@ -104,6 +115,7 @@ export class VectorIndex {
     this.hnsw.markDelete(label);
     this.labelById.delete(id);
     this.idByLabel.delete(label);
+    this.codes.delete(label);
     this.deleted++;
     return true;
   }
@@ -112,6 +124,17 @@ export class VectorIndex {
   vectorOf(id: string): number[] | undefined {
     const label = this.labelById.get(id);
     return label === undefined ? undefined : this.hnsw.getPoint(label);
+  }
+
+  /**
+   * Inner product of the stored vector of `id` with `query` from its 8-bit copy (error well under 1 %),
+   * without reading the vector out of the graph; undefined for an unknown id.
+   */
+  similarity(id: string, query: Float32Array): number | undefined {
+    const label = this.labelById.get(id);
+    if (label === undefined) return undefined;
+    if (!this.codes.has(label)) this.codes.set(label, this.hnsw.getPoint(label));
+    return this.codes.dot(label, query);
   }
 
   /** The `k` nearest ids by inner product, best first. `ef` overrides the search beam for this call. */
@@ -125,9 +148,11 @@ export class VectorIndex {
     return neighbors.map((label, i) => ({ id: this.idByLabel.get(label) ?? String(label), score: 1 - (distances[i] ?? 1) }));
   }
 
-  /** Writes `hnsw.bin` and `hnsw-labels.json` into `dir` (created if needed). */
+  /** Writes `hnsw.bin`, `hnsw-labels.json` and `codes-i8.bin` into `dir` (created if needed). */
   save(dir: string): void {
     mkdirSync(dir, { recursive: true });
+    const codesToken = randomBytes(16).toString('hex');
+    this.codes.save(join(dir, CODES_FILE), codesToken);
     this.hnsw.writeIndexSync(join(dir, INDEX_FILE));
     const meta: z.infer<typeof ZMeta> = {
       version: 1,
@@ -136,6 +161,7 @@ export class VectorIndex {
       labels: [...this.idByLabel],
       deleted: this.deleted,
       nextLabel: this.nextLabel,
+      codesToken,
     };
     writeFileSync(join(dir, META_FILE), JSON.stringify(meta));
   }
@@ -151,7 +177,7 @@ export class VectorIndex {
     const hnsw = new HierarchicalNSW('ip', meta.dimension);
     hnsw.readIndexSync(join(dir, INDEX_FILE), true);
     hnsw.setEf(meta.options.efSearch);
-    const index = new VectorIndex(meta.dimension, meta.options, hnsw);
+    const index = new VectorIndex(meta.dimension, meta.options, hnsw, VectorCodes.load(join(dir, CODES_FILE), meta.dimension, meta.codesToken));
     for (const [label, id] of meta.labels) {
       index.labelById.set(id, label);
       index.idByLabel.set(label, id);

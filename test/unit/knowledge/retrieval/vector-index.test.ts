@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -69,5 +69,40 @@ describe('VectorIndex', () => {
 
   it('rejects vectors of the wrong dimension', () => {
     expect(() => VectorIndex.create(DIM).add('x', new Float32Array(3))).toThrow(/dimension/);
+  });
+
+  it('scores a chosen vector against a query from its 8-bit copy, also after save → load and for indexes saved without copies', () => {
+    const exact = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * (b[i] ?? 0), 0);
+    const index = VectorIndex.create(DIM);
+    for (let i = 0; i < 40; i++) index.add(`v${i}`, unit(i));
+    const q = unit(1000);
+    const errors = Array.from({ length: 40 }, (_, i) => Math.abs((index.similarity(`v${i}`, q) ?? Number.NaN) - exact(unit(i), q)));
+    expect(Math.max(...errors)).toBeLessThan(0.01);
+    expect(index.similarity('v3', unit(3))).toBeCloseTo(1, 2);
+    index.remove('v5');
+    expect(index.similarity('v5', q)).toBeUndefined();
+    expect(index.similarity('nope', q)).toBeUndefined();
+
+    const dir = mkdtempSync(join(tmpdir(), 'vi-codes-'));
+    dirs.push(dir);
+    index.save(dir);
+    const loaded = VectorIndex.load(dir);
+    for (const i of [0, 7, 39]) expect(loaded.similarity(`v${i}`, q)).toBe(index.similarity(`v${i}`, q));
+    // Copies saved with another graph (same labels, other vectors) are not used.
+    const other = VectorIndex.create(DIM);
+    for (let i = 0; i < 40; i++) other.add(`v${i}`, unit(500 + i));
+    const otherDir = mkdtempSync(join(tmpdir(), 'vi-codes-'));
+    dirs.push(otherDir);
+    other.save(otherDir);
+    copyFileSync(join(otherDir, 'codes-i8.bin'), join(dir, 'codes-i8.bin'));
+    const mixed = VectorIndex.load(dir);
+    for (const i of [0, 7, 39]) expect(Math.abs((mixed.similarity(`v${i}`, q) ?? Number.NaN) - exact(unit(i), q))).toBeLessThan(0.01);
+    // An index saved before the copies existed: they are made from the graph on first use.
+    rmSync(join(dir, 'codes-i8.bin'));
+    const old = VectorIndex.load(dir);
+    for (const i of [0, 7, 39]) expect(Math.abs((old.similarity(`v${i}`, q) ?? Number.NaN) - exact(unit(i), q))).toBeLessThan(0.01);
+    // Replacing a vector replaces its copy.
+    old.add('v0', unit(77));
+    expect(old.similarity('v0', unit(77))).toBeCloseTo(1, 2);
   });
 });
