@@ -9,7 +9,18 @@ export interface BullmqSchedulerOptions extends SchedulerOptions {
   queueName?: string | undefined;
   /** Redis key prefix (BullMQ's default `bull`). */
   prefix?: string | undefined;
+  /**
+   * How long a worker's hold on a running wake-up lasts without renewal, and how often workers look
+   * for holds that lapsed (a process killed mid-job): another worker takes such a job over within
+   * about twice this. Default 5 s (BullMQ's own is 30 s, which would leave a killed worker's running
+   * wake-ups up to a minute late). A job held longer than this by a blocked process may run twice,
+   * which is harmless: every wake-up re-reads the ticket.
+   */
+  lockMs?: number | undefined;
 }
+
+/** Default of {@link BullmqSchedulerOptions.lockMs}. */
+export const BULLMQ_LOCK_MS = 5_000;
 
 interface WakeData {
   key: string;
@@ -46,6 +57,7 @@ export class BullmqScheduler implements Scheduler {
   readonly #redis: Redis;
   readonly #queue: Queue<WakeData>;
   readonly #wakeAtKey: string;
+  readonly #lockMs: number;
   #worker: Worker<WakeData> | undefined;
 
   constructor(options: BullmqSchedulerOptions) {
@@ -56,6 +68,7 @@ export class BullmqScheduler implements Scheduler {
     this.#redisUrl = options.redisUrl;
     this.#queueName = options.queueName ?? 'ticketbot-wake';
     this.#prefix = options.prefix ?? 'bull';
+    this.#lockMs = options.lockMs ?? BULLMQ_LOCK_MS;
     this.#wakeAtKey = `${this.#prefix}:${this.#queueName}:wake-at`;
     // Commands on this connection fail at once while Redis is unreachable instead of waiting for
     // ioredis' retries (~40 s), so schedule() reports an outage to its caller quickly (the database
@@ -115,6 +128,8 @@ export class BullmqScheduler implements Scheduler {
       connection: { url: this.#redisUrl, maxRetriesPerRequest: null },
       prefix: this.#prefix,
       concurrency: this.#concurrency,
+      lockDuration: this.#lockMs,
+      stalledInterval: this.#lockMs,
     });
     this.#worker.on('error', (err) => this.#logger.warn({ err }, 'scheduler: worker error'));
     await this.#worker.waitUntilReady();

@@ -398,6 +398,33 @@ describe.skipIf(!REDIS_URL)('BullmqScheduler across processes', () => {
     expect(rec.first('sla:killed')?.dueAt).toBeGreaterThan(killedAt - 1000);
   });
 
+  test('a wake-up running in a worker that is SIGKILLed is taken over by another worker within about two lock periods', async () => {
+    const module = fileURLToPath(new URL('../../core/jobs/bullmq-scheduler.ts', import.meta.url));
+    // The child takes the job and never finishes it (as if killed mid-job), holding a 1 s lock.
+    const script = `
+      const { BullmqScheduler } = await import(${JSON.stringify(module)});
+      const s = new BullmqScheduler({ redisUrl: ${JSON.stringify(REDIS_URL)}, queueName: 'wake-${ns}', prefix: 'tbtest-${ns}', lockMs: 1000 });
+      await s.start((key) => { console.log('running ' + key); return new Promise(() => {}); });
+      await s.schedule('sla:stuck', new Date(Date.now() + 100));`;
+    const survivor = new BullmqScheduler({ ...FAST, redisUrl: REDIS_URL ?? '', queueName: `wake-${ns}`, prefix: `tbtest-${ns}`, lockMs: 1000 });
+    live.push(survivor);
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    await waitFor(() => output.includes('running sla:stuck'), 15_000, 'the child to start the wake-up');
+    // The survivor starts only now, so the child was the one to take the job.
+    const rec = recorder();
+    await survivor.start(rec.handler);
+    const killedAt = Date.now();
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    // BullMQ's default lock (30 s) would take 30–60 s here.
+    await waitFor(() => rec.count('sla:stuck') === 1, 6000, 'the survivor to take over the stalled wake-up');
+    expect(Date.now() - killedAt).toBeLessThan(6000);
+  });
+
   test('two workers on one queue: each wake-up is handled once, by one of them', async () => {
     const a = make({ ...FAST, concurrency: 5 });
     const b = make({ ...FAST, concurrency: 5 });
