@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import Sqlite from 'better-sqlite3';
-import pg from 'pg';
+import type SqliteDriver from 'better-sqlite3';
+import type PgDriver from 'pg';
 import { AppError } from '../errors.js';
 import { PROJECT_ROOT } from '../paths.js';
 import { type Provider, sqlitePath } from './database.js';
@@ -69,10 +69,12 @@ const PG_LOCK = 7_162_930_411;
  * transaction. Idempotent; safe when several processes start at once. Returns the names applied.
  */
 export async function migrate(target: { provider: Provider; url: string }, migrations = readMigrations(target.provider)): Promise<string[]> {
-  return target.provider === 'sqlite' ? migrateSqlite(sqlitePath(target.url), migrations) : migratePostgres(target.url, migrations);
+  // Only the provider's driver is loaded (the other costs ~20 ms of start-up for nothing).
+  if (target.provider === 'sqlite') return migrateSqlite((await import('better-sqlite3')).default, sqlitePath(target.url), migrations);
+  return migratePostgres((await import('pg')).default, target.url, migrations);
 }
 
-function migrateSqlite(file: string, migrations: Migration[]): string[] {
+function migrateSqlite(Sqlite: typeof SqliteDriver, file: string, migrations: Migration[]): string[] {
   mkdirSync(dirname(file), { recursive: true });
   const db = new Sqlite(file, { timeout: 10_000 });
   try {
@@ -102,7 +104,7 @@ function migrateSqlite(file: string, migrations: Migration[]): string[] {
   }
 }
 
-async function migratePostgres(url: string, migrations: Migration[]): Promise<string[]> {
+async function migratePostgres(pg: typeof PgDriver, url: string, migrations: Migration[]): Promise<string[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
