@@ -148,7 +148,10 @@ export class KnowledgeBase {
       this.retriever.remove(keyOf(d));
       onProgress?.(++done, total);
     }
-    const refit = !this.fixedEmbedder && (changed.length + gone.length > REFIT_SHARE * Math.max(1, entries.length) || this.docs.size === 0);
+    // The share is of the whole knowledge base after the change (as in refresh), also when one file is ingested.
+    const added = changed.filter((e) => !this.docs.has(keyOf(e))).length;
+    const size = this.docs.size + added;
+    const refit = !this.fixedEmbedder && (changed.length + gone.length > REFIT_SHARE * Math.max(1, size) || this.docs.size === 0);
     for (const e of changed) {
       const isNew = !this.docs.has(keyOf(e));
       const texts = embeddedTexts(e);

@@ -78,6 +78,21 @@ describe('knowledge base on SQLite with the bundled demo FAQ', () => {
     expect((await reopened.search('电子发票多久能开好', 3)).map((h) => [h.id, h.score])).toEqual(hits.map((h) => [h.id, h.score]));
   });
 
+  test('ingesting one file refits only when the change is a large share of the whole knowledge base', async () => {
+    const kb = await KnowledgeBase.open({ store, dir: join(dir, 'kb') });
+    await kb.ingest(join(dir, 'src'));
+    const guide = join(dir, 'src', 'size-guide.md');
+    const heading = '## 鞋码换算 / Shoe size conversion';
+    const bedding = '## 床品尺寸怎么选 / Bedding sizes';
+    const text = readFileSync(guide, 'utf8').replace(heading, `${heading}\n\n童鞋另见童装页的脚长对照。`);
+    writeFileSync(guide, text.replace(bedding, `${bedding}\n\n被套比被芯大 5 厘米以内为宜。`));
+    // Two entries of one file changed: a fifth of that file, but a small share of the knowledge base.
+    expect(await kb.ingest(guide)).toMatchObject({ updated: 2, removed: 0, refitted: false });
+    const shoes = (await store.listDocuments()).find((d) => d.answer.includes('童鞋另见童装页'));
+    expect(shoes?.source).toBe('size-guide.md');
+    expect(await top(kb, '童鞋的脚长对照在哪看')).toBe(shoes?.entryId);
+  });
+
   test('a missing or stale index is rebuilt from the database', async () => {
     const kb = await KnowledgeBase.open({ store, dir: join(dir, 'kb') });
     await kb.ingest(join(dir, 'src'));
