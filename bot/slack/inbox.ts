@@ -53,8 +53,8 @@ export class SlackInbox {
 
   /**
    * Global Bolt middleware: marks a recorded delivery finished after its work. A failure leaves it
-   * unfinished, to be processed again once its lease runs out. What arrives unrecorded (Socket Mode, where
-   * Bolt acknowledges) is recorded here first, and skipped if it was recorded before.
+   * unfinished, to be processed again once its lease runs out. What arrives unrecorded (a receiver could
+   * not write the inbox) is recorded here first, and skipped if it was recorded before.
    */
   middleware(): Middleware<AnyMiddlewareArgs> {
     return async (args) => {

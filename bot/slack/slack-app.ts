@@ -1,6 +1,6 @@
 // The Slack adapter: a Bolt app in HTTP mode (served at /slack/events on the web channel's server and
 // port) or Socket Mode, wired to the core. Only bot/slack imports @slack/bolt.
-import { App, LogLevel, type Logger as SlackLogger, SocketModeReceiver, webApi } from '@slack/bolt';
+import { App, LogLevel, type Logger as SlackLogger, webApi } from '@slack/bolt';
 import type { FastifyInstance } from 'fastify';
 import type { InboxStore } from '../../core/ports.js';
 import type { TicketChanged, TicketDeps } from '../../core/tickets/deps.js';
@@ -11,6 +11,7 @@ import { registerInbound } from './inbound.js';
 import { SlackInbox } from './inbox.js';
 import { SlackOutbound } from './outbound.js';
 import type { SlackSettings } from './settings.js';
+import { RecordingSocketModeReceiver } from './socket-receiver.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -90,7 +91,13 @@ export function createSlackAdapter(opts: {
     settings.mode === 'http'
       ? new FastifyReceiver({ signingSecret: settings.signingSecret ?? '', path: SLACK_EVENTS_PATH, logger, record: (bodies) => inbox.recordBurst(bodies) })
       : // Socket Mode opens its connection through apps.connections.open: that client gets the API URL too.
-        new SocketModeReceiver({ appToken: settings.appToken ?? '', logger: slackLog, installerOptions: { clientOptions } });
+        new RecordingSocketModeReceiver({
+          appToken: settings.appToken ?? '',
+          logger: slackLog,
+          installerOptions: { clientOptions },
+          record: (bodies) => inbox.recordBurst(bodies),
+          log: logger,
+        });
   const client = new webApi.WebClient(settings.botToken, { ...clientOptions, logger: slackLog });
   const bolt = new App({ authorize: botAuthorization(client, settings.botToken), receiver, logger: slackLog, clientOptions });
   const out = new SlackOutbound(client, deps, logger);

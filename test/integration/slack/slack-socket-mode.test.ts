@@ -1,5 +1,6 @@
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { freshSqlite } from '../../helpers/databases.js';
+import { freshPostgres, freshSqlite, PG_URL } from '../../helpers/databases.js';
 import { FakeSlackSocket } from '../../helpers/fake-slack-socket.js';
 import { eventually, SLACK_USERS, type SlackTestApp, startSlackApp } from '../../helpers/slack-app.js';
 
@@ -43,5 +44,57 @@ describe('Slack in Socket Mode', () => {
   test('the HTTP endpoint is not served in Socket Mode', async () => {
     const res = await fetch(`${s.base}/slack/events`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
     expect(res.status).toBe(404);
+  });
+});
+
+// PostgreSQL, so that the test can hold the inbox table locked while the app's record waits for it.
+describe.skipIf(!PG_URL)('Slack in Socket Mode: nothing acknowledged is lost', () => {
+  let s: SlackTestApp;
+  let socket: FakeSlackSocket;
+  let url = '';
+  beforeEach(async () => {
+    socket = await FakeSlackSocket.start();
+    const db = await freshPostgres();
+    url = db.url;
+    s = await startSlackApp(db, { env: { SLACK_APP_TOKEN: 'xapp-1-test', SLACK_SIGNING_SECRET: '' } });
+    s.fake.socketUrl = socket.url;
+    await s.app.slack?.start();
+    await socket.waitConnected();
+  });
+  afterEach(async () => {
+    await s.close();
+    await socket.close();
+  });
+
+  const event = (eventId: string) => ({
+    token: 'x',
+    team_id: 'T0TEAM',
+    api_app_id: 'A0APP',
+    type: 'event_callback',
+    event_id: eventId,
+    event_time: 1_764_000_000,
+    event: { type: 'message', channel: 'C0SOCKET', user: SLACK_USERS.customer, text: '你好，在吗', ts: '1764000000.000100' },
+  });
+  const acked = (envelope: string) => socket.acks.some((a) => a.envelope_id === envelope);
+
+  test('an event is acknowledged only once it is recorded; its redelivery is acknowledged and not recorded again', async () => {
+    const lock = new pg.Client({ connectionString: url });
+    await lock.connect();
+    try {
+      await lock.query('BEGIN');
+      await lock.query('LOCK TABLE "InboundDelivery" IN ACCESS EXCLUSIVE MODE');
+      const envelope = socket.send('events_api', event('Ev0SOCKET1'));
+      // Bolt alone acknowledges an event before any middleware runs: here the record comes first, and it waits.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(acked(envelope)).toBe(false);
+      await lock.query('COMMIT');
+      await eventually(async () => acked(envelope) || undefined);
+      expect(await s.app.database.db.inboundDelivery.count({ where: { deliveryKey: 'event:Ev0SOCKET1' } })).toBe(1);
+    } finally {
+      await lock.end();
+    }
+    const again = socket.send('events_api', event('Ev0SOCKET1'));
+    await eventually(async () => acked(again) || undefined);
+    expect(await s.app.database.db.inboundDelivery.count()).toBe(1);
   });
 });
