@@ -11,6 +11,7 @@ import { parse } from 'node:querystring';
 import { type AckFn, type App, type Receiver, type ReceiverEvent, verifySlackRequest } from '@slack/bolt';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../logger.js';
+import { UNRECORDED } from './inbox.js';
 
 /** Interaction types whose ack carries the listener's answer: these are not acknowledged early. */
 const ANSWERED_BY_LISTENER = new Set(['view_submission', 'block_suggestion']);
@@ -174,7 +175,7 @@ export class FastifyReceiver implements Receiver {
     const taken = record(group.map((g) => g.body))
       .catch((err: unknown) => {
         this.opts.logger.warn({ err }, 'could not record Slack deliveries; working on them unrecorded');
-        return group.map(() => ({}));
+        return group.map(() => ({ [UNRECORDED]: true }));
       })
       .then((recorded) => {
         for (const [i, { then }] of group.entries()) then(recorded[i] ?? null);

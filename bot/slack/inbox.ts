@@ -17,6 +17,8 @@ const SWEEP_MS = 60_000;
 const KEEP_FINISHED_MS = 7 * 24 * 60 * 60_000;
 /** Context key naming the inbox record of the delivery being processed. */
 const RECORDED = 'inboxDeliveryId';
+/** Context flag: the receiver tried to record the delivery and could not (the middleware does not try again). */
+export const UNRECORDED = 'inboxUnrecorded';
 
 type Body = Record<string, unknown>;
 
@@ -59,6 +61,7 @@ export class SlackInbox {
   middleware(): Middleware<AnyMiddlewareArgs> {
     return async (args) => {
       const { body, context, next } = args;
+      if (context[UNRECORDED]) return next();
       let id = context[RECORDED] as number | undefined;
       if (id === undefined) {
         let recorded: Record<string, unknown> | null;
@@ -70,7 +73,7 @@ export class SlackInbox {
           return next();
         }
         if (!recorded) {
-          // Socket Mode still wants an ack for what has one (an event's was given by Bolt already).
+          // Recorded before (a redelivery, e.g. replayed): acknowledge only.
           if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
           return;
         }

@@ -1,6 +1,6 @@
 // The Slack adapter: a Bolt app in HTTP mode (served at /slack/events on the web channel's server and
 // port) or Socket Mode, wired to the core. Only bot/slack imports @slack/bolt.
-import { App, LogLevel, type Logger as SlackLogger, webApi } from '@slack/bolt';
+import { App, ignoreSelf, LogLevel, type Logger as SlackLogger, webApi } from '@slack/bolt';
 import type { FastifyInstance } from 'fastify';
 import type { InboxStore } from '../../core/ports.js';
 import type { TicketChanged, TicketDeps } from '../../core/tickets/deps.js';
@@ -99,12 +99,15 @@ export function createSlackAdapter(opts: {
           log: logger,
         });
   const client = new webApi.WebClient(settings.botToken, { ...clientOptions, logger: slackLog });
-  const bolt = new App({ authorize: botAuthorization(client, settings.botToken), receiver, logger: slackLog, clientOptions });
+  // ignoreSelf runs after the inbox middleware (not first, as Bolt would put it): the bot's own messages,
+  // which Slack echoes back, are recorded by the receiver and must be marked finished too.
+  const bolt = new App({ authorize: botAuthorization(client, settings.botToken), receiver, logger: slackLog, clientOptions, ignoreSelf: false });
   const out = new SlackOutbound(client, deps, logger);
   // Listeners keep working after the ack; shutdown waits for them before the database closes.
   const inFlight = new Set<Promise<void>>();
   const queue = new AfterAck(opts.workConcurrency ?? 2);
   bolt.use(inbox.middleware());
+  bolt.use(ignoreSelf);
   bolt.use(async ({ next }) => {
     const run = queue.handle(next);
     inFlight.add(run);
@@ -138,7 +141,7 @@ export function createSlackAdapter(opts: {
       await this.idle();
     },
     async idle() {
-      if (receiver instanceof FastifyReceiver) await receiver.idle();
+      await receiver.idle();
       while (inFlight.size) await Promise.allSettled([...inFlight]);
       await out.idle();
     },

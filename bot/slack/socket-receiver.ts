@@ -4,6 +4,7 @@
 // app sees it (and so before anything can acknowledge it), as the HTTP receiver does.
 import { type App, type ReceiverEvent, SocketModeReceiver, type SocketModeReceiverOptions } from '@slack/bolt';
 import type { Logger } from '../logger.js';
+import { UNRECORDED } from './inbox.js';
 
 type Body = Record<string, unknown>;
 
@@ -16,6 +17,8 @@ export interface RecordingSocketOptions extends SocketModeReceiverOptions {
 export class RecordingSocketModeReceiver extends SocketModeReceiver {
   readonly #record: RecordingSocketOptions['record'];
   readonly #log: Logger;
+  /** Envelopes being recorded or worked on: shutdown waits for them before the database closes. */
+  readonly #pending = new Set<Promise<void>>();
 
   constructor({ record, log, ...options }: RecordingSocketOptions) {
     super(options);
@@ -23,10 +26,26 @@ export class RecordingSocketModeReceiver extends SocketModeReceiver {
     this.#log = log;
   }
 
-  /** The receiver calls only `processEvent` on the app: it gets one that records first. */
+  /** The app as the receiver sees it: the real one, except that `processEvent` records first. */
   override init(app: App): void {
-    const recordFirst = { processEvent: (event: ReceiverEvent) => this.#deliver(app, event) } as unknown as App;
-    super.init(recordFirst);
+    const deliver = (event: ReceiverEvent) => this.#track(this.#deliver(app, event));
+    super.init(new Proxy(app, { get: (target, key, receiver) => (key === 'processEvent' ? deliver : Reflect.get(target, key, receiver)) }));
+  }
+
+  /** Disconnects, then waits for the envelopes already taken (their acks may no longer reach Slack, which then resends: a redelivery, acknowledged only). */
+  override async stop(): Promise<void> {
+    await super.stop();
+    await this.idle();
+  }
+
+  /** Resolves once every envelope taken so far is recorded and worked on. */
+  async idle(): Promise<void> {
+    while (this.#pending.size) await Promise.allSettled([...this.#pending]);
+  }
+
+  #track(work: Promise<void>): Promise<void> {
+    this.#pending.add(work);
+    return work.finally(() => this.#pending.delete(work));
   }
 
   async #deliver(app: App, event: ReceiverEvent): Promise<void> {
@@ -36,10 +55,18 @@ export class RecordingSocketModeReceiver extends SocketModeReceiver {
     } catch (err) {
       // As over HTTP: if the inbox cannot be written, the delivery is worked on unrecorded, not refused.
       this.#log.warn({ err }, 'could not record a Slack delivery; working on it unrecorded');
-      recorded = {};
+      recorded = { [UNRECORDED]: true };
     }
+    const ack = async (response?: unknown) => {
+      try {
+        await event.ack(response as never);
+      } catch (err) {
+        // Disconnected (shutting down): Slack resends the envelope, which is then a recorded redelivery.
+        this.#log.debug({ err }, 'could not acknowledge a Slack envelope');
+      }
+    };
     // Recorded before: a redelivery (Slack resends what it saw no ack for). Acknowledge only.
-    if (recorded === null) return event.ack();
-    await app.processEvent({ ...event, customProperties: { ...event.customProperties, ...recorded } });
+    if (recorded === null) return ack();
+    await app.processEvent({ ...event, ack, customProperties: { ...event.customProperties, ...recorded } });
   }
 }

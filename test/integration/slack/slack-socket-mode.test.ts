@@ -90,6 +90,8 @@ describe.skipIf(!PG_URL)('Slack in Socket Mode: nothing acknowledged is lost', (
       await lock.query('COMMIT');
       await eventually(async () => acked(envelope) || undefined);
       expect(await s.app.database.db.inboundDelivery.count({ where: { deliveryKey: 'event:Ev0SOCKET1' } })).toBe(1);
+      // Worked on and marked finished (it is not replayed later).
+      await eventually(async () => (await s.app.database.db.inboundDelivery.count({ where: { doneAt: { not: null } } })) === 1 || undefined);
     } finally {
       await lock.end();
     }

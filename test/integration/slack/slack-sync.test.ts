@@ -114,6 +114,9 @@ describe.each(PROVIDERS)('Slack: thread sync on $name', (provider) => {
     expect(await s.app.deps.tickets.listTickets({})).toHaveLength(1);
     // Nothing was posted, refused or updated in Slack.
     expect(s.fake.calls.slice(mark).filter((c) => c.method.startsWith('chat.'))).toEqual([]);
+    // Every delivery, the ignored ones included, is marked finished in the inbox (none is replayed later).
+    await s.idle();
+    expect(await s.app.database.db.inboundDelivery.count({ where: { doneAt: null } })).toBe(0);
   });
 
   test('a reply in the thread of a closed ticket opens a follow-up ticket with its own card; the old card keeps the old ticket', async () => {
