@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs, readBody } from './fake-slack-request.js';
+import { type Failure, formatTs, type Message, parseTs, type Reply, str, TS_BASE, TS_STEP, truthy } from './fake-slack-values.js';
 
 /*
  * A local fake of the Slack Web API for tests: POST /api/<method> on 127.0.0.1, plus response_url
@@ -27,8 +28,6 @@ export interface FakeSlackUser {
   is_bot?: boolean;
 }
 
-type Message = Record<string, unknown> & { ts: string; thread_ts?: string };
-
 interface Waiter {
   method: string;
   predicate: ((c: SlackCall) => boolean) | undefined;
@@ -37,43 +36,9 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
-interface Failure {
-  error?: string;
-  status?: number;
-}
-
-interface Reply {
-  status: number;
-  body: Record<string, unknown>;
-  headers?: Record<string, string>;
-}
-
 // Keep real timers even if a test installs fake ones after importing this module.
 const realSetTimeout = globalThis.setTimeout;
 const realClearTimeout = globalThis.clearTimeout;
-
-// ts values are microseconds since the epoch, kept as numbers (fits well within 2^53).
-const TS_BASE = 1_700_000_000_000_000;
-const TS_STEP = 100;
-
-function parseTs(ts: string): number {
-  const [sec = '0', frac = ''] = ts.split('.');
-  return Number(sec) * 1_000_000 + Number(frac.padEnd(6, '0').slice(0, 6));
-}
-
-function formatTs(micros: number): string {
-  return `${Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000).padStart(6, '0')}`;
-}
-
-function str(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number') return String(v);
-  return undefined;
-}
-
-function truthy(v: unknown): boolean {
-  return v === true || v === 1 || v === 'true' || v === '1';
-}
 
 export class FakeSlack {
   readonly apiUrl: string;
