@@ -1,4 +1,6 @@
 // Shared by the scheduler suites: backends, a recorder of fired wake-ups, and waiting helpers.
+import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach } from 'vitest';
 import { BullmqScheduler } from '../../core/jobs/bullmq-scheduler.js';
 import { InProcessScheduler } from '../../core/jobs/in-process-scheduler.js';
 import type { Scheduler, SchedulerLogger, SchedulerOptions, WakeHandler } from '../../core/jobs/scheduler.js';
@@ -14,7 +16,10 @@ export interface Backend {
   cleanup(ns: string): Promise<void>;
 }
 
-export const bullmqIn = (ns: string, options: SchedulerOptions = {}) =>
+/** BullMQ schedulers in tests may also set their lock period. */
+export type BullmqTestOptions = SchedulerOptions & { lockMs?: number };
+
+export const bullmqIn = (ns: string, options: BullmqTestOptions = {}) =>
   new BullmqScheduler({ ...options, redisUrl: REDIS_URL ?? '', queueName: `wake-${ns}`, prefix: `tbtest-${ns}` });
 
 /** Deletes the test's queue and every key under its prefix. */
@@ -65,3 +70,31 @@ export async function waitFor(predicate: () => boolean | Promise<boolean>, timeo
 export const observe = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const inMs = (ms: number) => new Date(Date.now() + ms);
+
+/**
+ * Per test: a fresh namespace (`ns()`), and `make` for schedulers in it, all stopped after the test
+ * before the namespace is cleaned up.
+ */
+export function schedulersPerTest<S extends Scheduler, O extends SchedulerOptions>(
+  create: (ns: string, options: O) => S,
+  cleanup: (ns: string) => Promise<void>,
+) {
+  let ns = '';
+  let live: S[] = [];
+  beforeEach(() => {
+    ns = randomBytes(6).toString('hex');
+  });
+  afterEach(async () => {
+    await Promise.all(live.map((s) => s.stop()));
+    live = [];
+    await cleanup(ns);
+  });
+  return {
+    ns: () => ns,
+    make: (options: O = FAST as O) => {
+      const s = create(ns, options);
+      live.push(s);
+      return s;
+    },
+  };
+}

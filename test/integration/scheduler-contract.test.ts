@@ -1,32 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { InProcessScheduler } from '../../core/jobs/in-process-scheduler.js';
-import type { Scheduler, SchedulerOptions } from '../../core/jobs/scheduler.js';
-import { BACKENDS, FAST, inMs, observe, quietLogger, recorder, waitFor } from '../helpers/scheduler.js';
+import type { Scheduler } from '../../core/jobs/scheduler.js';
+import { BACKENDS, FAST, inMs, observe, quietLogger, recorder, schedulersPerTest, waitFor } from '../helpers/scheduler.js';
 
 for (const backend of BACKENDS) {
   describe.skipIf(backend.skip)(`Scheduler contract: ${backend.name}`, () => {
-    let ns = '';
-    let live: Scheduler[] = [];
-    const make = (options: SchedulerOptions = FAST) => {
-      const s = backend.make(ns, options);
-      live.push(s);
-      return s;
-    };
+    const { make } = schedulersPerTest(backend.make, backend.cleanup);
     /** Schedules a key due after everything else in the test and waits until it fires: all earlier wake-ups have had their chance. */
     const fence = async (s: Scheduler, rec: ReturnType<typeof recorder>, ms: number) => {
       await s.schedule('fence', inMs(ms));
       await waitFor(() => rec.count('fence') > 0, ms + 5000, 'the fence');
     };
-
-    beforeEach(() => {
-      ns = randomBytes(6).toString('hex');
-    });
-    afterEach(async () => {
-      await Promise.all(live.map((s) => s.stop()));
-      live = [];
-      await backend.cleanup(ns);
-    });
 
     test('fires once, at or after its due time', async () => {
       const s = make();

@@ -1,30 +1,14 @@
 // BullMQ across processes: wake-ups outlive the process that scheduled them, a killed worker's running
 // wake-up is taken over, and two workers share one queue without handling anything twice.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { BullmqScheduler } from '../../core/jobs/bullmq-scheduler.js';
-import type { SchedulerOptions } from '../../core/jobs/scheduler.js';
-import { bullmqIn, FAST, inMs, obliterateBullmq, REDIS_URL, recorder, waitFor } from '../helpers/scheduler.js';
+import { describe, expect, test } from 'vitest';
+import type { BullmqScheduler } from '../../core/jobs/bullmq-scheduler.js';
+import { type BullmqTestOptions, bullmqIn, FAST, inMs, obliterateBullmq, REDIS_URL, recorder, schedulersPerTest, waitFor } from '../helpers/scheduler.js';
 
 describe.skipIf(!REDIS_URL)('BullmqScheduler across processes', () => {
-  let ns = '';
-  let live: BullmqScheduler[] = [];
-  const make = (options: SchedulerOptions = FAST) => {
-    const s = bullmqIn(ns, options);
-    live.push(s);
-    return s;
-  };
-  beforeEach(() => {
-    ns = randomBytes(6).toString('hex');
-  });
-  afterEach(async () => {
-    await Promise.all(live.map((s) => s.stop()));
-    live = [];
-    await obliterateBullmq(ns);
-  });
+  const { make, ns } = schedulersPerTest<BullmqScheduler, BullmqTestOptions>(bullmqIn, obliterateBullmq);
 
   test('a wake-up scheduled by one instance is fired by another started later', async () => {
     const first = make();
@@ -46,7 +30,7 @@ describe.skipIf(!REDIS_URL)('BullmqScheduler across processes', () => {
     const module = fileURLToPath(new URL('../../core/jobs/bullmq-scheduler.ts', import.meta.url));
     const script = `
       const { BullmqScheduler } = await import(${JSON.stringify(module)});
-      const s = new BullmqScheduler({ redisUrl: ${JSON.stringify(REDIS_URL)}, queueName: 'wake-${ns}', prefix: 'tbtest-${ns}' });
+      const s = new BullmqScheduler({ redisUrl: ${JSON.stringify(REDIS_URL)}, queueName: 'wake-${ns()}', prefix: 'tbtest-${ns()}' });
       await s.start(async (key) => console.log('fired ' + key));
       await s.schedule('sla:killed', new Date(Date.now() + 600));
       console.log('scheduled');`;
@@ -73,11 +57,10 @@ describe.skipIf(!REDIS_URL)('BullmqScheduler across processes', () => {
     // The child takes the job and never finishes it (as if killed mid-job), holding a 1 s lock.
     const script = `
       const { BullmqScheduler } = await import(${JSON.stringify(module)});
-      const s = new BullmqScheduler({ redisUrl: ${JSON.stringify(REDIS_URL)}, queueName: 'wake-${ns}', prefix: 'tbtest-${ns}', lockMs: 1000 });
+      const s = new BullmqScheduler({ redisUrl: ${JSON.stringify(REDIS_URL)}, queueName: 'wake-${ns()}', prefix: 'tbtest-${ns()}', lockMs: 1000 });
       await s.start((key) => { console.log('running ' + key); return new Promise(() => {}); });
       await s.schedule('sla:stuck', new Date(Date.now() + 100));`;
-    const survivor = new BullmqScheduler({ ...FAST, redisUrl: REDIS_URL ?? '', queueName: `wake-${ns}`, prefix: `tbtest-${ns}`, lockMs: 1000 });
-    live.push(survivor);
+    const survivor = make({ ...FAST, lockMs: 1000 });
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {

@@ -1,24 +1,35 @@
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { freshPostgres, freshSqlite, PG_URL } from '../../helpers/databases.js';
+import { freshPostgres, freshSqlite, PG_URL, type TestDatabase } from '../../helpers/databases.js';
 import { FakeSlackSocket } from '../../helpers/fake-slack-socket.js';
 import { eventually, SLACK_USERS, type SlackTestApp, startSlackApp } from '../../helpers/slack-app.js';
+
+/** The app with SLACK_APP_TOKEN, connected over a WebSocket to a fake Slack Socket Mode endpoint. */
+async function startInSocketMode(db: TestDatabase): Promise<{ s: SlackTestApp; socket: FakeSlackSocket; close(): Promise<void> }> {
+  const socket = await FakeSlackSocket.start();
+  const s = await startSlackApp(db, { env: { SLACK_APP_TOKEN: 'xapp-1-test', SLACK_SIGNING_SECRET: '' } });
+  s.fake.socketUrl = socket.url;
+  await s.app.slack?.start();
+  await socket.waitConnected();
+  return {
+    s,
+    socket,
+    close: async () => {
+      await s.close();
+      await socket.close();
+    },
+  };
+}
 
 // Socket Mode: the same app, with SLACK_APP_TOKEN, connects out over a WebSocket instead of taking HTTP.
 describe('Slack in Socket Mode', () => {
   let s: SlackTestApp;
   let socket: FakeSlackSocket;
+  let close: () => Promise<void>;
   beforeEach(async () => {
-    socket = await FakeSlackSocket.start();
-    s = await startSlackApp(freshSqlite(), { env: { SLACK_APP_TOKEN: 'xapp-1-test', SLACK_SIGNING_SECRET: '' } });
-    s.fake.socketUrl = socket.url;
-    await s.app.slack?.start();
-    await socket.waitConnected();
+    ({ s, socket, close } = await startInSocketMode(freshSqlite()));
   });
-  afterEach(async () => {
-    await s.close();
-    await socket.close();
-  });
+  afterEach(() => close());
 
   test('connects through apps.connections.open with the app token, and takes a slash command', async () => {
     const open = s.fake.callsTo('apps.connections.open');
@@ -51,20 +62,14 @@ describe('Slack in Socket Mode', () => {
 describe.skipIf(!PG_URL)('Slack in Socket Mode: nothing acknowledged is lost', () => {
   let s: SlackTestApp;
   let socket: FakeSlackSocket;
+  let close: () => Promise<void>;
   let url = '';
   beforeEach(async () => {
-    socket = await FakeSlackSocket.start();
     const db = await freshPostgres();
     url = db.url;
-    s = await startSlackApp(db, { env: { SLACK_APP_TOKEN: 'xapp-1-test', SLACK_SIGNING_SECRET: '' } });
-    s.fake.socketUrl = socket.url;
-    await s.app.slack?.start();
-    await socket.waitConnected();
+    ({ s, socket, close } = await startInSocketMode(db));
   });
-  afterEach(async () => {
-    await s.close();
-    await socket.close();
-  });
+  afterEach(() => close());
 
   const event = (eventId: string) => ({
     token: 'x',

@@ -1,23 +1,6 @@
 // Business time across daylight-saving changes (Asia/Shanghai has none: see business-hours.test.ts).
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
-import { addBusinessTime, type BusinessCalendar, businessTimeBetween, isBusinessTime, ZBusinessCalendar } from '../../../../core/sla/business-hours.js';
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const _DAY = 24 * HOUR;
-const EVERY_DAY = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-
-const calendar = (input: z.input<typeof ZBusinessCalendar>): BusinessCalendar => ZBusinessCalendar.parse(input);
-const add = (cal: BusinessCalendar | null, start: string, ms: number) => addBusinessTime(cal, new Date(start), ms);
-const between = (cal: BusinessCalendar | null, from: string, to: string) => businessTimeBetween(cal, new Date(from), new Date(to));
-const open = (cal: BusinessCalendar | null, at: string) => isBusinessTime(cal, new Date(at));
-
-const newYork = calendar({ timezone: 'America/New_York' });
-const newYorkAllDay = calendar({ timezone: 'America/New_York', days: [...EVERY_DAY], hours: [{ from: '00:00', to: '24:00' }] });
-const berlin = calendar({ timezone: 'Europe/Berlin' });
-const berlinAllDay = calendar({ timezone: 'Europe/Berlin', days: [...EVERY_DAY], hours: [{ from: '00:00', to: '24:00' }] });
-const sundays = (timezone: string, from: string, to: string) => calendar({ timezone, days: ['sun'], hours: [{ from, to }] });
+import { add, berlin, berlinAllDay, between, HOUR, MINUTE, newYork, newYorkAllDay, open, sundays } from './business-hours-fixtures.js';
 
 describe('America/New_York across DST', () => {
   it('a weekday calendar keeps local hours over the spring-forward weekend (2026-03-08)', () => {

@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
 import { AppError } from '../../../../core/errors.js';
 import { addBusinessTime, type BusinessCalendar, businessTimeBetween, isBusinessTime, ZBusinessCalendar } from '../../../../core/sla/business-hours.js';
 import { isValidTimeZone, localDayOf, offsetAt } from '../../../../core/sla/time-zone.js';
+import { add, berlin, between, calendar, EVERY_DAY, HOUR, MINUTE, newYork, newYorkAllDay, open, sundays } from './business-hours-fixtures.js';
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-const EVERY_DAY = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-
-const calendar = (input: z.input<typeof ZBusinessCalendar>): BusinessCalendar => ZBusinessCalendar.parse(input);
-const add = (cal: BusinessCalendar | null, start: string, ms: number) => addBusinessTime(cal, new Date(start), ms);
-const between = (cal: BusinessCalendar | null, from: string, to: string) => businessTimeBetween(cal, new Date(from), new Date(to));
-const open = (cal: BusinessCalendar | null, at: string) => isBusinessTime(cal, new Date(at));
 
 // Mon–Fri 09:00–18:00, UTC+8 all year.
 const shanghai = calendar({ timezone: 'Asia/Shanghai' });
@@ -30,11 +22,6 @@ const nationalDay = calendar({
   holidays: ['2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04', '2026-10-05', '2026-10-06', '2026-10-07'],
   workdays: ['2026-09-27', '2026-10-10'],
 });
-const newYork = calendar({ timezone: 'America/New_York' });
-const newYorkAllDay = calendar({ timezone: 'America/New_York', days: [...EVERY_DAY], hours: [{ from: '00:00', to: '24:00' }] });
-const berlin = calendar({ timezone: 'Europe/Berlin' });
-const _berlinAllDay = calendar({ timezone: 'Europe/Berlin', days: [...EVERY_DAY], hours: [{ from: '00:00', to: '24:00' }] });
-const sundays = (timezone: string, from: string, to: string) => calendar({ timezone, days: ['sun'], hours: [{ from, to }] });
 
 describe('addBusinessTime on a 09:00–18:00 weekday calendar (Asia/Shanghai)', () => {
   it.each([

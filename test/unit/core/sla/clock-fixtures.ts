@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { type AppConfig, BUNDLED_CONFIG, parseConfig } from '../../../../core/config.js';
 import { EMPTY_SLA, type SlaSubject, type Stage } from '../../../../core/sla/clock.js';
+import { newTicketState } from '../../../../core/tickets/lifecycle.js';
 import type { SlaState, TicketState } from '../../../../core/tickets/types.js';
 
 /*
@@ -40,23 +41,10 @@ export const at = (iso: string) => new Date(iso);
 /** A ticket as the SLA functions read it: new, unassigned, P3 "other", standard tier. */
 export function ticket(overrides: Partial<SlaSubject> = {}): SlaSubject {
   return {
+    ...newTicketState({ teamId: 'after-sales', category: 'other', priority: 'P3' }),
     id: 42,
-    status: 'new',
-    assigneeId: null,
-    teamId: 'after-sales',
     customerId: 7,
-    category: 'other',
-    priority: 'P3',
-    reboundCount: 0,
-    duplicateOfId: null,
-    closeReason: null,
     version: 1,
-    assignedAt: null,
-    firstResponseAt: null,
-    awaitingReplySince: null,
-    pendingSince: null,
-    resolvedAt: null,
-    closedAt: null,
     createdAt: at('2026-11-24T10:00:00+08:00'),
     customerTier: 'standard',
     sla: EMPTY_SLA,

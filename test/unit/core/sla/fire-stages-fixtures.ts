@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { type AppConfig, BUNDLED_CONFIG, parseConfig } from '../../../../core/config.js';
 import { EMPTY_SLA, type Stage, type StageKind } from '../../../../core/sla/clock.js';
 import type { Ticket } from '../../../../core/tickets/types.js';
+import { ticketFixture } from '../../../helpers/ticket-fixture.js';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -37,35 +38,15 @@ export const RES_DUE = '2026-11-25T10:00:00+08:00';
 
 /** A new, unassigned P2 after-sales ticket at version 5 with its clocks written by hand. */
 export function ticket(overrides: Partial<Ticket> = {}): Ticket {
-  return {
+  return ticketFixture({
     id: 42,
     number: 'T-000042',
     title: 'Parcel lost',
     description: 'My parcel never arrived',
-    status: 'new',
-    assigneeId: null,
     teamId: 'after-sales',
     customerId: 7,
     category: 'other',
-    priority: 'P2',
-    reboundCount: 0,
-    duplicateOfId: null,
-    closeReason: null,
     version: 5,
-    assignedAt: null,
-    firstResponseAt: null,
-    awaitingReplySince: null,
-    pendingSince: null,
-    resolvedAt: null,
-    closedAt: null,
-    sentiment: 'neutral',
-    language: 'zh',
-    channel: 'web',
-    tags: [],
-    csat: null,
-    accessKey: 'k',
-    customerTier: 'standard',
-    triageConfidence: null,
     sla: {
       ...EMPTY_SLA,
       firstResponseMs: 2 * HOUR,
@@ -76,9 +57,8 @@ export function ticket(overrides: Partial<Ticket> = {}): Ticket {
     },
     createdAt: at(CREATED),
     updatedAt: at(CREATED),
-    orderNumbers: [],
     ...overrides,
-  };
+  });
 }
 
 /** The same ticket, assigned to lin and answered. */
