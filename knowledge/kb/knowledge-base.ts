@@ -109,21 +109,20 @@ export class KnowledgeBase {
    */
   ingest(path: string, onProgress?: (done: number, total: number) => void): Promise<IngestReport> {
     return this.exclusive(async () => {
-      const before = this.docs;
-      this.docs = new Map(before);
+      const written = { documents: false };
       try {
-        return await this.ingestNow(path, onProgress);
+        return await this.ingestNow(path, written, onProgress);
       } finally {
-        // Whenever the documents changed (even if embedding or saving failed afterwards), publish a new
+        // Whenever documents were written (even if embedding or saving failed afterwards), publish a new
         // revision: other processes compare it with the one they saw and catch up from the database.
         // A fresh token, not this process's view of the documents, which may be missing another
         // writer's changes. This process sees it too, and its next refresh finds nothing to do.
-        if (manifest([...this.docs.values()]) !== manifest([...before.values()])) await this.store.setKbRevision(randomUUID());
+        if (written.documents) await this.store.setKbRevision(randomUUID());
       }
     });
   }
 
-  private async ingestNow(path: string, onProgress?: (done: number, total: number) => void): Promise<IngestReport> {
+  private async ingestNow(path: string, written: { documents: boolean }, onProgress?: (done: number, total: number) => void): Promise<IngestReport> {
     const entries = await readSources(path);
     // An empty or wrong folder would otherwise delete the whole knowledge base.
     if (!entries.length) throw new AppError('INVALID_INPUT', { message: `no knowledge-base entries under ${path} (files: ${KB_EXTENSIONS.join(', ')})` });
@@ -143,6 +142,7 @@ export class KnowledgeBase {
     let done = 0;
     onProgress?.(0, total);
     for (const d of gone) {
+      written.documents = true;
       await this.store.deleteDocument(d.id);
       this.docs.delete(keyOf(d));
       this.retriever.remove(keyOf(d));
@@ -155,6 +155,7 @@ export class KnowledgeBase {
     for (const e of changed) {
       const isNew = !this.docs.has(keyOf(e));
       const texts = embeddedTexts(e);
+      written.documents = true;
       const saved = await this.store.saveDocument({
         source: e.source,
         entryId: e.entryId,
