@@ -1,30 +1,18 @@
 import { EMPTY_SLA } from '../../core/sla/clock.js';
+import { newTicketState } from '../../core/tickets/lifecycle.js';
 import type { Ticket } from '../../core/tickets/types.js';
 
 /** A stored ticket for pure-function tests: a new P2 logistics ticket with no SLA clocks unless overridden. */
 export function ticketFixture(overrides: Partial<Ticket> = {}): Ticket {
   const created = new Date('2026-11-24T10:00:00+08:00');
   return {
+    ...newTicketState({ teamId: 'logistics', category: 'shipping_logistics', priority: 'P2' }),
     id: 9,
     number: 'T-000009',
     title: 'Where is my parcel',
     description: '',
-    status: 'new',
-    assigneeId: null,
-    teamId: 'logistics',
     customerId: 3,
-    category: 'shipping_logistics',
-    priority: 'P2',
-    reboundCount: 0,
-    duplicateOfId: null,
-    closeReason: null,
     version: 1,
-    assignedAt: null,
-    firstResponseAt: null,
-    awaitingReplySince: null,
-    pendingSince: null,
-    resolvedAt: null,
-    closedAt: null,
     sentiment: 'neutral',
     language: 'zh',
     channel: 'web',
