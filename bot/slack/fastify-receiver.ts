@@ -188,20 +188,23 @@ export class FastifyReceiver implements Receiver {
     this.pending.add(taken);
   }
 
-  /** Requests acknowledged and waiting for Bolt, and the timer that hands them over. */
+  /** Requests acknowledged and waiting for Bolt, the timer that hands them over, and the hand-over under way. */
   private readonly queued: { event: ReceiverEvent; done: () => void }[] = [];
   private drainTimer: NodeJS.Timeout | undefined;
+  private draining: NodeJS.Immediate | undefined;
   private oldestQueuedAt = 0;
 
   /**
    * Runs Bolt once the burst has settled: a request's processing starts when no other request has
    * arrived for QUIET_MS, or at most MAX_HOLD_MS after it was acknowledged. Until then the thread only
    * records and acknowledges, so every request of a burst is answered before any of them is worked on.
+   * What arrives while a hand-over is under way joins it.
    */
   private process(event: ReceiverEvent): Promise<void> {
     const run = new Promise<void>((resolve) => {
       if (!this.queued.length) this.oldestQueuedAt = performance.now();
       this.queued.push({ event, done: resolve });
+      if (this.draining) return;
       const wait = Math.max(0, Math.min(QUIET_MS, this.oldestQueuedAt + MAX_HOLD_MS - performance.now()));
       clearTimeout(this.drainTimer);
       this.drainTimer = setTimeout(() => this.drain(), wait);
@@ -210,14 +213,21 @@ export class FastifyReceiver implements Receiver {
     return run;
   }
 
+  /**
+   * Hands the queued requests to Bolt one per event-loop turn: each start runs Bolt's middleware up to its
+   * first real I/O, and starting them all in one turn kept the thread from reading (and acknowledging)
+   * requests that arrived meanwhile for as long as that took (~0.5 ms each, 100 ms for a burst of 200).
+   */
   private drain(): void {
     const app = this.app;
     if (!app) throw new Error('FastifyReceiver used before Bolt initialised it');
-    for (const { event, done } of this.queued.splice(0)) {
-      app
-        .processEvent(event)
-        .catch((err: unknown) => this.opts.logger.error({ err }, 'Slack request failed after its ack'))
-        .finally(done);
-    }
+    this.draining = undefined;
+    const next = this.queued.shift();
+    if (!next) return;
+    app
+      .processEvent(next.event)
+      .catch((err: unknown) => this.opts.logger.error({ err }, 'Slack request failed after its ack'))
+      .finally(next.done);
+    if (this.queued.length) this.draining = setImmediate(() => this.drain());
   }
 }

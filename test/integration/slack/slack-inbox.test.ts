@@ -2,6 +2,7 @@
 // unfinished by a process that died is processed by a live one once its lease has run out.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { deliveryKey } from '../../../bot/slack/inbox.js';
+import { openDatabase } from '../../../core/store/database.js';
 import { PrismaInboxStore } from '../../../core/store/inbox-store.js';
 import { PROVIDERS } from '../../helpers/databases.js';
 import { CHANNEL, eventually, fileTicket, SLACK_USERS, type SlackTestApp, startSlackApp } from '../../helpers/slack-app.js';
@@ -88,6 +89,33 @@ describe.each(PROVIDERS)('Slack inbox on $name', (provider) => {
     expect(ids.map((id) => (id === null ? null : 'new'))).toEqual([null, 'new', 'new', null]);
     // Another platform's keys are its own.
     expect(await store.record('discord', [{ deliveryKey: 'event:Ev1', payload: '{}' }], at, 60_000)).toEqual([expect.any(Number)]);
+  });
+
+  test('two processes recording overlapping bursts at once: every delivery is taken by exactly one of them, and its id is its row', async () => {
+    const other = await openDatabase({ provider: s.app.database.provider, url: s.app.database.url });
+    try {
+      const stores = [new PrismaInboxStore(s.app.database.db), new PrismaInboxStore(other.db)];
+      const keys = Array.from({ length: 60 }, (_, i) => `trigger:T${i}`);
+      const at = new Date();
+      for (let round = 0; round < 3; round++) {
+        const bursts = [keys.slice(0, 40), keys.slice(20)].map((part) => part.map((deliveryKey) => ({ deliveryKey, payload: `{"round":${round}}` })));
+        const results = await Promise.all(stores.map((store, i) => store.record(`race-${round}`, bursts[i] ?? [], at, 60_000)));
+        const taken = new Map<string, number>();
+        for (const [i, ids] of results.entries()) {
+          for (const [j, id] of ids.entries()) {
+            const key = bursts[i]?.[j]?.deliveryKey ?? '';
+            if (id === null) continue;
+            expect(taken.has(key), `${key} taken twice`).toBe(false);
+            taken.set(key, id);
+          }
+        }
+        const rows = await s.app.database.db.inboundDelivery.findMany({ where: { platform: `race-${round}` } });
+        expect(rows).toHaveLength(60);
+        expect(new Map(rows.map((r) => [r.deliveryKey, r.id]))).toEqual(taken);
+      }
+    } finally {
+      await other.close();
+    }
   });
 
   test('a delivery still leased to a live process is not taken over', async () => {
