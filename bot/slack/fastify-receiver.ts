@@ -11,10 +11,8 @@ import { parse } from 'node:querystring';
 import { type AckFn, type App, type Receiver, type ReceiverEvent, verifySlackRequest } from '@slack/bolt';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../logger.js';
-import { UNRECORDED } from './inbox.js';
+import { ANSWERED_BY_LISTENER, RECORD_ACK_BOUND_MS, UNRECORDED } from './inbox.js';
 
-/** Interaction types whose ack carries the listener's answer: these are not acknowledged early. */
-const ANSWERED_BY_LISTENER = new Set(['view_submission', 'block_suggestion']);
 /** A listener that never acks one of those is answered empty after this long (Slack gives up at 3 s). */
 const LISTENER_ACK_TIMEOUT_MS = 2_500;
 const QUIET_MS = 5;
@@ -115,10 +113,17 @@ export class FastifyReceiver implements Receiver {
       ...(header(request, 'x-slack-retry-reason') ? { retryReason: header(request, 'x-slack-retry-reason') } : {}),
     };
     if (!ANSWERED_BY_LISTENER.has(String(body['type']))) {
-      this.recordThen(body, (customProperties) => {
-        reply.code(200).send();
-        if (customProperties) void this.process({ ...event, ack: this.lateAck(body), customProperties });
-      });
+      const acknowledge = () => {
+        if (!reply.sent) reply.code(200).send();
+      };
+      this.recordThen(
+        body,
+        (customProperties) => {
+          acknowledge();
+          if (customProperties) void this.process({ ...event, ack: this.lateAck(body), customProperties });
+        },
+        acknowledge,
+      );
       return reply;
     }
     // The listener's ack answers the request.
@@ -153,7 +158,7 @@ export class FastifyReceiver implements Receiver {
   }
 
   /** Requests verified and waiting to be recorded (then acknowledged); whether a group is being written. */
-  private readonly unrecorded: { body: Body; then: (customProperties: Record<string, unknown> | null) => void }[] = [];
+  private readonly unrecorded: { body: Body; then: (customProperties: Record<string, unknown> | null) => void; overdue?: () => void }[] = [];
   private writing = false;
 
   /**
@@ -161,9 +166,10 @@ export class FastifyReceiver implements Receiver {
    * process it with, or null when it was recorded before (a redelivery: acknowledge only). Group commit:
    * what arrives while a group is being written is written together next, so a burst costs a few writes,
    * not one each. If the inbox cannot be written, the request is worked on unrecorded rather than refused.
+   * `overdue` runs if the write takes longer than RECORD_ACK_BOUND_MS (`then` still runs when it ends).
    */
-  private recordThen(body: Body, then: (customProperties: Record<string, unknown> | null) => void): void {
-    this.unrecorded.push({ body, then });
+  private recordThen(body: Body, then: (customProperties: Record<string, unknown> | null) => void, overdue?: () => void): void {
+    this.unrecorded.push({ body, then, ...(overdue ? { overdue } : {}) });
     if (!this.writing && this.unrecorded.length === 1) setImmediate(() => this.recordGroup());
   }
 
@@ -172,6 +178,10 @@ export class FastifyReceiver implements Receiver {
     this.writing = true;
     const group = this.unrecorded.splice(0);
     const record = this.opts.record ?? (async (bodies: Body[]) => bodies.map(() => ({})));
+    const slow = setTimeout(() => {
+      this.opts.logger.warn({ requests: group.length, ms: RECORD_ACK_BOUND_MS }, 'Slack inbox write is slow: acknowledging before it is recorded');
+      for (const { overdue } of group) overdue?.();
+    }, RECORD_ACK_BOUND_MS);
     const taken = record(group.map((g) => g.body))
       .catch((err: unknown) => {
         this.opts.logger.warn({ err }, 'could not record Slack deliveries; working on them unrecorded');
@@ -181,6 +191,7 @@ export class FastifyReceiver implements Receiver {
         for (const [i, { then }] of group.entries()) then(recorded[i] ?? null);
       })
       .finally(() => {
+        clearTimeout(slow);
         this.pending.delete(taken);
         this.writing = false;
         if (this.unrecorded.length) setImmediate(() => this.recordGroup());

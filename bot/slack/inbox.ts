@@ -15,6 +15,14 @@ export const INBOX_LEASE_MS = 10 * 60_000;
 const MAX_ATTEMPTS = 5;
 const SWEEP_MS = 60_000;
 const KEEP_FINISHED_MS = 7 * 24 * 60 * 60_000;
+/**
+ * Slack gives up on an ack after 3 s (a slash command then shows the user an error). A record that takes
+ * longer than this (a database under a lock or a failover) is acknowledged anyway: the delivery is still
+ * worked on once its record is in, and is only unprotected against a crash for that long.
+ */
+export const RECORD_ACK_BOUND_MS = 2_000;
+/** Interaction types whose ack carries the listener's answer: these are acknowledged by the listener, not early. */
+export const ANSWERED_BY_LISTENER = new Set(['view_submission', 'block_suggestion']);
 /** Context key naming the inbox record of the delivery being processed. */
 const RECORDED = 'inboxDeliveryId';
 /** Context flag: the receiver tried to record the delivery and could not (the middleware does not try again). */

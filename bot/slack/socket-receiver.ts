@@ -4,7 +4,7 @@
 // app sees it (and so before anything can acknowledge it), as the HTTP receiver does.
 import { type App, type ReceiverEvent, SocketModeReceiver, type SocketModeReceiverOptions } from '@slack/bolt';
 import type { Logger } from '../logger.js';
-import { UNRECORDED } from './inbox.js';
+import { ANSWERED_BY_LISTENER, RECORD_ACK_BOUND_MS, UNRECORDED } from './inbox.js';
 
 type Body = Record<string, unknown>;
 
@@ -49,15 +49,10 @@ export class RecordingSocketModeReceiver extends SocketModeReceiver {
   }
 
   async #deliver(app: App, event: ReceiverEvent): Promise<void> {
-    let recorded: Record<string, unknown> | null | undefined;
-    try {
-      [recorded] = await this.#record([event.body]);
-    } catch (err) {
-      // As over HTTP: if the inbox cannot be written, the delivery is worked on unrecorded, not refused.
-      this.#log.warn({ err }, 'could not record a Slack delivery; working on it unrecorded');
-      recorded = { [UNRECORDED]: true };
-    }
+    let acked = false;
     const ack = async (response?: unknown) => {
+      if (acked) return;
+      acked = true;
       try {
         await event.ack(response as never);
       } catch (err) {
@@ -65,6 +60,23 @@ export class RecordingSocketModeReceiver extends SocketModeReceiver {
         this.#log.debug({ err }, 'could not acknowledge a Slack envelope');
       }
     };
+    // As over HTTP, a slow record does not hold the ack past RECORD_ACK_BOUND_MS (except where the ack carries the listener's answer).
+    const slow = ANSWERED_BY_LISTENER.has(String(event.body['type']))
+      ? undefined
+      : setTimeout(() => {
+          this.#log.warn({ ms: RECORD_ACK_BOUND_MS }, 'Slack inbox write is slow: acknowledging before it is recorded');
+          void ack();
+        }, RECORD_ACK_BOUND_MS);
+    let recorded: Record<string, unknown> | null | undefined;
+    try {
+      [recorded] = await this.#record([event.body]);
+    } catch (err) {
+      // As over HTTP: if the inbox cannot be written, the delivery is worked on unrecorded, not refused.
+      this.#log.warn({ err }, 'could not record a Slack delivery; working on it unrecorded');
+      recorded = { [UNRECORDED]: true };
+    } finally {
+      clearTimeout(slow);
+    }
     // Recorded before: a redelivery (Slack resends what it saw no ack for). Acknowledge only.
     if (recorded === null) return ack();
     await app.processEvent({ ...event, ack, customProperties: { ...event.customProperties, ...recorded } });
