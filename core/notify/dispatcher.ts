@@ -13,6 +13,8 @@ export interface DispatcherDeps {
   gateway: ChatGateway;
   clock: () => Date;
   onError?: ((error: unknown, notification: QueuedNotification) => void) | undefined;
+  /** How long a claim is held before it must be renewed (default LEASE_MS). */
+  leaseMs?: number | undefined;
 }
 
 export interface DispatchResult {
@@ -21,9 +23,13 @@ export interface DispatchResult {
   failed: number;
 }
 
-/** A claim held by a process that died is free again after this long. */
-const LEASE_MS = 30_000;
-/** Claimed at once: small enough that slow chat platforms finish a batch well inside the lease. */
+/**
+ * A claim held by a process that died is free again after this long. A live process renews the claim on
+ * what it has not delivered yet every third of it, so a slow chat platform does not lose the claim (and
+ * the notification is not sent twice), while a killed process's batch waits seconds, not minutes.
+ */
+export const LEASE_MS = 5_000;
+/** Claimed at once. */
 const BATCH = 20;
 const MAX_BACKOFF_MS = 15 * 60_000;
 
@@ -81,15 +87,33 @@ export class NotificationDispatcher {
   /** Delivers what is due now. */
   async runOnce(): Promise<DispatchResult> {
     const result: DispatchResult = { sent: 0, deferred: 0, failed: 0 };
-    const { limit, windowSeconds } = this.deps.config.notifications;
-    const windowMs = windowSeconds * 1000;
+    const leaseMs = this.deps.leaseMs ?? LEASE_MS;
     for (;;) {
       const now = this.deps.clock();
-      const batch = await this.deps.store.claimDue(now, BATCH, LEASE_MS);
+      const batch = await this.deps.store.claimDue(now, BATCH, leaseMs);
       if (!batch.length) return result;
-      // Sent per destination in the window: counted once per batch, then kept up to date here.
-      const recent = new Map<string, number>();
-      for (const n of batch) {
+      const lease = this.holdLease(
+        batch.map((n) => n.id),
+        new Date(now.getTime() + leaseMs),
+        leaseMs,
+      );
+      try {
+        await this.deliverBatch(batch, now, lease.settled, result);
+      } finally {
+        lease.release();
+      }
+      if (batch.length < BATCH) return result;
+    }
+  }
+
+  /** Delivers a claimed batch, within each destination's rate limit; `settled` is told each one that is no longer held. */
+  private async deliverBatch(batch: QueuedNotification[], now: Date, settled: (id: number) => void, result: DispatchResult): Promise<void> {
+    const { limit, windowSeconds } = this.deps.config.notifications;
+    const windowMs = windowSeconds * 1000;
+    // Sent per destination in the window: counted once per batch, then kept up to date here.
+    const recent = new Map<string, number>();
+    for (const n of batch) {
+      try {
         const count = recent.get(n.destination) ?? (await this.deps.store.countSentSince(n.destination, new Date(now.getTime() - windowMs)));
         recent.set(n.destination, count);
         if (count >= limit) {
@@ -107,9 +131,40 @@ export class NotificationDispatcher {
           await this.deps.store.retryAt(n.id, new Date(now.getTime() + backoffMs(n.attempts + 1)), error instanceof Error ? error.message : String(error));
           result.failed++;
         }
+      } finally {
+        settled(n.id);
       }
-      if (batch.length < BATCH) return result;
     }
+  }
+
+  /**
+   * Keeps a batch's claim while it is being delivered: renews it on the ones not yet settled every third
+   * of the lease. A renewal that fails (the database is away) is not retried here: the deliveries' own
+   * writes fail too and are retried, and a lease that lapses only risks a second send after a crash-free stall.
+   */
+  private holdLease(ids: number[], heldUntil: Date, leaseMs: number): { settled: (id: number) => void; release: () => void } {
+    const open = new Set(ids);
+    let until = heldUntil;
+    let renewing = false;
+    const timer = setInterval(
+      () => {
+        if (renewing || !open.size) return;
+        renewing = true;
+        const next = new Date(this.deps.clock().getTime() + leaseMs);
+        this.deps.store
+          .renewClaim([...open], until, next)
+          .then(() => {
+            until = next;
+          })
+          .catch(() => {})
+          .finally(() => {
+            renewing = false;
+          });
+      },
+      Math.max(1, Math.floor(leaseMs / 3)),
+    );
+    timer.unref();
+    return { settled: (id) => open.delete(id), release: () => clearInterval(timer) };
   }
 
   private async deliver(n: QueuedNotification): Promise<void> {

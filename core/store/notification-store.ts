@@ -42,6 +42,12 @@ export class PrismaNotificationStore implements NotificationStore {
     return claimed;
   }
 
+  async renewClaim(ids: number[], heldUntil: Date, until: Date): Promise<number> {
+    if (!ids.length) return 0;
+    const { count } = await this.db.notification.updateMany({ where: { id: { in: ids }, sentAt: null, claimedUntil: heldUntil }, data: { claimedUntil: until } });
+    return count;
+  }
+
   async markSent(id: number, at: Date): Promise<void> {
     await this.db.notification.update({ where: { id }, data: { sentAt: at, claimedUntil: null, attempts: { increment: 1 }, lastError: null } });
   }
