@@ -9,7 +9,7 @@ import { LocalEmbedder } from '../knowledge/embeddings/local-embedder.js';
 import { readKbJsonl } from '../knowledge/eval/kb-jsonl.js';
 import { percentile } from '../knowledge/eval/kb-metrics.js';
 import { HybridRetriever } from '../knowledge/retrieval/hybrid-retriever.js';
-import { DATA_DIR } from './kb-suites.js';
+import { DATA_DIR, zhBankTexts } from './kb-suites.js';
 
 function recombine(pool: string[], n: number, seed: number): string[] {
   const rnd = seededRandom(seed);
@@ -41,7 +41,7 @@ export interface ScaleResult {
 
 /** Builds a hybrid retriever over `n` synthetic chunks and measures HNSW and end-to-end search. */
 export async function scaleBench(n = 100_000, nQueries = 500, efSweep = [64, 128, 256, 400]): Promise<ScaleResult> {
-  const zh = readKbJsonl(join(DATA_DIR, 'zh-afqmc', 'faq_bank_1k.jsonl')).flatMap((e) => e.texts);
+  const zh = zhBankTexts();
   const en = readKbJsonl(join(DATA_DIR, 'en-hint3', 'faq_bank.jsonl')).flatMap((e) => e.texts);
   const pool = [...zh, ...en];
   const embedder = LocalEmbedder.fit(pool);

@@ -1,6 +1,7 @@
 // The retrieval benchmark suites: zh AFQMC 1k (dev queries + gold-removed out-of-scope variants)
 // and en HINT3 leave-one-out. Each suite takes a factory so the hybrid retriever and the TF-IDF
 // baseline run through exactly the same procedure.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluateKb } from '../knowledge/eval/eval-kb.js';
 import { readKbJsonl, readQueriesJsonl } from '../knowledge/eval/kb-jsonl.js';
@@ -25,10 +26,24 @@ export interface SuiteResult {
   rows: RankedQuery[];
 }
 
+const ZH_BANK_1K = join(DATA_DIR, 'zh-afqmc', 'faq_bank_1k.jsonl');
+const ZH_QUERIES_1K = join(DATA_DIR, 'zh-afqmc', 'queries_1k_dev.jsonl');
+
+/** Whether the zh 1k bank and its dev queries are in the data folder (some copies hold only the full bank). */
+export function hasZhSuite(): boolean {
+  return existsSync(ZH_BANK_1K) && existsSync(ZH_QUERIES_1K);
+}
+
+/** Chinese FAQ questions for synthetic scale data: the 1k bank, else the first 1,000 entries of the full one. */
+export function zhBankTexts(): string[] {
+  const kb = existsSync(ZH_BANK_1K) ? readKbJsonl(ZH_BANK_1K) : readKbJsonl(join(DATA_DIR, 'zh-afqmc', 'faq_bank.jsonl')).slice(0, 1_000);
+  return kb.flatMap((e) => e.texts);
+}
+
 /** zh AFQMC 1k bank + 510 dev queries. Out-of-scope twins use `exclude` (the gold entry is not in the KB). */
 export async function zhSuite(make: Factory, threshold: number): Promise<SuiteResult> {
-  const kb = readKbJsonl(join(DATA_DIR, 'zh-afqmc', 'faq_bank_1k.jsonl'));
-  const queries = readQueriesJsonl(join(DATA_DIR, 'zh-afqmc', 'queries_1k_dev.jsonl'));
+  const kb = readKbJsonl(ZH_BANK_1K);
+  const queries = readQueriesJsonl(ZH_QUERIES_1K);
   const searcher = await make(kb);
   const inScope = await evaluateKb({ kb, queries, threshold, createRetriever: async () => searcher });
   const rows: RankedQuery[] = [];

@@ -166,6 +166,8 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
     kb = await KnowledgeBase.open({ store: knowledge, dir: join(env.TICKETBOT_DATA_DIR, 'kb'), embedder });
   } catch (error) {
     await automation.stop();
+    // What the workers handed to Slack before the failure is posted before the database closes.
+    await slack?.idle();
     await database.close();
     throw error;
   }
