@@ -19,7 +19,10 @@ export async function evalClassify(args: string[]): Promise<void> {
       json: { type: 'boolean', default: false },
     },
   });
-  if (!values.test) throw new AppError('INVALID_INPUT', { message: '--test FILE is required\nusage: ticketbot eval classify --test FILE [--train FILE] [--classifier local|llm] [--json]' });
+  if (!values.test)
+    throw new AppError('INVALID_INPUT', {
+      message: '--test FILE is required\nusage: ticketbot eval classify --test FILE [--train FILE] [--classifier local|llm] [--json]',
+    });
   if (values.classifier !== 'local' && values.classifier !== 'llm') throw new AppError('INVALID_INPUT', { message: '--classifier is local or llm' });
   const config = loadConfig(resolveConfigPath(parseEnv(process.env).TICKETBOT_CONFIG));
   const test = readClassifyJsonl(values.test);

@@ -44,7 +44,10 @@ export class PrismaNotificationStore implements NotificationStore {
 
   async renewClaim(ids: number[], heldUntil: Date, until: Date): Promise<number> {
     if (!ids.length) return 0;
-    const { count } = await this.db.notification.updateMany({ where: { id: { in: ids }, sentAt: null, claimedUntil: heldUntil }, data: { claimedUntil: until } });
+    const { count } = await this.db.notification.updateMany({
+      where: { id: { in: ids }, sentAt: null, claimedUntil: heldUntil },
+      data: { claimedUntil: until },
+    });
     return count;
   }
 
