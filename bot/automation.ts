@@ -52,6 +52,7 @@ export async function createAutomation(opts: AutomationOptions): Promise<Automat
     clock: deps.clock,
     gateway: new FanOutGateway([new WebGateway(deps.tickets), ...(opts.gateways ?? []), new LogGateway(logger)]),
     onError: (err, n) => logger.warn({ err, notification: n.id, kind: n.kind }, 'notification delivery failed; will retry'),
+    onLeaseError: (err) => logger.warn({ err }, 'could not renew the claim on a notification batch; what lapses is left to the next claim'),
   });
   let started = false;
   return {

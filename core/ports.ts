@@ -231,10 +231,10 @@ export interface NotificationStore {
   /** Leases up to `limit` unsent notifications due by `now` for `leaseMs`, oldest first. */
   claimDue(now: Date, limit: number, leaseMs: number): Promise<QueuedNotification[]>;
   /**
-   * Renews a lease: the unsent ones of `ids` still claimed until `heldUntil` (so still this claim's) are
-   * claimed until `until` instead. Returns how many were renewed.
+   * Renews a lease: the unsent ones of `ids` still claimed until one of `heldUntil` (so still this
+   * claim's) are claimed until `until` instead. Returns the ids renewed.
    */
-  renewClaim(ids: number[], heldUntil: Date, until: Date): Promise<number>;
+  renewClaim(ids: number[], heldUntil: Date[], until: Date): Promise<number[]>;
   markSent(id: number, at: Date): Promise<void>;
   /** Releases a claim to try again at `at`; `error` is kept when the attempt failed (it counts as an attempt). */
   retryAt(id: number, at: Date, error: string | null): Promise<void>;

@@ -158,18 +158,38 @@ export class FastifyReceiver implements Receiver {
   }
 
   /** Requests verified and waiting to be recorded (then acknowledged); whether a group is being written. */
-  private readonly unrecorded: { body: Body; then: (customProperties: Record<string, unknown> | null) => void; overdue?: () => void }[] = [];
+  private readonly unrecorded: { body: Body; recorded: (customProperties: Record<string, unknown> | null) => void }[] = [];
   private writing = false;
+  private slowLoggedAt = Number.NEGATIVE_INFINITY;
 
   /**
    * Records the request with the others of its group, then calls `then` with the context properties to
    * process it with, or null when it was recorded before (a redelivery: acknowledge only). Group commit:
    * what arrives while a group is being written is written together next, so a burst costs a few writes,
    * not one each. If the inbox cannot be written, the request is worked on unrecorded rather than refused.
-   * `overdue` runs if the write takes longer than RECORD_ACK_BOUND_MS (`then` still runs when it ends).
+   * `overdue` runs if the request is not recorded RECORD_ACK_BOUND_MS after it arrived, whether its own
+   * group is slow or it waits behind one (`then` still runs when its record ends).
    */
   private recordThen(body: Body, then: (customProperties: Record<string, unknown> | null) => void, overdue?: () => void): void {
-    this.unrecorded.push({ body, then, ...(overdue ? { overdue } : {}) });
+    const deadline = overdue
+      ? setTimeout(() => {
+          if (performance.now() - this.slowLoggedAt > 1_000) {
+            this.slowLoggedAt = performance.now();
+            this.opts.logger.warn(
+              { waiting: this.unrecorded.length, ms: RECORD_ACK_BOUND_MS },
+              'Slack inbox write is slow: acknowledging before it is recorded',
+            );
+          }
+          overdue();
+        }, RECORD_ACK_BOUND_MS)
+      : undefined;
+    this.unrecorded.push({
+      body,
+      recorded: (customProperties) => {
+        clearTimeout(deadline);
+        then(customProperties);
+      },
+    });
     if (!this.writing && this.unrecorded.length === 1) setImmediate(() => this.recordGroup());
   }
 
@@ -178,20 +198,15 @@ export class FastifyReceiver implements Receiver {
     this.writing = true;
     const group = this.unrecorded.splice(0);
     const record = this.opts.record ?? (async (bodies: Body[]) => bodies.map(() => ({})));
-    const slow = setTimeout(() => {
-      this.opts.logger.warn({ requests: group.length, ms: RECORD_ACK_BOUND_MS }, 'Slack inbox write is slow: acknowledging before it is recorded');
-      for (const { overdue } of group) overdue?.();
-    }, RECORD_ACK_BOUND_MS);
     const taken = record(group.map((g) => g.body))
       .catch((err: unknown) => {
         this.opts.logger.warn({ err }, 'could not record Slack deliveries; working on them unrecorded');
         return group.map(() => ({ [UNRECORDED]: true }));
       })
       .then((recorded) => {
-        for (const [i, { then }] of group.entries()) then(recorded[i] ?? null);
+        for (const [i, entry] of group.entries()) entry.recorded(recorded[i] ?? null);
       })
       .finally(() => {
-        clearTimeout(slow);
         this.pending.delete(taken);
         this.writing = false;
         if (this.unrecorded.length) setImmediate(() => this.recordGroup());

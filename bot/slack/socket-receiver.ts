@@ -51,7 +51,12 @@ export class RecordingSocketModeReceiver extends SocketModeReceiver {
   async #deliver(app: App, event: ReceiverEvent): Promise<void> {
     let acked = false;
     const ack = async (response?: unknown) => {
-      if (acked) return;
+      if (acked) {
+        // Acknowledged early because the record was slow: as over HTTP, an answer given now is logged, not lost silently.
+        if (response !== undefined && response !== '')
+          this.#log.warn({ type: event.body['type'] }, 'Slack ack answer ignored: this envelope was acknowledged early');
+        return;
+      }
       acked = true;
       try {
         await event.ack(response as never);

@@ -15,6 +15,8 @@ export interface DispatcherDeps {
   onError?: ((error: unknown, notification: QueuedNotification) => void) | undefined;
   /** How long a claim is held before it must be renewed (default LEASE_MS). */
   leaseMs?: number | undefined;
+  /** A lease renewal failed (the claim may lapse; what lapsed is not delivered by this process). */
+  onLeaseError?: ((error: unknown) => void) | undefined;
 }
 
 export interface DispatchResult {
@@ -32,6 +34,15 @@ export const LEASE_MS = 5_000;
 /** Claimed at once. */
 const BATCH = 20;
 const MAX_BACKOFF_MS = 15 * 60_000;
+
+/** A batch's claim while it is being delivered. */
+interface Lease {
+  /** Whether the claim on it is still this process's. */
+  holds(id: number): boolean;
+  /** It was delivered, deferred or failed: no longer renewed. */
+  settled(id: number): void;
+  release(): void;
+}
 
 /** Retry delay after `attempts` failures: 5 s, 10 s, 20 s … capped at 15 min. Nothing is ever given up. */
 export function backoffMs(attempts: number): number {
@@ -94,11 +105,11 @@ export class NotificationDispatcher {
       if (!batch.length) return result;
       const lease = this.holdLease(
         batch.map((n) => n.id),
-        new Date(now.getTime() + leaseMs),
+        now,
         leaseMs,
       );
       try {
-        await this.deliverBatch(batch, now, lease.settled, result);
+        await this.deliverBatch(batch, now, lease, result);
       } finally {
         lease.release();
       }
@@ -106,13 +117,15 @@ export class NotificationDispatcher {
     }
   }
 
-  /** Delivers a claimed batch, within each destination's rate limit; `settled` is told each one that is no longer held. */
-  private async deliverBatch(batch: QueuedNotification[], now: Date, settled: (id: number) => void, result: DispatchResult): Promise<void> {
+  /** Delivers a claimed batch, within each destination's rate limit, skipping what the lease lost; the lease is told each one settled. */
+  private async deliverBatch(batch: QueuedNotification[], now: Date, lease: Lease, result: DispatchResult): Promise<void> {
     const { limit, windowSeconds } = this.deps.config.notifications;
     const windowMs = windowSeconds * 1000;
     // Sent per destination in the window: counted once per batch, then kept up to date here.
     const recent = new Map<string, number>();
     for (const n of batch) {
+      // Its claim lapsed: another process may have it now, and will deliver it.
+      if (!lease.holds(n.id)) continue;
       try {
         const count = recent.get(n.destination) ?? (await this.deps.store.countSentSince(n.destination, new Date(now.getTime() - windowMs)));
         recent.set(n.destination, count);
@@ -132,39 +145,45 @@ export class NotificationDispatcher {
           result.failed++;
         }
       } finally {
-        settled(n.id);
+        lease.settled(n.id);
       }
     }
   }
 
   /**
-   * Keeps a batch's claim while it is being delivered: renews it on the ones not yet settled every third
-   * of the lease. A renewal that fails (the database is away) is not retried here: the deliveries' own
-   * writes fail too and are retried, and a lease that lapses only risks a second send after a crash-free stall.
+   * Keeps a batch's claim, taken at `claimedAt`, while it is being delivered: renews it on the ones not
+   * yet settled every third of the lease (at once if claiming took that long). What a renewal did not
+   * renew has lapsed and may be another process's: it is not delivered here. After a failed renewal
+   * (which may have been written all the same), the next one accepts either claim time.
    */
-  private holdLease(ids: number[], heldUntil: Date, leaseMs: number): { settled: (id: number) => void; release: () => void } {
+  private holdLease(ids: number[], claimedAt: Date, leaseMs: number): Lease {
     const open = new Set(ids);
-    let until = heldUntil;
+    let held = [new Date(claimedAt.getTime() + leaseMs)];
     let renewing = false;
-    const timer = setInterval(
-      () => {
-        if (renewing || !open.size) return;
-        renewing = true;
-        const next = new Date(this.deps.clock().getTime() + leaseMs);
-        this.deps.store
-          .renewClaim([...open], until, next)
-          .then(() => {
-            until = next;
-          })
-          .catch(() => {})
-          .finally(() => {
-            renewing = false;
-          });
-      },
-      Math.max(1, Math.floor(leaseMs / 3)),
-    );
+    const renew = () => {
+      if (renewing || !open.size) return;
+      renewing = true;
+      const next = new Date(this.deps.clock().getTime() + leaseMs);
+      const asked = [...open];
+      this.deps.store
+        .renewClaim(asked, held, next)
+        .then((renewed) => {
+          held = [next];
+          const kept = new Set(renewed);
+          for (const id of asked) if (!kept.has(id)) open.delete(id);
+        })
+        .catch((error: unknown) => {
+          held = [...held, next].slice(-3);
+          this.deps.onLeaseError?.(error);
+        })
+        .finally(() => {
+          renewing = false;
+        });
+    };
+    const timer = setInterval(renew, Math.max(1, Math.floor(leaseMs / 3)));
     timer.unref();
-    return { settled: (id) => open.delete(id), release: () => clearInterval(timer) };
+    if (this.deps.clock().getTime() - claimedAt.getTime() >= leaseMs / 3) renew();
+    return { holds: (id) => open.has(id), settled: (id) => open.delete(id), release: () => clearInterval(timer) };
   }
 
   private async deliver(n: QueuedNotification): Promise<void> {

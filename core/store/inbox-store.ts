@@ -19,17 +19,29 @@ export class PrismaInboxStore implements InboxStore {
   async record(platform: string, entries: { deliveryKey: string; payload: string }[], at: Date, leaseMs: number): Promise<(number | null)[]> {
     const claimedUntil = new Date(at.getTime() + leaseMs);
     const keys = entries.map((e) => e.deliveryKey);
-    const fresh = entries.filter((e, i) => keys.indexOf(e.deliveryKey) === i);
-    const ids = new Map<string, number>();
+    // In key order, so that two processes inserting overlapping bursts take their row locks in the same order (no deadlock).
+    const fresh = entries.filter((e, i) => keys.indexOf(e.deliveryKey) === i).sort((a, b) => (a.deliveryKey < b.deliveryKey ? -1 : 1));
     // 5 parameters a row; SQLite allows 32,766 and PostgreSQL 65,535 per statement.
-    for (let i = 0; i < fresh.length; i += RECORD_CHUNK) {
-      const rows = fresh.slice(i, i + RECORD_CHUNK).map((e) => sqltag`(${platform}, ${e.deliveryKey}, ${e.payload}, ${at}, ${claimedUntil})`);
-      const taken = await this.db.$queryRaw<{ id: number | bigint; deliveryKey: string }[]>(
-        sqltag`INSERT INTO "InboundDelivery" ("platform", "deliveryKey", "payload", "receivedAt", "claimedUntil") VALUES ${join(rows)}
+    const chunks: (typeof fresh)[] = [];
+    for (let i = 0; i < fresh.length; i += RECORD_CHUNK) chunks.push(fresh.slice(i, i + RECORD_CHUNK));
+    const insert = async (db: Pick<Db, '$queryRaw'>, chunk: typeof fresh) =>
+      db.$queryRaw<{ id: number | bigint; deliveryKey: string }[]>(
+        sqltag`INSERT INTO "InboundDelivery" ("platform", "deliveryKey", "payload", "receivedAt", "claimedUntil")
+          VALUES ${join(chunk.map((e) => sqltag`(${platform}, ${e.deliveryKey}, ${e.payload}, ${at}, ${claimedUntil})`))}
           ON CONFLICT ("platform", "deliveryKey") DO NOTHING RETURNING "id", "deliveryKey"`,
       );
-      for (const row of taken) ids.set(row.deliveryKey, Number(row.id));
-    }
+    // A burst larger than one statement is written all or nothing: a caller that sees an error works on the whole burst unrecorded.
+    const taken =
+      chunks.length <= 1
+        ? chunks[0]
+          ? await insert(this.db, chunks[0])
+          : []
+        : await this.db.$transaction(async (tx) => {
+            const rows = [];
+            for (const chunk of chunks) rows.push(...(await insert(tx, chunk)));
+            return rows;
+          });
+    const ids = new Map(taken.map((row) => [row.deliveryKey, Number(row.id)]));
     // Only the first occurrence of a key gets its id.
     return entries.map((e, i) => (keys.indexOf(e.deliveryKey) === i ? (ids.get(e.deliveryKey) ?? null) : null));
   }

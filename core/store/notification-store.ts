@@ -42,13 +42,14 @@ export class PrismaNotificationStore implements NotificationStore {
     return claimed;
   }
 
-  async renewClaim(ids: number[], heldUntil: Date, until: Date): Promise<number> {
-    if (!ids.length) return 0;
-    const { count } = await this.db.notification.updateMany({
-      where: { id: { in: ids }, sentAt: null, claimedUntil: heldUntil },
+  async renewClaim(ids: number[], heldUntil: Date[], until: Date): Promise<number[]> {
+    if (!ids.length) return [];
+    const rows = await this.db.notification.updateManyAndReturn({
+      where: { id: { in: ids }, sentAt: null, claimedUntil: { in: heldUntil } },
       data: { claimedUntil: until },
+      select: { id: true },
     });
-    return count;
+    return rows.map((r) => r.id);
   }
 
   async markSent(id: number, at: Date): Promise<void> {

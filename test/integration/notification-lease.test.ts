@@ -8,7 +8,8 @@ import { PrismaNotificationStore } from '../../core/store/notification-store.js'
 import { makeCore, type TestCore } from '../helpers/core.js';
 import { PROVIDERS } from '../helpers/databases.js';
 
-const LEASE_MS = 300;
+/** Short for the test, with room for a loaded machine: renewed every 300 ms. */
+const LEASE_MS = 900;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A platform that takes as long as the test says: each post waits until `release()`. */
@@ -79,6 +80,23 @@ describe.each(PROVIDERS)('notification leases on $name', (provider) => {
     expect(other.sent).toEqual([]);
     expect(slow.sent).toHaveLength(3);
     expect(await core.database.db.notification.count({ where: { sentAt: null } })).toBe(0);
+  });
+
+  test('what a renewal finds claimed by someone else (the claim had lapsed) is not delivered by this process', async () => {
+    await queue(3);
+    const slow = new SlowGateway();
+    slow.hold();
+    const running = dispatcher(slow).runOnce();
+    while (!slow.started.length) await sleep(10);
+    const [, , last] = await core.database.db.notification.findMany({ orderBy: { id: 'asc' } });
+    if (!last) throw new Error('queued 3');
+    // As if this process had stalled past its lease and another had claimed the last one meanwhile.
+    await core.database.db.notification.update({ where: { id: last.id }, data: { claimedUntil: new Date(Date.now() + 60_000) } });
+    await sleep(LEASE_MS);
+    slow.release();
+    expect(await running).toMatchObject({ sent: 2 });
+    expect(slow.sent).not.toContain(last.id);
+    expect((await core.database.db.notification.findUniqueOrThrow({ where: { id: last.id } })).sentAt).toBeNull();
   });
 
   test('what a process claimed and then died holding is free again after one lease', async () => {

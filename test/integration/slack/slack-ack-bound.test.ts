@@ -44,22 +44,34 @@ describe.skipIf(!PG_URL)('Slack ack while the inbox write is slow', () => {
     socket = undefined;
   });
 
-  test('over HTTP: a slash command is acknowledged within the bound, and worked on and recorded once the write goes through', async () => {
+  test('over HTTP: slash commands are acknowledged within the bound, also one waiting behind a stalled write, and worked on and recorded once the write goes through', async () => {
     s = await startSlackApp(db);
     const lock = await lockInbox(db.url);
-    try {
+    const timedPost = async (text: string, id: string) => {
       const started = performance.now();
-      const res = await s.post(slashCommand({ text: 'new 快递一直没有更新', userId: SLACK_USERS.customer, responseUrl: s.fake.responseUrl('slow') }));
-      const waited = performance.now() - started;
-      expect(res.status).toBe(200);
-      expect(waited).toBeGreaterThanOrEqual(RECORD_ACK_BOUND_MS - 50);
+      const res = await s.post(slashCommand({ text: `new ${text}`, userId: SLACK_USERS.customer, responseUrl: s.fake.responseUrl(id) }));
+      return { status: res.status, waited: performance.now() - started };
+    };
+    try {
+      const first = timedPost('快递一直没有更新', 'slow-1');
+      // The second arrives while the first one's write is stalled: it waits behind it, not in a write of its own.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const acks = await Promise.all([first, timedPost('发票抬头开错了', 'slow-2')]);
+      for (const { status, waited } of acks) {
+        expect(status).toBe(200);
+        expect(waited).toBeGreaterThanOrEqual(RECORD_ACK_BOUND_MS - 50);
+        expect(waited).toBeLessThan(3_000);
+      }
       // Acknowledged while the write still waits: nothing is recorded yet.
       expect(await lock.rows()).toBe(0);
     } finally {
       await lock.release();
     }
-    expect((await filed(s)).messages.map((m) => m.body).join()).toContain('快递一直没有更新');
-    await eventually(async () => (await finishedDeliveries(s)) === 1 || undefined);
+    await eventually(async () => (await s.app.database.db.ticket.count()) === 2 || undefined, 15_000);
+    const bodies = (await s.app.database.db.message.findMany()).map((m) => m.body).join();
+    expect(bodies).toContain('快递一直没有更新');
+    expect(bodies).toContain('发票抬头开错了');
+    await eventually(async () => (await finishedDeliveries(s)) === 2 || undefined);
   });
 
   test('in Socket Mode: a slash command envelope is acknowledged within the bound, and worked on and recorded once the write goes through', async () => {

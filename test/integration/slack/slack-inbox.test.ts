@@ -91,6 +91,21 @@ describe.each(PROVIDERS)('Slack inbox on $name', (provider) => {
     expect(await store.record('discord', [{ deliveryKey: 'event:Ev1', payload: '{}' }], at, 60_000)).toEqual([expect.any(Number)]);
   });
 
+  test('a burst larger than one statement is recorded whole, every delivery with its own row', async () => {
+    const store = new PrismaInboxStore(s.app.database.db);
+    const keys = Array.from({ length: 1_234 }, (_, i) => `trigger:big-${i}`);
+    const ids = await store.record(
+      'big',
+      [...keys, keys[0] ?? ''].map((deliveryKey) => ({ deliveryKey, payload: '{}' })),
+      new Date(),
+      60_000,
+    );
+    expect(ids.slice(0, -1).every((id) => typeof id === 'number')).toBe(true);
+    expect(ids.at(-1)).toBeNull();
+    const rows = await s.app.database.db.inboundDelivery.findMany({ where: { platform: 'big' } });
+    expect(new Map(rows.map((r) => [r.deliveryKey, r.id]))).toEqual(new Map(keys.map((k, i) => [k, ids[i]])));
+  });
+
   test('two processes recording overlapping bursts at once: every delivery is taken by exactly one of them, and its id is its row', async () => {
     const other = await openDatabase({ provider: s.app.database.provider, url: s.app.database.url });
     try {
