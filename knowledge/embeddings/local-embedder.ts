@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import type { Embedder } from '../ports.js';
 import { base64ToFloats, base64ToInts, floatsToBase64, fnv1a, fnv1aBytes } from './hashing.js';
-import { type SparseRow, truncatedSvd } from './lsa.js';
+import { type SparseRow, truncatedSvdSteps } from './lsa.js';
+import { ROWS_PER_STEP, runInSlices, runNow, type Steps } from './steps.js';
 import { EMBEDDER_FEATURES, type FeatureOptions, termFrequencies, textFeatures } from './text-features.js';
 
 /** Feature keys are hashed into 2^20 buckets first: collisions there are negligible (< 0.1 %). */
@@ -88,11 +89,27 @@ export class LocalEmbedder implements Embedder {
 
   /** Fits IDF and LSA on the knowledge-base documents. Deterministic: same texts and options → same id and vectors. */
   static fit(documents: string[], options: Partial<LocalEmbedderOptions> = {}): LocalEmbedder {
+    return runNow(LocalEmbedder.fitSteps(documents, options));
+  }
+
+  /** {@link fit} in slices that leave the event loop a turn between them (a running bot's refit); the same result. */
+  static fitInSlices(documents: string[], options: Partial<LocalEmbedderOptions> = {}): Promise<LocalEmbedder> {
+    return runInSlices(LocalEmbedder.fitSteps(documents, options));
+  }
+
+  private static *fitSteps(documents: string[], options: Partial<LocalEmbedderOptions>): Steps<LocalEmbedder> {
     const opts: LocalEmbedderOptions = { ...DEFAULT_LOCAL_EMBEDDER_OPTIONS, ...options };
     if ((opts.hashDim & (opts.hashDim - 1)) !== 0) throw new Error(`hashDim must be a power of two, got ${opts.hashDim}`);
-    const docTf = documents.map((d) => bucketTf(d, opts.features));
+    const docTf: Map<number, number>[] = [];
+    for (const d of documents) {
+      docTf.push(bucketTf(d, opts.features));
+      if (docTf.length % ROWS_PER_STEP === 0) yield;
+    }
     const df = new Map<number, number>();
-    for (const tf of docTf) for (const b of tf.keys()) df.set(b, (df.get(b) ?? 0) + 1);
+    for (const [i, tf] of docTf.entries()) {
+      for (const b of tf.keys()) df.set(b, (df.get(b) ?? 0) + 1);
+      if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
+    }
     const buckets = Int32Array.from([...df.keys()].sort((a, b) => a - b));
     const idf = Float32Array.from(buckets, (b) => smoothIdf(documents.length, df.get(b) ?? 0));
     const lsaBuckets = Int32Array.from(
@@ -102,12 +119,17 @@ export class LocalEmbedder implements Embedder {
         .slice(0, opts.lsaMaxTerms)
         .map(([b]) => b),
     );
+    yield;
     let components: Float32Array = new Float32Array(0);
     let rank = 0;
     if (opts.lsaRank > 0 && lsaBuckets.length > 0) {
       const proto = new LocalEmbedder({ ...opts, lsaRank: 0 }, documents.length, buckets, idf, lsaBuckets, 0, components);
-      const rows = docTf.map((tf) => proto.lsaRow(proto.tfidf(tf)));
-      const lsa = truncatedSvd(rows, lsaBuckets.length, opts.lsaRank);
+      const rows: SparseRow[] = [];
+      for (const tf of docTf) {
+        rows.push(proto.lsaRow(proto.tfidf(tf)));
+        if (rows.length % ROWS_PER_STEP === 0) yield;
+      }
+      const lsa = yield* truncatedSvdSteps(rows, lsaBuckets.length, opts.lsaRank);
       components = lsa.components;
       rank = lsa.rank;
     }

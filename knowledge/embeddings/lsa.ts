@@ -4,6 +4,7 @@
 // thousands of chunks, so dense n×(k+p) and (k+p)×m blocks fit easily in memory.
 
 import { gaussian, seededRandom } from './hashing.js';
+import { ROWS_PER_STEP, runNow, type Steps } from './steps.js';
 
 /** One sparse row: column indices and their values. */
 export interface SparseRow {
@@ -24,38 +25,46 @@ type Mat = { rows: number; cols: number; data: Float64Array };
 const mat = (rows: number, cols: number): Mat => ({ rows, cols, data: new Float64Array(rows * cols) });
 
 /** Y = A·X where A is sparse n×m and X is dense m×l. */
-function sparseTimes(a: SparseRow[], x: Mat): Mat {
+function* sparseTimes(a: SparseRow[], x: Mat): Steps<Mat> {
   const y = mat(a.length, x.cols);
   const l = x.cols;
-  a.forEach((row, i) => {
+  for (let i = 0; i < a.length; i++) {
+    const row = a[i] as SparseRow;
     for (let j = 0; j < row.cols.length; j++) {
       const c = row.cols[j] ?? 0;
       const v = row.vals[j] ?? 0;
       for (let t = 0; t < l; t++) y.data[i * l + t] = (y.data[i * l + t] ?? 0) + v * (x.data[c * l + t] ?? 0);
     }
-  });
+    if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
+  }
   return y;
 }
 
 /** Z = Aᵀ·Y where A is sparse n×m and Y is dense n×l; result m×l. */
-function sparseTransposeTimes(a: SparseRow[], nCols: number, y: Mat): Mat {
+function* sparseTransposeTimes(a: SparseRow[], nCols: number, y: Mat): Steps<Mat> {
   const z = mat(nCols, y.cols);
   const l = y.cols;
-  a.forEach((row, i) => {
+  for (let i = 0; i < a.length; i++) {
+    const row = a[i] as SparseRow;
     for (let j = 0; j < row.cols.length; j++) {
       const c = row.cols[j] ?? 0;
       const v = row.vals[j] ?? 0;
       for (let t = 0; t < l; t++) z.data[c * l + t] = (z.data[c * l + t] ?? 0) + v * (y.data[i * l + t] ?? 0);
     }
-  });
+    if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
+  }
   return z;
 }
 
-/** Orthonormalises the columns in place (modified Gram–Schmidt); drops nothing, zero columns stay zero. */
-function orthonormaliseColumns(m: Mat): void {
+/**
+ * Orthonormalises the columns in place (modified Gram–Schmidt); drops nothing, zero columns stay zero.
+ * Yields after each projection: at 100k rows one column's projections together take ~0.3 s.
+ */
+function* orthonormaliseColumns(m: Mat): Steps<void> {
   const { rows, cols, data } = m;
   for (let j = 0; j < cols; j++) {
     for (let p = 0; p < j; p++) {
+      yield;
       let dot = 0;
       for (let r = 0; r < rows; r++) dot += (data[r * cols + j] ?? 0) * (data[r * cols + p] ?? 0);
       for (let r = 0; r < rows; r++) data[r * cols + j] = (data[r * cols + j] ?? 0) - dot * (data[r * cols + p] ?? 0);
@@ -115,11 +124,18 @@ export function symmetricEigen(s: Float64Array, n: number): { values: Float64Arr
   return { values, vectors };
 }
 
+type SvdOptions = { oversample?: number; powerIterations?: number; seed?: number };
+
 /**
  * Top-`rank` right singular vectors of the sparse matrix `rows` (n × nCols).
  * Deterministic for a given seed. The rank is capped by the matrix size.
  */
-export function truncatedSvd(rows: SparseRow[], nCols: number, rank: number, opts: { oversample?: number; powerIterations?: number; seed?: number } = {}): Lsa {
+export function truncatedSvd(rows: SparseRow[], nCols: number, rank: number, opts: SvdOptions = {}): Lsa {
+  return runNow(truncatedSvdSteps(rows, nCols, rank, opts));
+}
+
+/** {@link truncatedSvd} as steps (see steps.ts). */
+export function* truncatedSvdSteps(rows: SparseRow[], nCols: number, rank: number, opts: SvdOptions = {}): Steps<Lsa> {
   const k = Math.max(0, Math.min(rank, rows.length, nCols));
   if (k === 0) return { rank: 0, nCols, components: new Float32Array(0) };
   const l = Math.min(k + (opts.oversample ?? 10), rows.length, nCols);
@@ -127,19 +143,20 @@ export function truncatedSvd(rows: SparseRow[], nCols: number, rank: number, opt
   const omega = mat(nCols, l);
   for (let i = 0; i < omega.data.length; i++) omega.data[i] = normal();
   // Range of A: Y = A·Ω, sharpened by power iterations (A·Aᵀ)^q so the spectrum decays faster.
-  let y = sparseTimes(rows, omega);
-  orthonormaliseColumns(y);
+  let y = yield* sparseTimes(rows, omega);
+  yield* orthonormaliseColumns(y);
   for (let it = 0; it < (opts.powerIterations ?? 4); it++) {
-    const z = sparseTransposeTimes(rows, nCols, y);
-    orthonormaliseColumns(z);
-    y = sparseTimes(rows, z);
-    orthonormaliseColumns(y);
+    const z = yield* sparseTransposeTimes(rows, nCols, y);
+    yield* orthonormaliseColumns(z);
+    y = yield* sparseTimes(rows, z);
+    yield* orthonormaliseColumns(y);
   }
   // B = Qᵀ·A (l × m), stored transposed as Bᵀ = Aᵀ·Q (m × l).
-  const bt = sparseTransposeTimes(rows, nCols, y);
+  const bt = yield* sparseTransposeTimes(rows, nCols, y);
   // B·Bᵀ = U Σ² Uᵀ; then V = Bᵀ·U·Σ⁻¹.
   const gram = new Float64Array(l * l);
   for (let r = 0; r < nCols; r++) {
+    if (r % ROWS_PER_STEP === 0) yield;
     for (let i = 0; i < l; i++) {
       const bi = bt.data[r * l + i] ?? 0;
       if (bi === 0) continue;
@@ -151,6 +168,7 @@ export function truncatedSvd(rows: SparseRow[], nCols: number, rank: number, opt
   for (let t = 0; t < k; t++) {
     const sigma = Math.sqrt(Math.max(values[t] ?? 0, 0));
     if (sigma < 1e-9) continue;
+    yield;
     for (let r = 0; r < nCols; r++) {
       let s = 0;
       for (let i = 0; i < l; i++) s += (bt.data[r * l + i] ?? 0) * (vectors[i * l + t] ?? 0);

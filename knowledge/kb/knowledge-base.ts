@@ -71,7 +71,7 @@ export class KnowledgeBase {
     const indexDir = join(opts.dir, 'index');
     const fresh = existsSync(join(opts.dir, 'manifest.json')) && readFileSync(join(opts.dir, 'manifest.json'), 'utf8') === manifest(docs);
     // A stale index (the database changed elsewhere) also means a stale local fit: refit on the database.
-    const embedder = opts.embedder ?? (fresh ? KnowledgeBase.savedLocalEmbedder(opts.dir) : null) ?? KnowledgeBase.fitLocal(docs);
+    const embedder = opts.embedder ?? (fresh ? KnowledgeBase.savedLocalEmbedder(opts.dir) : null) ?? (await KnowledgeBase.fitLocal(docs));
     const retriever =
       fresh && existsSync(join(indexDir, 'entries.json'))
         ? await HybridRetriever.load(indexDir, embedder)
@@ -89,10 +89,10 @@ export class KnowledgeBase {
     }
   }
 
-  /** Fitted in key order, so every process that fits on the same documents gets the same embedder. */
-  private static fitLocal(docs: KbDocumentRecord[]): LocalEmbedder {
+  /** Fits in document-key order (every process gets the same fit), in slices: a running bot keeps serving while it fits. */
+  private static fitLocal(docs: KbDocumentRecord[]): Promise<LocalEmbedder> {
     const ordered = [...docs].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
-    return LocalEmbedder.fit(ordered.flatMap((d) => d.chunks.map((c) => c.text)));
+    return LocalEmbedder.fitInSlices(ordered.flatMap((d) => d.chunks.map((c) => c.text)));
   }
 
   get size(): number {
@@ -173,7 +173,7 @@ export class KnowledgeBase {
     }
     if (refit && (changed.length || gone.length)) {
       const all = [...this.docs.values()];
-      this.embedder = KnowledgeBase.fitLocal(all);
+      this.embedder = await KnowledgeBase.fitLocal(all);
       this.retriever = await HybridRetriever.create(this.embedder, all.map(entryOf));
       report.refitted = true;
     }
@@ -201,7 +201,7 @@ export class KnowledgeBase {
       const gone = [...this.docs.keys()].filter((key) => !next.has(key));
       if (changed.length || gone.length) {
         if (!this.fixedEmbedder && changed.length + gone.length > REFIT_SHARE * Math.max(1, docs.length)) {
-          const embedder = KnowledgeBase.fitLocal(docs);
+          const embedder = await KnowledgeBase.fitLocal(docs);
           const retriever = await HybridRetriever.create(embedder);
           await upsertInBatches(retriever, docs.map(entryOf));
           this.retriever = retriever;
