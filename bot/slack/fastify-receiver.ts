@@ -50,6 +50,8 @@ export class FastifyReceiver implements Receiver {
        * properties to process it with, or null to skip it (recorded before: a redelivery).
        */
       record?: ((bodies: Body[]) => Promise<(Record<string, unknown> | null)[]>) | undefined;
+      /** Told when Bolt is done with a request (with what it threw, if anything). */
+      settle?: ((customProperties: Record<string, unknown> | undefined, error?: unknown) => Promise<void>) | undefined;
     },
   ) {}
 
@@ -250,9 +252,17 @@ export class FastifyReceiver implements Receiver {
     this.draining = undefined;
     const next = this.queued.shift();
     if (!next) return;
+    const { customProperties } = next.event;
     app
       .processEvent(next.event)
-      .catch((err: unknown) => this.opts.logger.error({ err }, 'Slack request failed after its ack'))
+      .then(
+        () => this.opts.settle?.(customProperties),
+        (err: unknown) => {
+          this.opts.logger.error({ err }, 'Slack request failed after its ack');
+          return this.opts.settle?.(customProperties, err);
+        },
+      )
+      .catch((err: unknown) => this.opts.logger.warn({ err }, 'could not settle a Slack request'))
       .finally(next.done);
     if (this.queued.length) this.draining = setImmediate(() => this.drain());
   }

@@ -40,6 +40,8 @@ export function deliveryKey(body: Body): string {
 export class SlackInbox {
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<number> | undefined;
+  /** Deliveries recorded by a receiver that the middleware has seen, until the receiver settles them. */
+  private readonly seen = new Set<number>();
 
   constructor(
     private readonly store: InboxStore,
@@ -71,7 +73,8 @@ export class SlackInbox {
       const { body, context, next } = args;
       if (context[UNRECORDED]) return next();
       let id = context[RECORDED] as number | undefined;
-      if (id === undefined) {
+      if (id !== undefined) this.seen.add(id);
+      else {
         let recorded: Record<string, unknown> | null;
         try {
           [recorded = null] = await this.recordBurst([body as Body]);
@@ -92,6 +95,19 @@ export class SlackInbox {
     };
   }
 
+  /**
+   * A receiver calls this once Bolt is done with a delivery it recorded (`error`: what Bolt threw). One
+   * that never reached the middleware (Bolt dropped it: authorization failed, a body type Bolt does not
+   * know) is finished here with the reason, instead of being replayed five times for nothing.
+   */
+  async settle(customProperties: Record<string, unknown> | undefined, error?: unknown): Promise<void> {
+    const id = customProperties?.[RECORDED];
+    if (typeof id !== 'number' || this.seen.delete(id)) return;
+    const reason = `not handled by the app: ${error instanceof Error ? error.message : 'dropped before its middleware'}`;
+    this.logger.warn({ id, err: error }, 'Slack delivery dropped before the app saw it; finished, not replayed');
+    await this.store.finish(id, this.clock(), reason);
+  }
+
   /** Processes deliveries whose process died before finishing them; returns how many were taken. */
   async replayUnfinished(bolt: App): Promise<number> {
     let taken = 0;
@@ -107,7 +123,14 @@ export class SlackInbox {
         try {
           this.logger.warn({ key: d.deliveryKey, receivedAt: d.receivedAt }, 'processing a Slack delivery left unfinished');
           // The middleware marks it finished when the work succeeds.
-          await bolt.processEvent({ body: JSON.parse(d.payload) as Body, ack: async () => {}, customProperties: { [RECORDED]: d.id } });
+          const customProperties = { [RECORDED]: d.id };
+          await bolt.processEvent({ body: JSON.parse(d.payload) as Body, ack: async () => {}, customProperties }).then(
+            () => this.settle(customProperties),
+            async (err: unknown) => {
+              await this.settle(customProperties, err);
+              throw err;
+            },
+          );
         } catch (err) {
           this.logger.warn({ err, key: d.deliveryKey }, 'a Slack delivery failed again; retried when its lease runs out');
         }

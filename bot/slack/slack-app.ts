@@ -89,13 +89,20 @@ export function createSlackAdapter(opts: {
   const inbox = new SlackInbox(opts.inbox, logger, deps.clock);
   const receiver =
     settings.mode === 'http'
-      ? new FastifyReceiver({ signingSecret: settings.signingSecret ?? '', path: SLACK_EVENTS_PATH, logger, record: (bodies) => inbox.recordBurst(bodies) })
+      ? new FastifyReceiver({
+          signingSecret: settings.signingSecret ?? '',
+          path: SLACK_EVENTS_PATH,
+          logger,
+          record: (bodies) => inbox.recordBurst(bodies),
+          settle: (customProperties, error) => inbox.settle(customProperties, error),
+        })
       : // Socket Mode opens its connection through apps.connections.open: that client gets the API URL too.
         new RecordingSocketModeReceiver({
           appToken: settings.appToken ?? '',
           logger: slackLog,
           installerOptions: { clientOptions },
           record: (bodies) => inbox.recordBurst(bodies),
+          settle: (customProperties, error) => inbox.settle(customProperties, error),
           log: logger,
         });
   const client = new webApi.WebClient(settings.botToken, { ...clientOptions, logger: slackLog });

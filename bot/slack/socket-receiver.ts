@@ -11,18 +11,22 @@ type Body = Record<string, unknown>;
 export interface RecordingSocketOptions extends SocketModeReceiverOptions {
   /** Records deliveries; per body the custom properties to process it with, or null for a redelivery. */
   record: (bodies: Body[]) => Promise<(Record<string, unknown> | null)[]>;
+  /** Told when Bolt is done with a recorded envelope (with what it threw, if anything). */
+  settle: (customProperties: Record<string, unknown> | undefined, error?: unknown) => Promise<void>;
   log: Logger;
 }
 
 export class RecordingSocketModeReceiver extends SocketModeReceiver {
   readonly #record: RecordingSocketOptions['record'];
+  readonly #settle: RecordingSocketOptions['settle'];
   readonly #log: Logger;
   /** Envelopes being recorded or worked on: shutdown waits for them before the database closes. */
   readonly #pending = new Set<Promise<void>>();
 
-  constructor({ record, log, ...options }: RecordingSocketOptions) {
+  constructor({ record, settle, log, ...options }: RecordingSocketOptions) {
     super(options);
     this.#record = record;
+    this.#settle = settle;
     this.#log = log;
   }
 
@@ -84,6 +88,15 @@ export class RecordingSocketModeReceiver extends SocketModeReceiver {
     }
     // Recorded before: a redelivery (Slack resends what it saw no ack for). Acknowledge only.
     if (recorded === null) return ack();
-    await app.processEvent({ ...event, ack, customProperties: { ...event.customProperties, ...recorded } });
+    const customProperties = { ...event.customProperties, ...recorded };
+    let failure: unknown;
+    try {
+      await app.processEvent({ ...event, ack, customProperties });
+    } catch (err) {
+      failure = err;
+      throw err;
+    } finally {
+      await this.#settle(customProperties, failure).catch((err: unknown) => this.#log.warn({ err }, 'could not settle a Slack envelope'));
+    }
   }
 }

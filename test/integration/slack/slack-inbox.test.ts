@@ -141,6 +141,26 @@ describe.each(PROVIDERS)('Slack inbox on $name', (provider) => {
     expect(await slack().inbox.replayUnfinished(slack().bolt)).toBe(0);
   });
 
+  test('a delivery Bolt drops before the app sees it (a payload type it does not know) is finished with the reason, not left to be replayed', async () => {
+    const unknown = {
+      body: new URLSearchParams({ payload: JSON.stringify({ type: 'some_future_type', trigger_id: 'T0FUTURE', team: { id: 'T0TEAM' } }) }).toString(),
+      contentType: 'application/x-www-form-urlencoded' as const,
+    };
+    expect((await s.post(unknown)).status).toBe(200);
+    await fileTicket(s, '这单的快递三天没动了');
+    await s.idle();
+    const rows = await deliveries();
+    expect(rows).toHaveLength(2);
+    expect(rows.find((d) => d.deliveryKey === 'trigger:T0FUTURE')).toMatchObject({
+      doneAt: expect.any(Date),
+      lastError: expect.stringContaining('not handled by the app'),
+    });
+    // What the app handled is finished without an error.
+    expect(rows.find((d) => d.deliveryKey !== 'trigger:T0FUTURE')).toMatchObject({ doneAt: expect.any(Date), lastError: null });
+    // Nothing is left for the sweep.
+    expect(await slack().inbox.replayUnfinished(slack().bolt)).toBe(0);
+  });
+
   test('a delivery that keeps failing is given up after five attempts, logged and finished, not retried forever', async () => {
     const { id } = await orphanedShortcut('这条一直处理失败');
     await s.app.database.db.inboundDelivery.update({ where: { id }, data: { attempts: 5 } });
