@@ -51,7 +51,7 @@ export class FastifyReceiver implements Receiver {
        */
       record?: ((bodies: Body[]) => Promise<(Record<string, unknown> | null)[]>) | undefined;
       /** Told when Bolt is done with a request (with what it threw, if anything). */
-      settle?: ((customProperties: Record<string, unknown> | undefined, error?: unknown) => Promise<void>) | undefined;
+      settle?: ((body: Body, customProperties: Record<string, unknown> | undefined, error?: unknown) => Promise<void>) | undefined;
     },
   ) {}
 
@@ -252,14 +252,14 @@ export class FastifyReceiver implements Receiver {
     this.draining = undefined;
     const next = this.queued.shift();
     if (!next) return;
-    const { customProperties } = next.event;
+    const { body, customProperties } = next.event;
     app
       .processEvent(next.event)
       .then(
-        () => this.opts.settle?.(customProperties),
+        () => this.opts.settle?.(body, customProperties),
         (err: unknown) => {
           this.opts.logger.error({ err }, 'Slack request failed after its ack');
-          return this.opts.settle?.(customProperties, err);
+          return this.opts.settle?.(body, customProperties, err);
         },
       )
       .catch((err: unknown) => this.opts.logger.warn({ err }, 'could not settle a Slack request'))

@@ -6,6 +6,8 @@
 // messages by Slack message id, `/ticket new` by trigger id), so processing twice is safe.
 import { createHash } from 'node:crypto';
 import type { AnyMiddlewareArgs, App, Middleware } from '@slack/bolt';
+// Bolt's own routing rule (no exports map; the version is pinned): a payload it gives no type is never handled.
+import { getTypeAndConversation } from '@slack/bolt/dist/helpers.js';
 import type { InboxStore } from '../../core/ports.js';
 import type { Logger } from '../logger.js';
 
@@ -40,8 +42,8 @@ export function deliveryKey(body: Body): string {
 export class SlackInbox {
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<number> | undefined;
-  /** Deliveries recorded by a receiver that the middleware has seen, until the receiver settles them. */
-  private readonly seen = new Set<number>();
+  /** Deliveries recorded by a receiver that the middleware has seen (how many times, in flight), until the receiver settles them. */
+  private readonly seen = new Map<number, number>();
 
   constructor(
     private readonly store: InboxStore,
@@ -73,7 +75,7 @@ export class SlackInbox {
       const { body, context, next } = args;
       if (context[UNRECORDED]) return next();
       let id = context[RECORDED] as number | undefined;
-      if (id !== undefined) this.seen.add(id);
+      if (id !== undefined) this.seen.set(id, (this.seen.get(id) ?? 0) + 1);
       else {
         let recorded: Record<string, unknown> | null;
         try {
@@ -97,15 +99,22 @@ export class SlackInbox {
 
   /**
    * A receiver calls this once Bolt is done with a delivery it recorded (`error`: what Bolt threw). One
-   * that never reached the middleware (Bolt dropped it: authorization failed, a body type Bolt does not
-   * know) is finished here with the reason, instead of being replayed five times for nothing.
+   * the middleware never saw because Bolt cannot route its payload type is finished here with the
+   * reason, instead of being replayed five times for nothing. Any other delivery the middleware did not
+   * see (Bolt's authorization failed: possibly a passing Slack outage) stays unfinished and is replayed.
    */
-  async settle(customProperties: Record<string, unknown> | undefined, error?: unknown): Promise<void> {
+  async settle(body: Body, customProperties: Record<string, unknown> | undefined, error?: unknown): Promise<void> {
     const id = customProperties?.[RECORDED];
-    if (typeof id !== 'number' || this.seen.delete(id)) return;
-    const reason = `not handled by the app: ${error instanceof Error ? error.message : 'dropped before its middleware'}`;
-    this.logger.warn({ id, err: error }, 'Slack delivery dropped before the app saw it; finished, not replayed');
-    await this.store.finish(id, this.clock(), reason);
+    if (typeof id !== 'number') return;
+    const times = this.seen.get(id);
+    if (times !== undefined) {
+      if (times > 1) this.seen.set(id, times - 1);
+      else this.seen.delete(id);
+      return;
+    }
+    if (getTypeAndConversation(body).type !== undefined) return;
+    this.logger.warn({ id, err: error }, 'Slack delivery of a payload type the app cannot handle; finished, not replayed');
+    await this.store.finish(id, this.clock(), 'not handled by the app: payload type unknown to Bolt');
   }
 
   /** Processes deliveries whose process died before finishing them; returns how many were taken. */
@@ -123,16 +132,18 @@ export class SlackInbox {
         try {
           this.logger.warn({ key: d.deliveryKey, receivedAt: d.receivedAt }, 'processing a Slack delivery left unfinished');
           // The middleware marks it finished when the work succeeds.
+          const body = JSON.parse(d.payload) as Body;
           const customProperties = { [RECORDED]: d.id };
-          await bolt.processEvent({ body: JSON.parse(d.payload) as Body, ack: async () => {}, customProperties }).then(
-            () => this.settle(customProperties),
-            async (err: unknown) => {
-              await this.settle(customProperties, err);
-              throw err;
-            },
-          );
+          let failure: unknown;
+          try {
+            await bolt.processEvent({ body, ack: async () => {}, customProperties });
+          } catch (err) {
+            failure = err;
+            this.logger.warn({ err, key: d.deliveryKey }, 'a Slack delivery failed again; retried when its lease runs out');
+          }
+          await this.settle(body, customProperties, failure);
         } catch (err) {
-          this.logger.warn({ err, key: d.deliveryKey }, 'a Slack delivery failed again; retried when its lease runs out');
+          this.logger.warn({ err, key: d.deliveryKey }, 'could not replay a Slack delivery; retried when its lease runs out');
         }
       }
       if (batch.length < 20) return taken;

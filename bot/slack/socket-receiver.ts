@@ -12,7 +12,7 @@ export interface RecordingSocketOptions extends SocketModeReceiverOptions {
   /** Records deliveries; per body the custom properties to process it with, or null for a redelivery. */
   record: (bodies: Body[]) => Promise<(Record<string, unknown> | null)[]>;
   /** Told when Bolt is done with a recorded envelope (with what it threw, if anything). */
-  settle: (customProperties: Record<string, unknown> | undefined, error?: unknown) => Promise<void>;
+  settle: (body: Body, customProperties: Record<string, unknown> | undefined, error?: unknown) => Promise<void>;
   log: Logger;
 }
 
@@ -96,7 +96,7 @@ export class RecordingSocketModeReceiver extends SocketModeReceiver {
       failure = err;
       throw err;
     } finally {
-      await this.#settle(customProperties, failure).catch((err: unknown) => this.#log.warn({ err }, 'could not settle a Slack envelope'));
+      await this.#settle(event.body, customProperties, failure).catch((err: unknown) => this.#log.warn({ err }, 'could not settle a Slack envelope'));
     }
   }
 }

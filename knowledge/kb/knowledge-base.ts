@@ -173,8 +173,11 @@ export class KnowledgeBase {
     }
     if (refit && (changed.length || gone.length)) {
       const all = [...this.docs.values()];
-      this.embedder = await KnowledgeBase.fitLocal(all);
-      this.retriever = await HybridRetriever.create(this.embedder, all.map(entryOf));
+      // Built beside the live index and swapped in one turn: searches meanwhile keep a consistent (old) view.
+      const embedder = await KnowledgeBase.fitLocal(all);
+      const retriever = await HybridRetriever.create(embedder, all.map(entryOf));
+      this.embedder = embedder;
+      this.retriever = retriever;
       report.refitted = true;
     }
     this.save();

@@ -161,6 +161,29 @@ describe.each(PROVIDERS)('Slack inbox on $name', (provider) => {
     expect(await slack().inbox.replayUnfinished(slack().bolt)).toBe(0);
   });
 
+  test('a known payload the middleware never saw (Bolt could not authorize it: maybe a passing outage) stays unfinished for the sweep', async () => {
+    const inbox = slack().inbox;
+    const body = Object.fromEntries(
+      new URLSearchParams(slashCommand({ text: 'new 物流不动', userId: SLACK_USERS.customer, responseUrl: s.fake.responseUrl('x') }).body),
+    );
+    const [props] = await inbox.recordBurst([body]);
+    await inbox.settle(body, props ?? undefined, new Error('auth.test failed'));
+    expect((await deliveries()).at(-1)).toMatchObject({ doneAt: null, lastError: null });
+  });
+
+  test('the same delivery in flight twice in one process (its own sweep replayed it): settling one does not finish the other with an error', async () => {
+    const inbox = slack().inbox;
+    // A type Bolt would not route, so that only the count of runs in flight keeps the second settle from finishing it.
+    const body = { type: 'some_future_type', trigger_id: 'T0TWICE' };
+    const [props] = await inbox.recordBurst([body]);
+    const middleware = inbox.middleware();
+    const run = () => middleware({ body, context: { ...props }, next: async () => {} } as unknown as Parameters<typeof middleware>[0]);
+    await Promise.all([run(), run()]);
+    await inbox.settle(body, props ?? undefined);
+    await inbox.settle(body, props ?? undefined);
+    expect((await deliveries()).at(-1)).toMatchObject({ doneAt: expect.any(Date), lastError: null });
+  });
+
   test('a delivery that keeps failing is given up after five attempts, logged and finished, not retried forever', async () => {
     const { id } = await orphanedShortcut('这条一直处理失败');
     await s.app.database.db.inboundDelivery.update({ where: { id }, data: { attempts: 5 } });
