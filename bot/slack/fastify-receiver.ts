@@ -50,8 +50,8 @@ export class FastifyReceiver implements Receiver {
        * properties to process it with, or null to skip it (recorded before: a redelivery).
        */
       record?: ((bodies: Body[]) => Promise<(Record<string, unknown> | null)[]>) | undefined;
-      /** Told when Bolt is done with a request (with what it threw, if anything). */
-      settle?: ((body: Body, customProperties: Record<string, unknown> | undefined, error?: unknown) => Promise<void>) | undefined;
+      /** Runs a recorded request through Bolt (default: `app.processEvent`). */
+      process?: ((app: App, event: ReceiverEvent) => Promise<void>) | undefined;
     },
   ) {}
 
@@ -252,17 +252,8 @@ export class FastifyReceiver implements Receiver {
     this.draining = undefined;
     const next = this.queued.shift();
     if (!next) return;
-    const { body, customProperties } = next.event;
-    app
-      .processEvent(next.event)
-      .then(
-        () => this.opts.settle?.(body, customProperties),
-        (err: unknown) => {
-          this.opts.logger.error({ err }, 'Slack request failed after its ack');
-          return this.opts.settle?.(body, customProperties, err);
-        },
-      )
-      .catch((err: unknown) => this.opts.logger.warn({ err }, 'could not settle a Slack request'))
+    (this.opts.process ? this.opts.process(app, next.event) : app.processEvent(next.event))
+      .catch((err: unknown) => this.opts.logger.error({ err }, 'Slack request failed after its ack'))
       .finally(next.done);
     if (this.queued.length) this.draining = setImmediate(() => this.drain());
   }

@@ -5,7 +5,7 @@
 // recognised across processes and skipped. Work is idempotent where it creates things (tickets and
 // messages by Slack message id, `/ticket new` by trigger id), so processing twice is safe.
 import { createHash } from 'node:crypto';
-import type { AnyMiddlewareArgs, App, Middleware } from '@slack/bolt';
+import type { AnyMiddlewareArgs, App, Middleware, ReceiverEvent } from '@slack/bolt';
 // Bolt's own routing rule (no exports map; the version is pinned): a payload it gives no type is never handled.
 import { getTypeAndConversation } from '@slack/bolt/dist/helpers.js';
 import type { InboxStore } from '../../core/ports.js';
@@ -98,12 +98,21 @@ export class SlackInbox {
   }
 
   /**
-   * A receiver calls this once Bolt is done with a delivery it recorded (`error`: what Bolt threw). One
-   * the middleware never saw because Bolt cannot route its payload type is finished here with the
-   * reason, instead of being replayed five times for nothing. Any other delivery the middleware did not
-   * see (Bolt's authorization failed: possibly a passing Slack outage) stays unfinished and is replayed.
+   * Runs a recorded delivery through Bolt (receivers and the sweep call this instead of `processEvent`),
+   * then settles it; rethrows what Bolt threw. One the middleware never saw because Bolt cannot route its
+   * payload type is finished here with the reason, instead of being replayed five times for nothing. Any
+   * other delivery the middleware did not see (Bolt's authorization failed: possibly a passing Slack
+   * outage) stays unfinished and is replayed.
    */
-  async settle(body: Body, customProperties: Record<string, unknown> | undefined, error?: unknown): Promise<void> {
+  async process(app: App, event: ReceiverEvent): Promise<void> {
+    try {
+      await app.processEvent(event);
+    } finally {
+      await this.settle(event.body, event.customProperties).catch((err: unknown) => this.logger.warn({ err }, 'could not settle a Slack delivery'));
+    }
+  }
+
+  private async settle(body: Body, customProperties: Record<string, unknown> | undefined): Promise<void> {
     const id = customProperties?.[RECORDED];
     if (typeof id !== 'number') return;
     const times = this.seen.get(id);
@@ -113,7 +122,7 @@ export class SlackInbox {
       return;
     }
     if (getTypeAndConversation(body).type !== undefined) return;
-    this.logger.warn({ id, err: error }, 'Slack delivery of a payload type the app cannot handle; finished, not replayed');
+    this.logger.warn({ id }, 'Slack delivery of a payload type the app cannot handle; finished, not replayed');
     await this.store.finish(id, this.clock(), 'not handled by the app: payload type unknown to Bolt');
   }
 
@@ -132,18 +141,9 @@ export class SlackInbox {
         try {
           this.logger.warn({ key: d.deliveryKey, receivedAt: d.receivedAt }, 'processing a Slack delivery left unfinished');
           // The middleware marks it finished when the work succeeds.
-          const body = JSON.parse(d.payload) as Body;
-          const customProperties = { [RECORDED]: d.id };
-          let failure: unknown;
-          try {
-            await bolt.processEvent({ body, ack: async () => {}, customProperties });
-          } catch (err) {
-            failure = err;
-            this.logger.warn({ err, key: d.deliveryKey }, 'a Slack delivery failed again; retried when its lease runs out');
-          }
-          await this.settle(body, customProperties, failure);
+          await this.process(bolt, { body: JSON.parse(d.payload) as Body, ack: async () => {}, customProperties: { [RECORDED]: d.id } });
         } catch (err) {
-          this.logger.warn({ err, key: d.deliveryKey }, 'could not replay a Slack delivery; retried when its lease runs out');
+          this.logger.warn({ err, key: d.deliveryKey }, 'a Slack delivery failed again; retried when its lease runs out');
         }
       }
       if (batch.length < 20) return taken;

@@ -94,7 +94,7 @@ export function createSlackAdapter(opts: {
           path: SLACK_EVENTS_PATH,
           logger,
           record: (bodies) => inbox.recordBurst(bodies),
-          settle: (body, customProperties, error) => inbox.settle(body, customProperties, error),
+          process: (app, event) => inbox.process(app, event),
         })
       : // Socket Mode opens its connection through apps.connections.open: that client gets the API URL too.
         new RecordingSocketModeReceiver({
@@ -102,7 +102,7 @@ export function createSlackAdapter(opts: {
           logger: slackLog,
           installerOptions: { clientOptions },
           record: (bodies) => inbox.recordBurst(bodies),
-          settle: (body, customProperties, error) => inbox.settle(body, customProperties, error),
+          process: (app, event) => inbox.process(app, event),
           log: logger,
         });
   const client = new webApi.WebClient(settings.botToken, { ...clientOptions, logger: slackLog });

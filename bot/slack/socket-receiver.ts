@@ -11,22 +11,22 @@ type Body = Record<string, unknown>;
 export interface RecordingSocketOptions extends SocketModeReceiverOptions {
   /** Records deliveries; per body the custom properties to process it with, or null for a redelivery. */
   record: (bodies: Body[]) => Promise<(Record<string, unknown> | null)[]>;
-  /** Told when Bolt is done with a recorded envelope (with what it threw, if anything). */
-  settle: (body: Body, customProperties: Record<string, unknown> | undefined, error?: unknown) => Promise<void>;
+  /** Runs a recorded envelope through Bolt. */
+  process: (app: App, event: ReceiverEvent) => Promise<void>;
   log: Logger;
 }
 
 export class RecordingSocketModeReceiver extends SocketModeReceiver {
   readonly #record: RecordingSocketOptions['record'];
-  readonly #settle: RecordingSocketOptions['settle'];
+  readonly #process: RecordingSocketOptions['process'];
   readonly #log: Logger;
   /** Envelopes being recorded or worked on: shutdown waits for them before the database closes. */
   readonly #pending = new Set<Promise<void>>();
 
-  constructor({ record, settle, log, ...options }: RecordingSocketOptions) {
+  constructor({ record, process, log, ...options }: RecordingSocketOptions) {
     super(options);
     this.#record = record;
-    this.#settle = settle;
+    this.#process = process;
     this.#log = log;
   }
 
@@ -88,15 +88,6 @@ export class RecordingSocketModeReceiver extends SocketModeReceiver {
     }
     // Recorded before: a redelivery (Slack resends what it saw no ack for). Acknowledge only.
     if (recorded === null) return ack();
-    const customProperties = { ...event.customProperties, ...recorded };
-    let failure: unknown;
-    try {
-      await app.processEvent({ ...event, ack, customProperties });
-    } catch (err) {
-      failure = err;
-      throw err;
-    } finally {
-      await this.#settle(event.body, customProperties, failure).catch((err: unknown) => this.#log.warn({ err }, 'could not settle a Slack envelope'));
-    }
+    await this.#process(app, { ...event, ack, customProperties: { ...event.customProperties, ...recorded } });
   }
 }

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Embedder } from '../ports.js';
 import { base64ToFloats, base64ToInts, floatsToBase64, fnv1a, fnv1aBytes } from './hashing.js';
 import { type SparseRow, truncatedSvdSteps } from './lsa.js';
-import { ROWS_PER_STEP, runInSlices, runNow, type Steps } from './steps.js';
+import { runInSlices, runNow, type Steps, stepEndsAt } from './steps.js';
 import { EMBEDDER_FEATURES, type FeatureOptions, termFrequencies, textFeatures } from './text-features.js';
 
 /** Feature keys are hashed into 2^20 buckets first: collisions there are negligible (< 0.1 %). */
@@ -103,12 +103,12 @@ export class LocalEmbedder implements Embedder {
     const docTf: Map<number, number>[] = [];
     for (const d of documents) {
       docTf.push(bucketTf(d, opts.features));
-      if (docTf.length % ROWS_PER_STEP === 0) yield;
+      if (stepEndsAt(docTf.length - 1)) yield;
     }
     const df = new Map<number, number>();
     for (const [i, tf] of docTf.entries()) {
       for (const b of tf.keys()) df.set(b, (df.get(b) ?? 0) + 1);
-      if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
+      if (stepEndsAt(i)) yield;
     }
     const buckets = Int32Array.from([...df.keys()].sort((a, b) => a - b));
     const idf = Float32Array.from(buckets, (b) => smoothIdf(documents.length, df.get(b) ?? 0));
@@ -127,7 +127,7 @@ export class LocalEmbedder implements Embedder {
       const rows: SparseRow[] = [];
       for (const tf of docTf) {
         rows.push(proto.lsaRow(proto.tfidf(tf)));
-        if (rows.length % ROWS_PER_STEP === 0) yield;
+        if (stepEndsAt(rows.length - 1)) yield;
       }
       const lsa = yield* truncatedSvdSteps(rows, lsaBuckets.length, opts.lsaRank);
       components = lsa.components;

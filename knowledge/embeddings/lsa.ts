@@ -4,7 +4,7 @@
 // thousands of chunks, so dense n×(k+p) and (k+p)×m blocks fit easily in memory.
 
 import { gaussian, seededRandom } from './hashing.js';
-import { ROWS_PER_STEP, runNow, type Steps } from './steps.js';
+import { runNow, type Steps, stepEndsAt } from './steps.js';
 
 /** One sparse row: column indices and their values. */
 export interface SparseRow {
@@ -35,7 +35,7 @@ function* sparseTimes(a: SparseRow[], x: Mat): Steps<Mat> {
       const v = row.vals[j] ?? 0;
       for (let t = 0; t < l; t++) y.data[i * l + t] = (y.data[i * l + t] ?? 0) + v * (x.data[c * l + t] ?? 0);
     }
-    if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
+    if (stepEndsAt(i)) yield;
   }
   return y;
 }
@@ -51,7 +51,7 @@ function* sparseTransposeTimes(a: SparseRow[], nCols: number, y: Mat): Steps<Mat
       const v = row.vals[j] ?? 0;
       for (let t = 0; t < l; t++) z.data[c * l + t] = (z.data[c * l + t] ?? 0) + v * (y.data[i * l + t] ?? 0);
     }
-    if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
+    if (stepEndsAt(i)) yield;
   }
   return z;
 }
@@ -156,7 +156,7 @@ export function* truncatedSvdSteps(rows: SparseRow[], nCols: number, rank: numbe
   // B·Bᵀ = U Σ² Uᵀ; then V = Bᵀ·U·Σ⁻¹.
   const gram = new Float64Array(l * l);
   for (let r = 0; r < nCols; r++) {
-    if (r % ROWS_PER_STEP === 0) yield;
+    if (stepEndsAt(r)) yield;
     for (let i = 0; i < l; i++) {
       const bi = bt.data[r * l + i] ?? 0;
       if (bi === 0) continue;

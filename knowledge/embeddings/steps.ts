@@ -27,4 +27,9 @@ export async function runInSlices<T>(steps: Steps<T>, sliceMs = 10): Promise<T> 
 }
 
 /** How many rows a loop handles between yields: small enough to keep slices short, large enough to cost nothing. */
-export const ROWS_PER_STEP = 256;
+const ROWS_PER_STEP = 256;
+
+/** Whether a row loop should yield after row `i` (0-based): after every ROWS_PER_STEP rows. */
+export function stepEndsAt(i: number): boolean {
+  return i % ROWS_PER_STEP === ROWS_PER_STEP - 1;
+}

@@ -1,5 +1,6 @@
 // Nothing acknowledged is lost: a Slack delivery is recorded before it is worked on, and one left
 // unfinished by a process that died is processed by a live one once its lease has run out.
+import type { App, ReceiverEvent } from '@slack/bolt';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { deliveryKey } from '../../../bot/slack/inbox.js';
 import { openDatabase } from '../../../core/store/database.js';
@@ -167,20 +168,25 @@ describe.each(PROVIDERS)('Slack inbox on $name', (provider) => {
       new URLSearchParams(slashCommand({ text: 'new 物流不动', userId: SLACK_USERS.customer, responseUrl: s.fake.responseUrl('x') }).body),
     );
     const [props] = await inbox.recordBurst([body]);
-    await inbox.settle(body, props ?? undefined, new Error('auth.test failed'));
+    // What Bolt does when authorization fails: it reports the error and returns without running any middleware.
+    const unauthorized = { processEvent: async () => {} } as unknown as App;
+    await inbox.process(unauthorized, { body, ack: async () => {}, customProperties: props ?? {} });
     expect((await deliveries()).at(-1)).toMatchObject({ doneAt: null, lastError: null });
   });
 
-  test('the same delivery in flight twice in one process (its own sweep replayed it): settling one does not finish the other with an error', async () => {
+  test('the same delivery in flight twice in one process (its own sweep replayed it): the first to end does not finish the other with an error', async () => {
     const inbox = slack().inbox;
     // A type Bolt would not route, so that only the count of runs in flight keeps the second settle from finishing it.
     const body = { type: 'some_future_type', trigger_id: 'T0TWICE' };
     const [props] = await inbox.recordBurst([body]);
     const middleware = inbox.middleware();
-    const run = () => middleware({ body, context: { ...props }, next: async () => {} } as unknown as Parameters<typeof middleware>[0]);
-    await Promise.all([run(), run()]);
-    await inbox.settle(body, props ?? undefined);
-    await inbox.settle(body, props ?? undefined);
+    // An app whose only middleware is the inbox's; two runs of the delivery overlap.
+    const app = {
+      processEvent: (event: ReceiverEvent) =>
+        middleware({ body: event.body, context: { ...event.customProperties }, next: async () => {} } as unknown as Parameters<typeof middleware>[0]),
+    } as unknown as App;
+    const event = { body, ack: async () => {}, customProperties: props ?? {} };
+    await Promise.all([inbox.process(app, event), inbox.process(app, event)]);
     expect((await deliveries()).at(-1)).toMatchObject({ doneAt: expect.any(Date), lastError: null });
   });
 
