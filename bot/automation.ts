@@ -39,7 +39,7 @@ export interface Automation {
 
 export async function createAutomation(opts: AutomationOptions): Promise<Automation> {
   const { deps, logger } = opts;
-  const scheduler = await createScheduler({ redisUrl: opts.redisUrl, prefix: opts.redisPrefix, logger });
+  const scheduler = createScheduler({ redisUrl: opts.redisUrl, prefix: opts.redisPrefix, logger });
   const onError = (context: string) => (err: unknown) => logger.error({ err }, context);
   const sla = new SlaTimers(deps, scheduler, { sweepEveryMs: opts.sweepEveryMs, onError: (err, context) => logger.error({ err }, context) });
   const assigner = new AutoAssigner(deps, (err, team) => logger.error({ err, team }, 'auto-assignment failed'));

@@ -1,3 +1,4 @@
+import { DeferredScheduler } from './deferred-scheduler.js';
 import { InProcessScheduler } from './in-process-scheduler.js';
 import type { Scheduler, SchedulerOptions } from './scheduler.js';
 
@@ -10,12 +11,17 @@ export interface CreateSchedulerOptions extends SchedulerOptions {
   prefix?: string | undefined;
 }
 
-/** BullMQ when `redisUrl` is set, else the in-process scheduler. BullMQ and ioredis load only when used. */
-export async function createScheduler(options: CreateSchedulerOptions = {}): Promise<Scheduler> {
+/**
+ * BullMQ when `redisUrl` is set, else the in-process scheduler. BullMQ and ioredis load (and connect) on
+ * the scheduler's first use, not here (see DeferredScheduler).
+ */
+export function createScheduler(options: CreateSchedulerOptions = {}): Scheduler {
   const { redisUrl, queueName, prefix, ...common } = options;
   if (redisUrl) {
-    const { BullmqScheduler } = await import('./bullmq-scheduler.js');
-    return new BullmqScheduler({ ...common, redisUrl, queueName, prefix });
+    return new DeferredScheduler('bullmq', async () => {
+      const { BullmqScheduler } = await import('./bullmq-scheduler.js');
+      return new BullmqScheduler({ ...common, redisUrl, queueName, prefix });
+    });
   }
   return new InProcessScheduler(common);
 }

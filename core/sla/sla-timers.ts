@@ -7,6 +7,8 @@ import { retargetOnPolicyChange } from './retarget.js';
 const PREFIX = 'sla:';
 /** Overdue tickets fired at once by the sweep and at start. */
 const FIRE_CONCURRENCY = 4;
+/** Bounds the catch-up at start when stages keep falling due as fast as they are fired. */
+const MAX_CATCH_UP_ROUNDS = 10;
 
 export interface SlaTimersOptions {
   /** How often to look for stages whose wake-up went missing (default 60 s; 0 = never). */
@@ -24,6 +26,8 @@ export class SlaTimers {
   private sweepTimer: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> | null = null;
   private readonly armedVersion = new Map<number, number>();
+  /** While start() fires what was missed, before the scheduler runs: wake-ups are not armed (reconcile arms them all next). */
+  private catchingUp = false;
 
   constructor(
     private readonly deps: TicketDeps,
@@ -38,13 +42,27 @@ export class SlaTimers {
   /** Starts receiving wake-ups, re-arms every open ticket, fires what was missed, and starts the sweep. */
   async start(): Promise<{ fired: number; armed: number }> {
     // The sweep and what was missed first: they work from the database alone, so reminders due while
-    // the bot was down go out before the scheduler connects (or while Redis is away).
+    // the bot was down go out before the scheduler loads and connects (or while Redis is away). Until the
+    // scheduler runs nothing is armed: reconcile arms every ticket from the database once it does.
     this.startSweep();
-    const missed = await this.fireOverdue(this.deps.clock());
-    // Tickets from before SLA clocks existed get them now (reconcile then arms them with the rest).
-    await backfillSla(this.deps);
-    // A changed policy or calendar applies to open tickets' deadlines too.
-    await retargetOnPolicyChange(this.deps);
+    this.catchingUp = true;
+    let missed: number;
+    try {
+      // Again until nothing more fell due while the last round ran: a restarted process catches up from
+      // the database rather than leave those to a scheduler that still has to load and connect.
+      missed = 0;
+      for (let round = 0; round < MAX_CATCH_UP_ROUNDS; round++) {
+        const fired = await this.fireOverdue(this.deps.clock());
+        missed += fired;
+        if (!fired) break;
+      }
+      // Tickets from before SLA clocks existed get them now (reconcile then arms them with the rest).
+      await backfillSla(this.deps);
+      // A changed policy or calendar applies to open tickets' deadlines too.
+      await retargetOnPolicyChange(this.deps);
+    } finally {
+      this.catchingUp = false;
+    }
     await this.scheduler.start((key) => this.wake(key));
     const { fired, armed } = await this.reconcile();
     return { fired: missed + fired, armed };
@@ -83,6 +101,7 @@ export class SlaTimers {
   }
 
   private async arm(ticketId: number, at: Date | null): Promise<void> {
+    if (this.catchingUp) return;
     if (at) await this.scheduler.schedule(SlaTimers.key(ticketId), at);
     else await this.scheduler.cancel(SlaTimers.key(ticketId));
   }

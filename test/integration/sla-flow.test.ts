@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import type { AppConfig } from '../../core/config.js';
+import { DeferredScheduler } from '../../core/jobs/deferred-scheduler.js';
 import { InProcessScheduler } from '../../core/jobs/in-process-scheduler.js';
+import type { Scheduler } from '../../core/jobs/scheduler.js';
 import { SlaTimers } from '../../core/sla/sla-timers.js';
 import { addReply } from '../../core/tickets/add-reply.js';
 import * as act from '../../core/tickets/ticket-actions.js';
@@ -244,6 +246,56 @@ describe.each(PROVIDERS)('SLA clocks, reminders and escalation on $name', (provi
       expect((await kinds(t.id)).sort()).toEqual(['assigned', 'fr_breach']);
       expect((await core.deps.tickets.listEvents(t.id)).filter((e) => e.action.startsWith('sla_'))).toHaveLength(2);
     }
+  });
+
+  test('a restarted process fires what it missed, and what fell due meanwhile, before its scheduler loads; then arms every ticket', async () => {
+    await start();
+    const { ticket: missed } = await openTicket(1);
+    core.clock.advance(100 * MIN); // its warning was due at 90 min
+    const { ticket: soon } = await openTicket(2); // warning due in 90 min
+    // The first stage fired takes 95 minutes of the test clock: the second ticket's warning falls due
+    // while the catch-up runs.
+    const record = core.deps.onChange;
+    let advanced = false;
+    core.deps.onChange = async (change) => {
+      if (change.action === 'sla_warning' && !advanced) {
+        advanced = true;
+        core.clock.advance(95 * MIN);
+      }
+      await record?.(change);
+    };
+    const inner = new InProcessScheduler();
+    let scheduledBeforeStart = 0;
+    let startedInner = false;
+    const spy: Scheduler = {
+      kind: 'in-process',
+      schedule: (key, at) => {
+        if (!startedInner) scheduledBeforeStart++;
+        return inner.schedule(key, at);
+      },
+      cancel: (key) => inner.cancel(key),
+      start: (handler) => {
+        startedInner = true;
+        return inner.start(handler);
+      },
+      stop: () => inner.stop(),
+      pending: () => inner.pending(),
+    };
+    let firedWhenBuilt: string[][] = [];
+    const scheduler = new DeferredScheduler('in-process', async () => {
+      firedWhenBuilt = [await kinds(missed.id), await kinds(soon.id)];
+      return spy;
+    });
+    const restarted = new SlaTimers(core.deps, scheduler, { sweepEveryMs: 0 });
+    const { fired, armed } = await restarted.start();
+    // (The first ticket's breach, at 120 min, fell due in the same 95 minutes.)
+    expect(firedWhenBuilt[0]).toEqual(['assigned', 'fr_warning', 'fr_breach']);
+    expect(firedWhenBuilt[1]).toEqual(['assigned', 'fr_warning']);
+    expect(scheduledBeforeStart).toBe(0);
+    expect(fired).toBe(3);
+    expect(armed).toBe(2);
+    expect(await inner.pending()).toBe(2);
+    await restarted.stop();
   });
 
   test('reconcile after a restart fires what was missed and re-arms every open ticket', async () => {
