@@ -35,6 +35,7 @@ export class DeferredScheduler implements Scheduler {
   }
 
   async start(handler: WakeHandler): Promise<void> {
+    if (this.#stopped) throw new Error('scheduler stopped');
     await (await this.#scheduler()).start(handler);
   }
 

@@ -28,6 +28,7 @@ export class SlaTimers {
   private readonly armedVersion = new Map<number, number>();
   /** While start() fires what was missed, before the scheduler runs: wake-ups are not armed (reconcile arms them all next). */
   private catchingUp = false;
+  private started = false;
 
   constructor(
     private readonly deps: TicketDeps,
@@ -41,6 +42,8 @@ export class SlaTimers {
 
   /** Starts receiving wake-ups, re-arms every open ticket, fires what was missed, and starts the sweep. */
   async start(): Promise<{ fired: number; armed: number }> {
+    if (this.started) throw new Error('SLA timers already started');
+    this.started = true;
     // The sweep and what was missed first: they work from the database alone, so reminders due while
     // the bot was down go out before the scheduler loads and connects (or while Redis is away). Until the
     // scheduler runs nothing is armed: reconcile arms every ticket from the database once it does.
@@ -110,11 +113,17 @@ export class SlaTimers {
   async wake(key: string): Promise<void> {
     if (!key.startsWith(PREFIX)) return;
     const id = Number(key.slice(PREFIX.length));
-    if (!Number.isSafeInteger(id)) return;
+    if (Number.isSafeInteger(id)) await this.check(id);
+  }
+
+  /** Fires what is due on the ticket and re-arms it; returns its next check time (null: none, or gone). */
+  private async check(id: number): Promise<Date | null> {
     const ticket = await checkSla(this.deps, id);
     // Re-armed here even though onChange may have done it: the scheduler that woke us must hold the next
     // wake-up itself (onChange may be wired to another SlaTimers, or have failed), and one key is one timer.
-    await this.arm(id, ticket?.sla.nextCheckAt ?? null);
+    const next = ticket?.sla.nextCheckAt ?? null;
+    await this.arm(id, next);
+    return next;
   }
 
   /** Fires every stage that is already due, then re-arms the wake-up of every ticket that has one. */
@@ -152,8 +161,10 @@ export class SlaTimers {
         await Promise.all(
           due.slice(i, i + FIRE_CONCURRENCY).map(async (ticket) => {
             try {
-              await this.wake(SlaTimers.key(ticket.id));
-              fired++;
+              // Counted when its next check moved: a ticket listed as due whose check found nothing to
+              // fire (its stored time predates a policy change that retarget has yet to apply) is not.
+              const next = await this.check(ticket.id);
+              if (next?.getTime() !== ticket.sla.nextCheckAt?.getTime()) fired++;
             } catch (error) {
               this.opts.onError?.(error, `sla check of ticket ${ticket.id}`);
             }

@@ -49,4 +49,14 @@ describe('DeferredScheduler', () => {
     expect(builds).toBe(0);
     await expect(scheduler.schedule('a', new Date())).rejects.toThrow('scheduler stopped');
   });
+
+  test('one that was built and stopped still takes the re-arms of handlers finishing, but is not started again', async () => {
+    const inner = new InProcessScheduler();
+    const scheduler = new DeferredScheduler('in-process', async () => inner);
+    await scheduler.start(async () => {});
+    await scheduler.stop();
+    await scheduler.schedule('a', new Date(Date.now() + 60_000));
+    expect(await inner.pending()).toBe(1);
+    await expect(scheduler.start(async () => {})).rejects.toThrow('scheduler stopped');
+  });
 });
