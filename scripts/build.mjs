@@ -16,54 +16,32 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BUNDLED = new Set([
-  'zod',
-  'yaml',
-  'prom-client',
-  'tdigest',
-  'bintrees',
-  'cli-progress',
-  'string-width',
-  'strip-ansi',
-  'ansi-regex',
-  'emoji-regex',
-  'is-fullwidth-code-point',
-]);
+const outdir = process.argv[2] ? resolve(process.argv[2]) : join(root, 'dist');
+/** Packages our code imports that are bundled; what they import from node_modules is bundled with them. */
+const BUNDLED = new Set(['zod', 'yaml', 'prom-client', 'cli-progress']);
 const packageOf = (specifier) =>
   specifier
     .split('/')
     .slice(0, specifier.startsWith('@') ? 2 : 1)
     .join('/');
+const external = ({ path, importer }) => path.startsWith('node:') || (!importer.includes('/node_modules/') && !BUNDLED.has(packageOf(path)));
 
-export async function buildBundle(outdir = join(root, 'dist')) {
-  rmSync(outdir, { recursive: true, force: true });
-  return build({
-    absWorkingDir: root,
-    entryPoints: { 'bot/main': 'bot/main.ts' },
-    outdir,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    sourcemap: true,
-    chunkNames: 'chunks/[name]-[hash]',
-    // CommonJS packages bundled into ESM call require() for Node's built-ins.
-    banner: { js: "import { createRequire as __ticketbotRequire } from 'node:module'; const require = __ticketbotRequire(import.meta.url);" },
-    plugins: [
-      {
-        name: 'node-modules-external',
-        setup(b) {
-          b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('node:') || !BUNDLED.has(packageOf(args.path)) ? { external: true } : undefined));
-        },
-      },
-    ],
-    logLevel: 'warning',
-  });
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const started = performance.now();
-  await buildBundle(process.argv[2] ? resolve(process.argv[2]) : undefined);
-  console.log(`dist/ built in ${Math.round(performance.now() - started)} ms`);
-}
+const started = performance.now();
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: { 'bot/main': 'bot/main.ts' },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  // CommonJS packages bundled into ESM call require() for Node's built-ins.
+  banner: { js: "import { createRequire as __ticketbotRequire } from 'node:module'; const require = __ticketbotRequire(import.meta.url);" },
+  plugins: [{ name: 'node-modules-external', setup: (b) => b.onResolve({ filter: /^[^./]/ }, (args) => (external(args) ? { external: true } : undefined)) }],
+  logLevel: 'warning',
+});
+console.log(`${outdir} built in ${Math.round(performance.now() - started)} ms`);

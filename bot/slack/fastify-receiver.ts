@@ -11,7 +11,7 @@ import { parse } from 'node:querystring';
 import { type AckFn, type App, type Receiver, type ReceiverEvent, verifySlackRequest } from '@slack/bolt';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../logger.js';
-import { ANSWERED_BY_LISTENER, RECORD_ACK_BOUND_MS, UNRECORDED } from './inbox.js';
+import { ANSWERED_BY_LISTENER, ackIfRecordIsSlow, UNRECORDED } from './inbox.js';
 
 /** A listener that never acks one of those is answered empty after this long (Slack gives up at 3 s). */
 const LISTENER_ACK_TIMEOUT_MS = 2_500;
@@ -162,7 +162,6 @@ export class FastifyReceiver implements Receiver {
   /** Requests verified and waiting to be recorded (then acknowledged); whether a group is being written. */
   private readonly unrecorded: { body: Body; recorded: (customProperties: Record<string, unknown> | null) => void }[] = [];
   private writing = false;
-  private slowLoggedAt = Number.NEGATIVE_INFINITY;
 
   /**
    * Records the request with the others of its group, then calls `then` with the context properties to
@@ -173,18 +172,7 @@ export class FastifyReceiver implements Receiver {
    * group is slow or it waits behind one (`then` still runs when its record ends).
    */
   private recordThen(body: Body, then: (customProperties: Record<string, unknown> | null) => void, overdue?: () => void): void {
-    const deadline = overdue
-      ? setTimeout(() => {
-          if (performance.now() - this.slowLoggedAt > 1_000) {
-            this.slowLoggedAt = performance.now();
-            this.opts.logger.warn(
-              { waiting: this.unrecorded.length, ms: RECORD_ACK_BOUND_MS },
-              'Slack inbox write is slow: acknowledging before it is recorded',
-            );
-          }
-          overdue();
-        }, RECORD_ACK_BOUND_MS)
-      : undefined;
+    const deadline = overdue && ackIfRecordIsSlow(this.opts.logger, overdue, () => ({ waiting: this.unrecorded.length }));
     this.unrecorded.push({
       body,
       recorded: (customProperties) => {

@@ -23,6 +23,21 @@ const KEEP_FINISHED_MS = 7 * 24 * 60 * 60_000;
  * worked on once its record is in, and is only unprotected against a crash for that long.
  */
 export const RECORD_ACK_BOUND_MS = 2_000;
+let slowRecordLoggedAt = Number.NEGATIVE_INFINITY;
+
+/**
+ * The receivers' bound on a slow record: calls `ack` RECORD_ACK_BOUND_MS from now unless the returned
+ * timer is cleared first (once the delivery is recorded). Logged at most once a second.
+ */
+export function ackIfRecordIsSlow(log: Logger, ack: () => void, details: () => Record<string, unknown> = () => ({})): NodeJS.Timeout {
+  return setTimeout(() => {
+    if (performance.now() - slowRecordLoggedAt > 1_000) {
+      slowRecordLoggedAt = performance.now();
+      log.warn({ ...details(), ms: RECORD_ACK_BOUND_MS }, 'Slack inbox write is slow: acknowledging before it is recorded');
+    }
+    ack();
+  }, RECORD_ACK_BOUND_MS);
+}
 /** Interaction types whose ack carries the listener's answer: these are acknowledged by the listener, not early. */
 export const ANSWERED_BY_LISTENER = new Set(['view_submission', 'block_suggestion']);
 /** Context key naming the inbox record of the delivery being processed. */

@@ -4,7 +4,7 @@
 // app sees it (and so before anything can acknowledge it), as the HTTP receiver does.
 import { type App, type ReceiverEvent, SocketModeReceiver, type SocketModeReceiverOptions } from '@slack/bolt';
 import type { Logger } from '../logger.js';
-import { ANSWERED_BY_LISTENER, RECORD_ACK_BOUND_MS, UNRECORDED } from './inbox.js';
+import { ANSWERED_BY_LISTENER, ackIfRecordIsSlow, UNRECORDED } from './inbox.js';
 
 type Body = Record<string, unknown>;
 
@@ -69,13 +69,8 @@ export class RecordingSocketModeReceiver extends SocketModeReceiver {
         this.#log.debug({ err }, 'could not acknowledge a Slack envelope');
       }
     };
-    // As over HTTP, a slow record does not hold the ack past RECORD_ACK_BOUND_MS (except where the ack carries the listener's answer).
-    const slow = ANSWERED_BY_LISTENER.has(String(event.body['type']))
-      ? undefined
-      : setTimeout(() => {
-          this.#log.warn({ ms: RECORD_ACK_BOUND_MS }, 'Slack inbox write is slow: acknowledging before it is recorded');
-          void ack();
-        }, RECORD_ACK_BOUND_MS);
+    // As over HTTP, a slow record does not hold the ack (except where the ack carries the listener's answer).
+    const slow = ANSWERED_BY_LISTENER.has(String(event.body['type'])) ? undefined : ackIfRecordIsSlow(this.#log, () => void ack());
     let recorded: Record<string, unknown> | null | undefined;
     try {
       [recorded] = await this.#record([event.body]);

@@ -49,11 +49,10 @@ export class SlaTimers {
     // scheduler runs nothing is armed: reconcile arms every ticket from the database once it does.
     this.startSweep();
     this.catchingUp = true;
-    let missed: number;
+    let missed = 0;
     try {
       // Again until nothing more fell due while the last round ran: a restarted process catches up from
       // the database rather than leave those to a scheduler that still has to load and connect.
-      missed = 0;
       for (let round = 0; round < MAX_CATCH_UP_ROUNDS; round++) {
         const fired = await this.fireOverdue(this.deps.clock());
         missed += fired;

@@ -30,17 +30,13 @@ export class PrismaInboxStore implements InboxStore {
           VALUES ${join(chunk.map((e) => sqltag`(${platform}, ${e.deliveryKey}, ${e.payload}, ${at}, ${claimedUntil})`))}
           ON CONFLICT ("platform", "deliveryKey") DO NOTHING RETURNING "id", "deliveryKey"`,
       );
+    const insertAll = async (db: Pick<Db, '$queryRaw'>) => {
+      const rows = [];
+      for (const chunk of chunks) rows.push(...(await insert(db, chunk)));
+      return rows;
+    };
     // A burst larger than one statement is written all or nothing: a caller that sees an error works on the whole burst unrecorded.
-    const taken =
-      chunks.length <= 1
-        ? chunks[0]
-          ? await insert(this.db, chunks[0])
-          : []
-        : await this.db.$transaction(async (tx) => {
-            const rows = [];
-            for (const chunk of chunks) rows.push(...(await insert(tx, chunk)));
-            return rows;
-          });
+    const taken = chunks.length > 1 ? await this.db.$transaction((tx) => insertAll(tx)) : await insertAll(this.db);
     const ids = new Map(taken.map((row) => [row.deliveryKey, Number(row.id)]));
     // Only the first occurrence of a key gets its id.
     return entries.map((e, i) => (keys.indexOf(e.deliveryKey) === i ? (ids.get(e.deliveryKey) ?? null) : null));
