@@ -32,6 +32,8 @@ export interface SlaRunOptions {
   /** Run the compiled bot (`npm run build`, as `npm start` does) instead of the TypeScript source through tsx. */
   compiled?: boolean | undefined;
   onProgress?: ((line: string) => void) | undefined;
+  /** Writes each reminder's due and fired times, in ms relative to the SIGKILL, as tab-separated lines. */
+  traceFile?: string | undefined;
 }
 
 export interface SlaRunResult {
@@ -54,6 +56,8 @@ export interface SlaRunResult {
   due_before_start: number;
   /** SIGKILL to the new worker's "automation started" (what was missed is fired, every timer armed again). */
   restart_gap_ms: number;
+  /** SIGKILL to the first reminder the restarted worker fired. */
+  first_fire_after_kill_ms: number;
   due_during_gap: number;
   /** Notifications delivered (a message on the ticket each: the web gateway is idempotent by notification id). */
   delivered: number;
@@ -204,13 +208,17 @@ async function measure(
   const lateRunning: number[] = [];
   let dueDuringGap = 0;
   let dueBeforeStart = 0;
+  let firstAfterKill = Number.POSITIVE_INFINITY;
+  const trace: string[] = [];
   for (const e of events) {
+    if (e.createdAt.getTime() > killedAt) firstAfterKill = Math.min(firstAfterKill, e.createdAt.getTime() - killedAt);
     const key = `${e.ticketId}:${e.note}`;
     seen.set(key, (seen.get(key) ?? 0) + 1);
     const at = due.get(key);
     if (at === undefined) continue;
     const ms = Math.max(0, e.createdAt.getTime() - at);
     late.push(ms);
+    if (opts.traceFile) trace.push(`${at - killedAt}\t${e.createdAt.getTime() - killedAt}`);
     if (at < startedAt) dueBeforeStart++;
     else if (at >= killedAt && at <= gapEnd) dueDuringGap++;
     else lateRunning.push(ms);
@@ -227,6 +235,7 @@ async function measure(
     const at = n && due.get(`${n.ticketId}:${n.kind}`);
     if (at !== undefined) deliveredLate.push(Math.max(0, m.createdAt.getTime() - at));
   }
+  if (opts.traceFile) writeFileSync(opts.traceFile, `${trace.sort((a, b) => Number(a.split('\t')[0]) - Number(b.split('\t')[0])).join('\n')}\n`);
   const round = (x: number) => Math.round(x);
   return {
     database: opts.provider,
@@ -242,6 +251,7 @@ async function measure(
     delivered_late_p99_ms: round(percentile(deliveredLate, 99)),
     delivered_late_max_ms: round(Math.max(0, ...deliveredLate)),
     restart_gap_ms: gapEnd - killedAt,
+    first_fire_after_kill_ms: firstAfterKill,
     due_during_gap: dueDuringGap,
     due_before_start: dueBeforeStart,
     delivered: messages.length,

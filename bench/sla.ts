@@ -3,7 +3,8 @@
 // is a postgresql:// URL (a scratch database is created on that server), else a temporary SQLite file.
 // The last line printed is one JSON object: timers, late_p99_ms, lost, duplicated, scheduler, …
 // Knobs: SLA_BENCH_TIMERS (10000), SLA_BENCH_SPREAD_S (warnings fall due over this long, 300),
-// SLA_BENCH_LEAD_S (first one due this long after seeding starts, 30), SLA_BENCH_KILL_AT (share fired at the kill, 0.4).
+// SLA_BENCH_LEAD_S (first one due this long after seeding starts, 30), SLA_BENCH_KILL_AT (share fired at the kill, 0.4),
+// SLA_BENCH_TRACE (a file for each reminder's due and fired times relative to the kill).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,6 +46,7 @@ try {
     killAt: num('SLA_BENCH_KILL_AT', 0.4),
     compiled: true, // `npm run bench:sla` builds first: workers run as `npm start` runs them
     onProgress: (line) => console.error(line),
+    traceFile: process.env.SLA_BENCH_TRACE || undefined,
   });
   console.log(JSON.stringify(result));
 } finally {

@@ -2,11 +2,12 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type AppConfig, type Env, loadConfig, parseEnv, resolveConfigPath } from '../core/config.js';
 import type { ReplySuggester, SelfService } from '../core/ports.js';
-import { type Database, openDatabase, resolveDatabaseUrl } from '../core/store/database.js';
+import { SLA_FIRE_CONCURRENCY } from '../core/sla/sla-timers.js';
+import { type Database, resolveDatabaseUrl } from '../core/store/database.js';
 import { PrismaDirectoryStore } from '../core/store/directory-store.js';
 import { PrismaInboxStore } from '../core/store/inbox-store.js';
 import { PrismaKnowledgeStore } from '../core/store/knowledge-store.js';
-import { migrate } from '../core/store/migrate.js';
+import { openMigrated } from '../core/store/open-migrated.js';
 import { PrismaTicketStore } from '../core/store/ticket-store.js';
 import type { TicketChanged, TicketDeps } from '../core/tickets/deps.js';
 import type { KnowledgeBase } from '../knowledge/kb/knowledge-base.js';
@@ -90,13 +91,16 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
   const configPath = resolveConfigPath(env.TICKETBOT_CONFIG);
   const config = loadConfig(configPath);
   const target = resolveDatabaseUrl(env.DATABASE_URL, env.TICKETBOT_DATA_DIR);
-  if (opts.migrate !== false) {
-    const applied = await migrate(target);
-    if (applied.length) logger.info({ applied, provider: target.provider }, 'applied database migrations');
-  }
-  const database = await openDatabase(target);
+  const database = await openMigrated(target, {
+    migrate: opts.migrate,
+    onApplied: (applied) => logger.info({ applied, provider: target.provider }, 'applied database migrations'),
+    // The SLA catch-up fires several tickets at once, each in a transaction of its own.
+    warmConnections: opts.startWorkers ? SLA_FIRE_CONCURRENCY : 0,
+  });
   const directory = new PrismaDirectoryStore(database.db);
-  await directory.syncFromConfig(config);
+  // A bot starting its workers syncs the directory after it has fired the reminders it missed.
+  const syncDirectory = () => directory.syncFromConfig(config);
+  if (!opts.startWorkers) await syncDirectory();
   const tickets = new PrismaTicketStore(database.db);
   const knowledge = new PrismaKnowledgeStore(database.db);
   const metrics = createMetrics(tickets);
@@ -149,7 +153,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
   let kb: KnowledgeBase;
   let mods: Awaited<ReturnType<typeof loadLateModules>>;
   try {
-    if (opts.startWorkers) await automation.start();
+    if (opts.startWorkers) await automation.start(syncDirectory);
     mods = await loadLateModules();
     const { createTriage, KnowledgeBase } = mods;
     triage = await createTriage({

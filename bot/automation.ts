@@ -32,8 +32,12 @@ export interface Automation {
   /** TicketDeps.onChange part: re-arms the SLA timer, drains routing queues, kicks the outbox. Never throws. */
   onChange(change: TicketChanged): Promise<void>;
   onDutyChange(agentId: string, onDuty: boolean): Promise<void>;
-  /** Starts the workers: reconciles SLA timers (firing what was missed), drains team queues, delivers notifications. */
-  start(): Promise<void>;
+  /**
+   * Starts the workers. The SLA stages missed while no process ran fire first (they need only the
+   * tickets); then `prepare` runs (the directory sync, which routing and delivery read), then delivery,
+   * the SLA scheduler (re-arming every ticket) and the team queues start.
+   */
+  start(prepare?: () => Promise<unknown>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -70,12 +74,14 @@ export async function createAutomation(opts: AutomationOptions): Promise<Automat
     async onDutyChange(agentId, onDuty) {
       if (onDuty) await assigner.onDuty(agentId).catch(onError('auto-assignment failed'));
     },
-    async start() {
+    async start(prepare) {
       if (started) return;
-      // Delivery and routing first: they need only the database, and must run even if Redis is away.
-      dispatcher.start(opts.notifyPollMs);
       started = true;
-      // SLA first: reminders missed while the bot was down are the most time-critical work at start.
+      // Reminders missed while the bot was down are the most time-critical work at start.
+      await sla.catchUp();
+      await prepare?.();
+      // Delivery before the scheduler: it needs only the database, and must run even if Redis is away.
+      dispatcher.start(opts.notifyPollMs);
       const { fired, armed } = await sla.start();
       const assigned = await assigner.drainAll();
       logger.info({ scheduler: scheduler.kind, slaFired: fired, slaArmed: armed, assigned }, 'automation started');

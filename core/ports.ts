@@ -158,8 +158,11 @@ export interface TicketStore {
   countTickets(filter: TicketListFilter): Promise<number>;
   /** Open tickets per agent and when each was last given one (routing). */
   assigneeLoads(opts: { includePending: boolean }): Promise<Map<string, { open: number; lastAssignedAt: Date | null }>>;
-  /** Tickets whose next SLA stage is due by `until`, soonest first; `after` pages on from the last one seen. */
-  listSlaDue(until: Date, limit: number, after?: { at: Date; id: number } | undefined): Promise<Ticket[]>;
+  /**
+   * Tickets whose next SLA stage is due by `until` (id and due time only: the check re-reads each one),
+   * soonest first; `after` pages on from the last one seen.
+   */
+  listSlaDue(until: Date, limit: number, after?: { at: Date; id: number } | undefined): Promise<{ id: number; nextCheckAt: Date }[]>;
   /** Open tickets without SLA targets (opened before SLA clocks existed, or under a policy without targets), by id after `afterId`. */
   listUnclocked(afterId: number, limit: number): Promise<Ticket[]>;
   /** Open (not closed) tickets with SLA clocks, by id after `afterId` (keyset paging). */

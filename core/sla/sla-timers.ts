@@ -6,7 +6,7 @@ import { retargetOnPolicyChange } from './retarget.js';
 
 const PREFIX = 'sla:';
 /** Overdue tickets fired at once by the sweep and at start. */
-const FIRE_CONCURRENCY = 4;
+export const SLA_FIRE_CONCURRENCY = 4;
 /** Bounds the catch-up at start when stages keep falling due as fast as they are fired. */
 const MAX_CATCH_UP_ROUNDS = 10;
 
@@ -28,6 +28,7 @@ export class SlaTimers {
   private readonly armedVersion = new Map<number, number>();
   /** While start() fires what was missed, before the scheduler runs: wake-ups are not armed (reconcile arms them all next). */
   private catchingUp = false;
+  private caughtUp: Promise<number> | null = null;
   private started = false;
 
   constructor(
@@ -40,13 +41,30 @@ export class SlaTimers {
     return `${PREFIX}${ticketId}`;
   }
 
-  /** Starts receiving wake-ups, re-arms every open ticket, fires what was missed, and starts the sweep. */
+  /**
+   * Fires, from the database alone, every stage that fell due while no process ran, round after round
+   * until nothing more is due (at most MAX_CATCH_UP_ROUNDS), then gives SLA clocks to tickets that
+   * lack them and applies a changed policy. Nothing is armed meanwhile: start() arms every ticket once
+   * the scheduler runs. Runs once; start() runs it if it was not called first. Returns how many fired.
+   */
+  catchUp(): Promise<number> {
+    this.caughtUp ??= this.runCatchUp();
+    return this.caughtUp;
+  }
+
+  /** Fires what was missed (catchUp), starts receiving wake-ups, re-arms every open ticket, and starts the sweep. */
   async start(): Promise<{ fired: number; armed: number }> {
     if (this.started) throw new Error('SLA timers already started');
     this.started = true;
-    // The sweep and what was missed first: they work from the database alone, so reminders due while
-    // the bot was down go out before the scheduler loads and connects (or while Redis is away). Until the
-    // scheduler runs nothing is armed: reconcile arms every ticket from the database once it does.
+    // What was missed first: reminders due while the bot was down go out before the scheduler loads and
+    // connects (or while Redis is away); reconcile then arms every ticket from the database.
+    const missed = await this.catchUp();
+    await this.scheduler.start((key) => this.wake(key));
+    const { fired, armed } = await this.reconcile();
+    return { fired: missed + fired, armed };
+  }
+
+  private async runCatchUp(): Promise<number> {
     this.startSweep();
     this.catchingUp = true;
     let missed = 0;
@@ -65,9 +83,7 @@ export class SlaTimers {
     } finally {
       this.catchingUp = false;
     }
-    await this.scheduler.start((key) => this.wake(key));
-    const { fired, armed } = await this.reconcile();
-    return { fired: missed + fired, armed };
+    return missed;
   }
 
   private startSweep(): void {
@@ -152,18 +168,20 @@ export class SlaTimers {
     let after: { at: Date; id: number } | undefined;
     for (;;) {
       const due = await this.deps.tickets.listSlaDue(until, 200, after);
+
       const last = due.at(-1);
-      if (!last?.sla.nextCheckAt) return fired;
-      after = { at: last.sla.nextCheckAt, id: last.id };
+      if (!last) return fired;
+      after = { at: last.nextCheckAt, id: last.id };
       // A few at a time: after a restart these are late already, and on PostgreSQL they overlap well.
-      for (let i = 0; i < due.length; i += FIRE_CONCURRENCY) {
+      for (let i = 0; i < due.length; i += SLA_FIRE_CONCURRENCY) {
         await Promise.all(
-          due.slice(i, i + FIRE_CONCURRENCY).map(async (ticket) => {
+          due.slice(i, i + SLA_FIRE_CONCURRENCY).map(async (ticket) => {
             try {
               // Counted when its next check moved: a ticket listed as due whose check found nothing to
               // fire (its stored time predates a policy change that retarget has yet to apply) is not.
               const next = await this.check(ticket.id);
-              if (next?.getTime() !== ticket.sla.nextCheckAt?.getTime()) fired++;
+
+              if (next?.getTime() !== ticket.nextCheckAt.getTime()) fired++;
             } catch (error) {
               this.opts.onError?.(error, `sla check of ticket ${ticket.id}`);
             }

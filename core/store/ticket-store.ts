@@ -322,15 +322,15 @@ export class PrismaTicketStore implements TicketStore {
     return loads;
   }
 
-  async listSlaDue(until: Date, limit: number, after?: { at: Date; id: number }): Promise<Ticket[]> {
+  async listSlaDue(until: Date, limit: number, after?: { at: Date; id: number }): Promise<{ id: number; nextCheckAt: Date }[]> {
     const page = after ? { OR: [{ slaNextCheckAt: { gt: after.at } }, { slaNextCheckAt: after.at, id: { gt: after.id } }] } : {};
     const rows = await this.db.ticket.findMany({
       where: { slaNextCheckAt: { lte: until }, status: { not: 'closed' }, ...page },
-      include: withOrders,
+      select: { id: true, slaNextCheckAt: true },
       orderBy: [{ slaNextCheckAt: 'asc' }, { id: 'asc' }],
       take: limit,
     });
-    return rows.map(toTicket);
+    return rows.flatMap((r) => (r.slaNextCheckAt ? [{ id: r.id, nextCheckAt: r.slaNextCheckAt }] : []));
   }
 
   async listUnclocked(afterId: number, limit: number): Promise<Ticket[]> {

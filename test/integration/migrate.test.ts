@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterEach, describe, expect, test } from 'vitest';
 import { openDatabase } from '../../core/store/database.js';
 import { migrate, readMigrations } from '../../core/store/migrate.js';
+import { openMigrated } from '../../core/store/open-migrated.js';
 import { PROVIDERS, type TestDatabase } from '../helpers/databases.js';
 
 const TABLES = [
@@ -54,6 +55,31 @@ describe.each(PROVIDERS)('migrations on a fresh $name database', (provider) => {
     expect(await migrate(db)).toEqual(all);
     expect(await tablesOf(db)).toEqual([...TABLES, '_prisma_migrations'].sort());
     expect(await migrate(db)).toEqual([]);
+  });
+
+  test('openMigrated applies what is pending, then opens with warm connections; a failed migration leaves nothing open', async () => {
+    db = await provider.fresh();
+    const applied: string[][] = [];
+    const all = readMigrations(provider.name).map((m) => m.name);
+    const first = await openMigrated(db, { onApplied: (names) => applied.push(names), warmConnections: 4 });
+    try {
+      expect(applied).toEqual([all]);
+      expect(await first.db.ticket.count()).toBe(0);
+      if (provider.name === 'postgres') {
+        const [row] = await first.db.$queryRawUnsafe<{ n: bigint }[]>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database()');
+        expect(Number(row?.n)).toBeGreaterThanOrEqual(4);
+      }
+    } finally {
+      await first.close();
+    }
+    const again = await openMigrated(db, { onApplied: (names) => applied.push(names) });
+    await again.close();
+    expect(applied).toHaveLength(1);
+    if (provider.name === 'postgres') {
+      const gone = new URL(db.url);
+      gone.pathname = '/ticketbot_no_such_database';
+      await expect(openMigrated({ provider: 'postgres', url: gone.toString() }, { warmConnections: 2 })).rejects.toThrow(/does not exist/);
+    }
   });
 
   test('the migrated schema serves every model through Prisma', async () => {

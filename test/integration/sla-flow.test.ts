@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { AppConfig } from '../../core/config.js';
 import { DeferredScheduler } from '../../core/jobs/deferred-scheduler.js';
 import { InProcessScheduler } from '../../core/jobs/in-process-scheduler.js';
@@ -296,6 +296,19 @@ describe.each(PROVIDERS)('SLA clocks, reminders and escalation on $name', (provi
     expect(armed).toBe(2);
     expect(await inner.pending()).toBe(2);
     await restarted.stop();
+  });
+
+  test('a starting bot fires what it missed before its directory sync, and delivers only after that sync', async () => {
+    await start();
+    const { ticket } = await openTicket(1);
+    core.clock.advance(100 * MIN); // its warning was due at 90 min
+    let atPrepare: { fired: string[]; sent: number } | undefined;
+    await core.automation.start(async () => {
+      atPrepare = { fired: await kinds(ticket.id), sent: core.gateway.sent.length };
+    });
+    expect(atPrepare).toEqual({ fired: ['assigned', 'fr_warning'], sent: 0 });
+    // The started dispatcher delivers it on its own.
+    await vi.waitFor(() => expect(core.gateway.sent.map((n) => n.kind)).toContain('fr_warning'));
   });
 
   test('reconcile after a restart fires what was missed and re-arms every open ticket', async () => {
