@@ -59,6 +59,8 @@ export async function createAutomation(opts: AutomationOptions): Promise<Automat
     onLeaseError: (err) => logger.warn({ err }, 'could not renew the claim on a notification batch; what lapses is left to the next claim'),
   });
   let started = false;
+  /** While start() fires what was missed, before `prepare` (the directory sync): no routing yet. */
+  let catchingUp = false;
   return {
     scheduler,
     sla,
@@ -68,7 +70,9 @@ export async function createAutomation(opts: AutomationOptions): Promise<Automat
     async onChange(change) {
       // A failure here never undoes the change: the sweep and the next start reconcile from the database.
       await sla.onChange(change).catch(onError('could not arm the SLA timer'));
-      await assigner.onChange(change).catch(onError('auto-assignment failed'));
+      // Routing reads the directory, which start() syncs only after the catch-up; drainAll() then
+      // routes whatever the catch-up left queued.
+      if (!catchingUp) await assigner.onChange(change).catch(onError('auto-assignment failed'));
       dispatcher.kick();
     },
     async onDutyChange(agentId, onDuty) {
@@ -77,9 +81,17 @@ export async function createAutomation(opts: AutomationOptions): Promise<Automat
     async start(prepare) {
       if (started) return;
       started = true;
-      // Reminders missed while the bot was down are the most time-critical work at start.
-      await sla.catchUp();
-      await prepare?.();
+      // Reminders missed while the bot was down are the most time-critical work at start. Firing reads
+      // tickets and the config; routing and delivery read the directory too, so they wait for `prepare`.
+      // (A breach that escalates to a supervisor added to the config while the bot was down fails
+      // during the catch-up, as that agent is not in the database yet; reconcile fires it after the sync.)
+      catchingUp = true;
+      try {
+        await sla.catchUp();
+        await prepare?.();
+      } finally {
+        catchingUp = false;
+      }
       // Delivery before the scheduler: it needs only the database, and must run even if Redis is away.
       dispatcher.start(opts.notifyPollMs);
       const { fired, armed } = await sla.start();
@@ -88,8 +100,8 @@ export async function createAutomation(opts: AutomationOptions): Promise<Automat
     },
     async stop() {
       await dispatcher.stop();
-      if (started) await sla.stop();
-      else await scheduler.stop();
+      // Stops the sweep (catchUp may have started it) and the scheduler, started or not.
+      await sla.stop();
     },
   };
 }

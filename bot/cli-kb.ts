@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SingleBar } from 'cli-progress';
 import { AppError } from '../core/errors.js';
 import { PROJECT_ROOT } from '../core/paths.js';
 import type { App } from './app.js';
@@ -14,7 +13,10 @@ export const DEMO_KB = join(PROJECT_ROOT, 'knowledge', 'demo');
 
 /** Ingests with a progress bar on stderr (when it is a terminal) and prints what changed. */
 export async function ingestWithProgress(app: App, path: string): Promise<string> {
-  const bar = process.stderr.isTTY ? new SingleBar({ format: 'ingest [{bar}] {value}/{total} entries', stream: process.stderr }) : null;
+  // Loaded here: every other command (and every start of the bot) would pay for it.
+  const bar = process.stderr.isTTY
+    ? new (await import('cli-progress')).SingleBar({ format: 'ingest [{bar}] {value}/{total} entries', stream: process.stderr })
+    : null;
   const report = await app.kb.ingest(path, (done, total) => {
     if (!bar) return;
     if (done === 0) bar.start(total, 0);

@@ -23,7 +23,7 @@ const outdir = process.argv[2] ? resolve(process.argv[2]) : join(root, 'dist');
 /** Packages our code imports that are bundled; what they import from node_modules is bundled with them. */
 const BUNDLED = new Set(['zod', 'yaml', 'prom-client', 'cli-progress', '@prisma/client', '@prisma/adapter-pg', 'pg', 'pino']);
 /** Never bundled, even when a bundled package imports them (native addons, optional or self-locating files). */
-const NEVER = new Set(['better-sqlite3', 'pg-native', 'hnswlib-node', 'thread-stream']);
+const NEVER = new Set(['better-sqlite3', 'pg-native', 'hnswlib-node']);
 const packageOf = (specifier) =>
   specifier
     .split('/')

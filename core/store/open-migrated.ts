@@ -17,20 +17,29 @@ export interface OpenMigratedOptions {
  * migrations are applied. SQLite migrates first: its driver is synchronous and takes one writer.
  */
 export async function openMigrated(target: { provider: Provider; url: string }, opts: OpenMigratedOptions = {}): Promise<Database> {
-  const migrating = opts.migrate === false ? Promise.resolve([]) : migrate(target);
   if (target.provider === 'sqlite') {
-    const applied = await migrating;
+    const applied = opts.migrate === false ? [] : await migrate(target);
     if (applied.length) opts.onApplied?.(applied);
     return openDatabase(target);
   }
-  const database = await openDatabase(target);
-  const warm = Array.from({ length: opts.warmConnections ?? 0 }, () => database.db.$queryRawUnsafe('SELECT 1'));
+  const migrating = opts.migrate === false ? Promise.resolve([]) : migrate(target);
+  // Observed at once: a fast failure (the server refusing connections) must not be an unhandled
+  // rejection while Prisma's modules load; it is thrown below.
+  migrating.catch(() => {});
+  let database: Database;
   try {
-    const [applied] = await Promise.all([migrating, database.db.$connect(), ...warm]);
+    database = await openDatabase(target);
+  } catch (error) {
+    await migrating.catch(() => {});
+    throw error;
+  }
+  const starting = [database.db.$connect(), ...Array.from({ length: opts.warmConnections ?? 0 }, () => database.db.$queryRawUnsafe('SELECT 1'))];
+  try {
+    const [applied] = await Promise.all([migrating, ...starting]);
     if (applied.length) opts.onApplied?.(applied);
     return database;
   } catch (error) {
-    await Promise.allSettled([migrating, ...warm]);
+    await Promise.allSettled([migrating, ...starting]);
     await database.close();
     throw error;
   }

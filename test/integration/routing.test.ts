@@ -120,6 +120,30 @@ describe.each(PROVIDERS)('routing and auto-assignment on $name', (provider) => {
     expect(notes.some((m) => m.visibility === 'internal' && m.body === 'courier issue')).toBe(true);
   });
 
+  test('a starting bot routes the tickets its catch-up touched only after the directory sync, then at once', async () => {
+    const allDay = (raw: Record<string, unknown>) => {
+      for (const team of raw.teams as { calendar?: string }[]) delete team.calendar;
+    };
+    core = await makeAutomatedCore(await provider.fresh(), teamOf([{ id: 'day', onDuty: false }], allDay));
+    const waiting = await request();
+    expect(waiting.assigneeId).toBeNull();
+    // On duty in the database only (as a directory synced by another process): nothing routes it yet.
+    await core.deps.directory.setOnDuty('day', true);
+    const due = waiting.sla.nextCheckAt?.getTime() ?? 0;
+    expect(due).toBeGreaterThan(0);
+    core.clock.advance(due - core.clock.now().getTime() + 1_000); // its first stage is overdue
+    let atPrepare: { assignee: string | null | undefined; events: string[] } | undefined;
+    await core.automation.start(async () => {
+      atPrepare = {
+        assignee: (await core.deps.tickets.findTicket(waiting.id))?.assigneeId,
+        events: (await core.deps.tickets.listEvents(waiting.id)).map((e) => e.action),
+      };
+    });
+    expect(atPrepare?.assignee).toBeNull();
+    expect(atPrepare?.events.some((a) => a.startsWith('sla_'))).toBe(true);
+    expect((await core.deps.tickets.findTicket(waiting.id))?.assigneeId).toBe('day');
+  });
+
   test('nobody on duty: tickets wait; "上班" puts the agent on duty and hands them the queue; "duty off" stops it', async () => {
     core = await makeAutomatedCore(
       await provider.fresh(),
