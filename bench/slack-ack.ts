@@ -7,6 +7,8 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -81,11 +83,12 @@ const app = await createApp({
     SLACK_API_URL: fake.apiUrl,
   },
 });
-// Server side: from the request parsed (Fastify's onRequest) to the ack handed to the OS.
+// Server side: from the request's headers parsed (Node's "request" event, before the Slack receiver
+// takes it) to the ack handed to the OS.
 const serverMs: number[] = [];
-app.web.addHook('onRequest', async (_request, reply) => {
+app.web.server.prependListener('request', (_req, res) => {
   const started = performance.now();
-  reply.raw.once('finish', () => serverMs.push(performance.now() - started));
+  res.once('finish', () => serverMs.push(performance.now() - started));
 });
 const base = await app.web.listen({ port: 0, host: '127.0.0.1' });
 /**
@@ -139,23 +142,35 @@ function sendConcurrently(bodies: string[], port = Number(new URL(base).port)): 
 }
 
 /**
- * The machine's floor: the same client against a bare Fastify route that answers 200 at once (no
- * signature check, no Bolt, no work after), in this process. No app can ack a burst faster than this.
+ * The machine's floor: the same client against a server that answers 200 at once (no signature check,
+ * no Bolt, no work after), in this process: a bare Fastify route, and Node's HTTP server alone. No app
+ * can ack a burst faster than the second.
  */
-async function floorP99(bodies: string[]): Promise<number> {
+async function floorP99(bodies: string[]): Promise<{ fastify: number; node: number }> {
+  const worstOf = async (port: number) => {
+    let worst = 0;
+    for (let round = 0; round < rounds; round++) {
+      const p99 = percentile(await sendConcurrently(bodies, port), 99);
+      if (round > 0) worst = Math.max(worst, p99);
+    }
+    return worst;
+  };
   const bare = Fastify();
   bare.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   bare.post('/slack/events', (_request, reply) => reply.code(200).send());
   const url = await bare.listen({ port: 0, host: '127.0.0.1' });
+  const plain = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-length': '0' }).end());
+  });
+  await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
   try {
-    let worst = 0;
-    for (let round = 0; round < rounds; round++) {
-      const p99 = percentile(await sendConcurrently(bodies, Number(new URL(url).port)), 99);
-      if (round > 0) worst = Math.max(worst, p99);
-    }
-    return worst;
+    const fastify = await worstOf(Number(new URL(url).port));
+    const node = await worstOf((plain.address() as AddressInfo).port);
+    return { fastify, node };
   } finally {
     await bare.close();
+    await new Promise((resolve) => plain.close(resolve));
   }
 }
 
@@ -201,7 +216,7 @@ try {
     );
   }
   const floor = await floorP99(Array.from({ length: n }, (_, i) => slashCommand({ text: `new ${i}`, userId: 'U0X', responseUrl: fake.responseUrl('f') }).body));
-  console.error(`floor (a bare Fastify route, same client): p99 ${floor.toFixed(1)} ms`);
+  console.error(`floor (same client): a bare Fastify route p99 ${floor.fastify.toFixed(1)} ms, a bare node:http server p99 ${floor.node.toFixed(1)} ms`);
   const counted = results.slice(1);
   const worst = (f: (r: (typeof results)[number]) => number) => Math.max(...counted.map(f));
   console.log(
@@ -213,7 +228,8 @@ try {
       ack_p99_ms: Number(worst((r) => r.p99).toFixed(1)),
       ack_max_ms: Number(worst((r) => r.max).toFixed(1)),
       server_ack_p99_ms: Number(worst((r) => r.serverP99).toFixed(1)),
-      bare_fastify_p99_ms: Number(floor.toFixed(1)),
+      bare_fastify_p99_ms: Number(floor.fastify.toFixed(1)),
+      bare_node_http_p99_ms: Number(floor.node.toFixed(1)),
       tickets_and_cards_ms: Math.round(worst((r) => r.allDoneMs)),
     }),
   );

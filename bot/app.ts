@@ -197,6 +197,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
     checkHealth: async () => {
       await database.db.$queryRawUnsafe('SELECT 1');
     },
+    intercept: slack?.intercept,
   });
   slack?.mount(web);
   // Started last: nothing above can fail and leave the timer running.

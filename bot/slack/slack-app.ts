@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 // The Slack adapter: a Bolt app in HTTP mode (served at /slack/events on the web channel's server and
 // port) or Socket Mode, wired to the core. Only bot/slack imports @slack/bolt.
 import { App, ignoreSelf, LogLevel, type Logger as SlackLogger, webApi } from '@slack/bolt';
@@ -21,6 +22,11 @@ export interface SlackAdapter {
   out: SlackOutbound;
   /** HTTP mode: serves /slack/events on the web server (call before it listens). */
   mount(web: FastifyInstance): void;
+  /**
+   * HTTP mode: takes /slack/events requests from Node's HTTP server before the web framework routes
+   * them (give it to the web server's `intercept`); false for every other request. Null in Socket Mode.
+   */
+  intercept: ((req: IncomingMessage, res: ServerResponse) => boolean) | null;
   /** Socket Mode: connects. HTTP mode: nothing to do (the web server listens). */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -135,6 +141,7 @@ export function createSlackAdapter(opts: {
     mount(web) {
       if (receiver instanceof FastifyReceiver) receiver.mount(web);
     },
+    intercept: receiver instanceof FastifyReceiver ? (req, res) => receiver.intercept(req, res) : null,
     async start() {
       if (settings.mode === 'socket') await bolt.start();
     },

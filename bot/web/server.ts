@@ -1,3 +1,4 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { TicketDeps } from '../../core/tickets/deps.js';
 import type { KnowledgeBase } from '../../knowledge/kb/knowledge-base.js';
@@ -16,6 +17,23 @@ export interface WebOptions {
   apiToken: string | undefined;
   /** Throws when the database cannot be reached. */
   checkHealth: () => Promise<void>;
+  /**
+   * Takes requests before Fastify routes them (true: answered there); the Slack receiver's fast path.
+   * Their durations are still recorded in the HTTP metrics, under the request's path.
+   */
+  intercept?: ((req: IncomingMessage, res: ServerResponse) => boolean) | null | undefined;
+}
+
+function interceptingServer(intercept: NonNullable<WebOptions['intercept']>, metrics: Metrics) {
+  return (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
+    createServer((req, res) => {
+      const started = performance.now();
+      if (!intercept(req, res)) return handler(req, res);
+      res.once('finish', () => {
+        const route = (req.url ?? '').split('?')[0] ?? '';
+        metrics.http.observe({ route, method: req.method ?? '', status: String(res.statusCode) }, (performance.now() - started) / 1000);
+      });
+    });
 }
 
 /** The web/HTTP channel: intake API, customer page and lookup, agent API, health and metrics. */
@@ -25,6 +43,7 @@ export function buildWebServer(opts: WebOptions): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     trustProxy: true,
+    ...(opts.intercept ? { serverFactory: interceptingServer(opts.intercept, opts.metrics) } : {}),
   });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url}` } }));
