@@ -74,9 +74,14 @@ function nodeReply(res: ServerResponse): SlackHttpReply {
 function parseBody(raw: string, contentType: string): Body {
   if (contentType.startsWith('application/x-www-form-urlencoded')) {
     const form = parse(raw);
-    return typeof form['payload'] === 'string' ? (JSON.parse(form['payload']) as Body) : (form as Body);
+    return typeof form['payload'] === 'string' ? asObject(JSON.parse(form['payload'])) : (form as Body);
   }
-  return JSON.parse(raw) as Body;
+  return asObject(JSON.parse(raw));
+}
+
+function asObject(value: unknown): Body {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('a Slack body is a JSON object');
+  return value as Body;
 }
 
 export class FastifyReceiver implements Receiver {
@@ -143,22 +148,34 @@ export class FastifyReceiver implements Receiver {
     const url = req.url ?? '';
     const q = url.indexOf('?');
     if ((q < 0 ? url : url.slice(0, q)) !== this.opts.path) return false;
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > BODY_LIMIT) {
-      nodeReply(res).send(413);
-      req.resume();
+    // Too large: answered at once, and the connection closed rather than read to the end.
+    const tooLarge = () => {
+      req.removeAllListeners('data');
+      if (!res.headersSent) res.writeHead(413, { connection: 'close', 'content-length': '0' }).end();
+    };
+    if (Number(req.headers['content-length'] ?? 0) > BODY_LIMIT) {
+      tooLarge();
       return true;
     }
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= BODY_LIMIT) chunks.push(chunk);
+      if (size > BODY_LIMIT) {
+        chunks.length = 0;
+        tooLarge();
+      } else chunks.push(chunk);
     });
     req.on('end', () => {
-      if (size > BODY_LIMIT) return nodeReply(res).send(413);
+      if (size > BODY_LIMIT) return;
       const raw = chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
-      this.handle({ raw, headers: req.headers, ip: req.socket.remoteAddress }, nodeReply(res));
+      const reply = nodeReply(res);
+      try {
+        this.handle({ raw, headers: req.headers, ip: req.socket.remoteAddress }, reply);
+      } catch (err) {
+        this.opts.logger.error({ err }, 'Slack request failed before its ack');
+        reply.send(500);
+      }
     });
     req.on('error', () => res.destroy());
     return true;
@@ -218,9 +235,14 @@ export class FastifyReceiver implements Receiver {
       if (answered) return;
       answered = true;
       clearTimeout(timer);
-      if (response === undefined || response === '') reply.send(200);
-      else if (typeof response === 'string') reply.send(200, response);
-      else reply.send(200, response as Record<string, unknown>);
+      try {
+        if (response === undefined || response === '') reply.send(200);
+        else if (typeof response === 'string') reply.send(200, response);
+        else reply.send(200, response as Record<string, unknown>);
+      } catch (err) {
+        this.opts.logger.error({ err }, 'Slack listener answer could not be sent');
+        reply.send(500);
+      }
     };
     const timer = setTimeout(() => {
       this.opts.logger.warn({ type: body['type'] }, 'Slack listener did not ack in time: answered empty');

@@ -24,26 +24,43 @@ export interface WebOptions {
   intercept?: ((req: IncomingMessage, res: ServerResponse) => boolean) | null | undefined;
 }
 
-function interceptingServer(intercept: NonNullable<WebOptions['intercept']>, metrics: Metrics) {
-  return (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
-    createServer((req, res) => {
+/**
+ * Node's HTTP server with `intercept` in front of Fastify's handler. Fastify applies its timeouts only to
+ * a server it builds, so they are copied here. While Fastify closes, every request goes to Fastify,
+ * which answers 503 with `Connection: close` so that keep-alive connections drain.
+ */
+function interceptingServer(intercept: NonNullable<WebOptions['intercept']>, metrics: Metrics, closing: () => boolean) {
+  return (handler: (req: IncomingMessage, res: ServerResponse) => void, settings: Record<string, unknown>) => {
+    // Fastify's resolved options, as fastify/lib/server.js applies them to the server it builds.
+    const num = (key: string) => (typeof settings[key] === 'number' ? settings[key] : 0);
+    const server = createServer((req, res) => {
       const started = performance.now();
-      if (!intercept(req, res)) return handler(req, res);
+      if (closing() || !intercept(req, res)) return handler(req, res);
       res.once('finish', () => {
         const route = (req.url ?? '').split('?')[0] ?? '';
         metrics.http.observe({ route, method: req.method ?? '', status: String(res.statusCode) }, (performance.now() - started) / 1000);
       });
     });
+    server.keepAliveTimeout = num('keepAliveTimeout');
+    server.requestTimeout = num('requestTimeout');
+    server.setTimeout(num('connectionTimeout'));
+    if (num('maxRequestsPerSocket') > 0) server.maxRequestsPerSocket = num('maxRequestsPerSocket');
+    return server;
+  };
 }
 
 /** The web/HTTP channel: intake API, customer page and lookup, agent API, health and metrics. */
 export function buildWebServer(opts: WebOptions): FastifyInstance {
+  let closing = false;
   const app = Fastify({
     loggerInstance: opts.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     trustProxy: true,
-    ...(opts.intercept ? { serverFactory: interceptingServer(opts.intercept, opts.metrics) } : {}),
+    ...(opts.intercept ? { serverFactory: interceptingServer(opts.intercept, opts.metrics, () => closing) } : {}),
+  });
+  app.addHook('preClose', async () => {
+    closing = true;
   });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url}` } }));
