@@ -56,8 +56,8 @@ export interface SlaRunResult {
   due_before_start: number;
   /** SIGKILL to the new worker's "automation started" (what was missed is fired, every timer armed again). */
   restart_gap_ms: number;
-  /** SIGKILL to the first reminder the restarted worker fired. */
-  first_fire_after_kill_ms: number;
+  /** SIGKILL to the first reminder the restarted worker fired (null: it fired none). */
+  first_fire_after_kill_ms: number | null;
   due_during_gap: number;
   /** Notifications delivered (a message on the ticket each: the web gateway is idempotent by notification id). */
   delivered: number;
@@ -251,7 +251,7 @@ async function measure(
     delivered_late_p99_ms: round(percentile(deliveredLate, 99)),
     delivered_late_max_ms: round(Math.max(0, ...deliveredLate)),
     restart_gap_ms: gapEnd - killedAt,
-    first_fire_after_kill_ms: firstAfterKill,
+    first_fire_after_kill_ms: Number.isFinite(firstAfterKill) ? firstAfterKill : null,
     due_during_gap: dueDuringGap,
     due_before_start: dueBeforeStart,
     delivered: messages.length,
