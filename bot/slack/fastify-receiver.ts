@@ -1,4 +1,6 @@
-// A Bolt receiver on the web channel's Fastify server (HTTP mode). It acknowledges before Bolt runs: a
+// A Bolt receiver on the web channel's server (HTTP mode): it takes /slack/events from Node's HTTP server
+// before Fastify routes it (`intercept`), and from a Fastify route for injected requests (`mount`); both
+// go through one handler. It acknowledges before Bolt runs: a
 // request is verified (HMAC v0 signature, timestamp within 5 minutes), parsed, recorded in the inbox
 // together with the requests that arrived with it (one write per few milliseconds of a burst: a group
 // commit), and only then answered "200", so nothing Slack was told we have is lost if the process dies.
