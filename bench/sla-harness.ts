@@ -209,7 +209,7 @@ async function measure(
   let dueDuringGap = 0;
   let dueBeforeStart = 0;
   let firstAfterKill = Number.POSITIVE_INFINITY;
-  const trace: string[] = [];
+  const trace: [due: number, fired: number][] = [];
   for (const e of events) {
     if (e.createdAt.getTime() > killedAt) firstAfterKill = Math.min(firstAfterKill, e.createdAt.getTime() - killedAt);
     const key = `${e.ticketId}:${e.note}`;
@@ -218,7 +218,7 @@ async function measure(
     if (at === undefined) continue;
     const ms = Math.max(0, e.createdAt.getTime() - at);
     late.push(ms);
-    if (opts.traceFile) trace.push(`${at - killedAt}\t${e.createdAt.getTime() - killedAt}`);
+    if (opts.traceFile) trace.push([at - killedAt, e.createdAt.getTime() - killedAt]);
     if (at < startedAt) dueBeforeStart++;
     else if (at >= killedAt && at <= gapEnd) dueDuringGap++;
     else lateRunning.push(ms);
@@ -235,7 +235,14 @@ async function measure(
     const at = n && due.get(`${n.ticketId}:${n.kind}`);
     if (at !== undefined) deliveredLate.push(Math.max(0, m.createdAt.getTime() - at));
   }
-  if (opts.traceFile) writeFileSync(opts.traceFile, `${trace.sort((a, b) => Number(a.split('\t')[0]) - Number(b.split('\t')[0])).join('\n')}\n`);
+  if (opts.traceFile)
+    writeFileSync(
+      opts.traceFile,
+      `${trace
+        .sort((a, b) => a[0] - b[0])
+        .map((row) => row.join('\t'))
+        .join('\n')}\n`,
+    );
   const round = (x: number) => Math.round(x);
   return {
     database: opts.provider,

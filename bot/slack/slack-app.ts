@@ -1,6 +1,6 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 // The Slack adapter: a Bolt app in HTTP mode (served at /slack/events on the web channel's server and
 // port) or Socket Mode, wired to the core. Only bot/slack imports @slack/bolt.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, ignoreSelf, LogLevel, type Logger as SlackLogger, webApi } from '@slack/bolt';
 import type { FastifyInstance } from 'fastify';
 import type { InboxStore } from '../../core/ports.js';

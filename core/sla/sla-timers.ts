@@ -168,7 +168,6 @@ export class SlaTimers {
     let after: { at: Date; id: number } | undefined;
     for (;;) {
       const due = await this.deps.tickets.listSlaDue(until, 200, after);
-
       const last = due.at(-1);
       if (!last) return fired;
       after = { at: last.nextCheckAt, id: last.id };
@@ -180,7 +179,6 @@ export class SlaTimers {
               // Counted when its next check moved: a ticket listed as due whose check found nothing to
               // fire (its stored time predates a policy change that retarget has yet to apply) is not.
               const next = await this.check(ticket.id);
-
               if (next?.getTime() !== ticket.nextCheckAt.getTime()) fired++;
             } catch (error) {
               this.opts.onError?.(error, `sla check of ticket ${ticket.id}`);
