@@ -12,7 +12,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Worker } from 'node:worker_threads';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { createApp } from '../bot/app.js';
@@ -92,17 +91,21 @@ app.web.server.prependListener('request', (_req, res) => {
 });
 const base = await app.web.listen({ port: 0, host: '127.0.0.1' });
 /**
- * The load generator runs on its own thread: in this thread, the app's work after each ack would delay
- * when the client sees the answer. It connects every socket first and then writes all the signed
+ * The load generator runs in its own process, as Slack runs on its own machines: in this thread, the
+ * app's work after each ack would delay when the client sees the answer (it ran on a worker thread of
+ * this process until 2026-12-07; a process is scheduled apart from the app's threads and its GC). It
+ * reads its work on stdin and prints the latencies on stdout. It connects every socket first and then writes all the signed
  * requests at once, timing each to the first byte of its answer: the server's ack latency, without the
  * client's own connection setup (with fetch, a Node client spends ~1 ms per request itself, which at
  * 200 at once is what gets measured: a bare Fastify route then shows a p50 of ~200 ms).
  */
 const CLIENT = `
-const { parentPort, workerData } = require('node:worker_threads');
 const net = require('node:net');
 const { createHmac } = require('node:crypto');
-const { port, secret, bodies } = workerData;
+let input = '';
+process.stdin.on('data', (d) => { input += d; }).on('end', () => run(JSON.parse(input)));
+const answer = (m) => process.stdout.write(JSON.stringify(m));
+function run({ port, secret, bodies }) {
 (async () => {
   const sockets = await Promise.all(bodies.map(() => new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1', () => resolve(socket));
@@ -125,19 +128,29 @@ const { port, secret, bodies } = workerData;
     });
     socket.write(requests[i]);
   })));
-  parentPort.postMessage(ms);
-})().catch((err) => parentPort.postMessage({ error: String(err) }));
+  answer(ms);
+})().catch((err) => answer({ error: String(err) }));
+}
 `;
 
 function sendConcurrently(bodies: string[], port = Number(new URL(base).port)): Promise<number[]> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(CLIENT, { eval: true, workerData: { port, secret: SECRET, bodies } });
-    worker.once('message', (m: number[] | { error: string }) => {
-      void worker.terminate();
-      if (Array.isArray(m)) resolve(m);
-      else reject(new Error(m.error));
+    const child = spawn(process.execPath, ['-e', CLIENT], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
     });
-    worker.once('error', reject);
+    child.once('close', () => {
+      try {
+        const m = JSON.parse(out) as number[] | { error: string };
+        if (Array.isArray(m)) resolve(m);
+        else reject(new Error(m.error));
+      } catch (err) {
+        reject(err);
+      }
+    });
+    child.once('error', reject);
+    child.stdin.end(JSON.stringify({ port, secret: SECRET, bodies }));
   });
 }
 

@@ -20,6 +20,13 @@ import { ANSWERED_BY_LISTENER, ackIfRecordIsSlow, UNRECORDED } from './inbox.js'
 const LISTENER_ACK_TIMEOUT_MS = 2_500;
 const QUIET_MS = 5;
 const MAX_HOLD_MS = 250;
+/**
+ * A group's write waits while requests keep arriving, one event-loop turn at a time, for at most this
+ * long after its first request. Node accepts one new connection per event-loop turn, so a burst on new
+ * connections arrives one request per turn; writing each as its own group (synchronous on SQLite) made
+ * every turn, and so every accept, that much slower (docs/benchmarks.md).
+ */
+const GATHER_MS = 10;
 const BODY_LIMIT = 4 * 1024 * 1024;
 
 type Body = Record<string, unknown>;
@@ -103,6 +110,8 @@ export class FastifyReceiver implements Receiver {
       record?: ((bodies: Body[]) => Promise<(Record<string, unknown> | null)[]>) | undefined;
       /** Runs a recorded request through Bolt (default: `app.processEvent`). */
       process?: ((app: App, event: ReceiverEvent) => Promise<void>) | undefined;
+      /** How long a group's write may wait for requests still arriving (default GATHER_MS). */
+      gatherMs?: number | undefined;
     },
   ) {}
 
@@ -269,6 +278,10 @@ export class FastifyReceiver implements Receiver {
   /** Requests verified and waiting to be recorded (then acknowledged); whether a group is being written. */
   private readonly unrecorded: { body: Body; recorded: (customProperties: Record<string, unknown> | null) => void }[] = [];
   private writing = false;
+  /** Requests verified so far; how many there were at the group's last look, and when the group began. */
+  private arrivals = 0;
+  private gatherSeen = 0;
+  private gatherSince = 0;
 
   /**
    * Records the request with the others of its group, then calls `then` with the context properties to
@@ -280,6 +293,8 @@ export class FastifyReceiver implements Receiver {
    */
   private recordThen(body: Body, then: (customProperties: Record<string, unknown> | null) => void, overdue?: () => void): void {
     const deadline = overdue && ackIfRecordIsSlow(this.opts.logger, overdue, () => ({ waiting: this.unrecorded.length }));
+    this.arrivals++;
+    this.holdDrain();
     this.unrecorded.push({
       body,
       recorded: (customProperties) => {
@@ -287,11 +302,28 @@ export class FastifyReceiver implements Receiver {
         then(customProperties);
       },
     });
-    if (!this.writing && this.unrecorded.length === 1) setImmediate(() => this.recordGroup());
+    if (!this.writing && this.unrecorded.length === 1) this.scheduleGroup(true);
+  }
+
+  /**
+   * The next group's write, on a later turn of the event loop. A group that begins while nothing is
+   * being written gathers: it is written once a turn has passed with no new request (a lone request
+   * waits one extra turn), or GATHER_MS after it began. One that formed during a write is written next.
+   */
+  private scheduleGroup(gather: boolean): void {
+    this.gatherSince = gather ? performance.now() : Number.NEGATIVE_INFINITY;
+    this.gatherSeen = -1;
+    setImmediate(() => this.recordGroup());
   }
 
   private recordGroup(): void {
     if (this.writing || !this.unrecorded.length) return;
+    // Still arriving (a request came in since the last look): one more turn, up to GATHER_MS after the group began.
+    if (this.arrivals !== this.gatherSeen && performance.now() - this.gatherSince < (this.opts.gatherMs ?? GATHER_MS)) {
+      this.gatherSeen = this.arrivals;
+      setImmediate(() => this.recordGroup());
+      return;
+    }
     this.writing = true;
     const group = this.unrecorded.splice(0);
     const record = this.opts.record ?? (async (bodies: Body[]) => bodies.map(() => ({})));
@@ -306,7 +338,7 @@ export class FastifyReceiver implements Receiver {
       .finally(() => {
         this.pending.delete(taken);
         this.writing = false;
-        if (this.unrecorded.length) setImmediate(() => this.recordGroup());
+        if (this.unrecorded.length) this.scheduleGroup(false);
       });
     this.pending.add(taken);
   }
@@ -327,13 +359,24 @@ export class FastifyReceiver implements Receiver {
     const run = new Promise<void>((resolve) => {
       if (!this.queued.length) this.oldestQueuedAt = performance.now();
       this.queued.push({ event, done: resolve });
-      if (this.draining) return;
-      const wait = Math.max(0, Math.min(QUIET_MS, this.oldestQueuedAt + MAX_HOLD_MS - performance.now()));
-      clearTimeout(this.drainTimer);
-      this.drainTimer = setTimeout(() => this.drain(), wait);
+      if (!this.draining) this.holdDrain();
     }).finally(() => this.pending.delete(run));
     this.pending.add(run);
     return run;
+  }
+
+  /**
+   * (Re)starts the quiet period before the queued requests go to Bolt: a request arriving pauses a
+   * hand-over under way too, so that a new burst is acknowledged before the rest of the last one is
+   * worked on (on SQLite each hand-over runs its queries on this thread). MAX_HOLD_MS bounds the wait.
+   */
+  private holdDrain(): void {
+    if (!this.queued.length) return;
+    if (this.draining) clearImmediate(this.draining);
+    this.draining = undefined;
+    const wait = Math.max(0, Math.min(QUIET_MS, this.oldestQueuedAt + MAX_HOLD_MS - performance.now()));
+    clearTimeout(this.drainTimer);
+    this.drainTimer = setTimeout(() => this.drain(), wait);
   }
 
   /**

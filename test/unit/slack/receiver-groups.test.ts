@@ -1,17 +1,27 @@
 // The HTTP receiver's group commit: requests are recorded in groups before their ack, one write at a
 // time. (Several writes at once on PostgreSQL measured worse under a burst of 200: docs/benchmarks.md.)
-import { createServer, type Server } from 'node:http';
+// A group gathers while requests keep arriving turn after turn (Node accepts one new connection per
+// event-loop turn, so a burst on new connections arrives that way), and the hand-over to Bolt pauses
+// while requests arrive.
+
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { App, ReceiverEvent } from '@slack/bolt';
 import { pino } from 'pino';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { FastifyReceiver } from '../../../bot/slack/fastify-receiver.js';
-import { postToSlack, slashCommand } from '../../helpers/slack-requests.js';
+import { postToSlack, slackSignature, slashCommand } from '../../helpers/slack-requests.js';
 
 const SECRET = 'groups-secret';
 type Body = Record<string, unknown>;
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** A receiver on a bare Node server whose record() is held until released, one gate per write. */
-async function start() {
+/**
+ * A receiver whose record() is held until released, one gate per write. By default every request is
+ * "recorded before" (acknowledged, not processed); `processed` makes them new and hands them to `process`.
+ */
+function gatedReceiver(opts: { gatherMs?: number; process?: (event: ReceiverEvent) => Promise<void> } = {}) {
   const writes: { bodies: Body[]; release: () => void }[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
@@ -19,14 +29,57 @@ async function start() {
     signingSecret: SECRET,
     path: '/slack/events',
     logger: pino({ level: 'silent' }),
+    gatherMs: opts.gatherMs,
+    ...(opts.process ? { process: (_app: App, event: ReceiverEvent) => opts.process?.(event) ?? Promise.resolve() } : {}),
     record: async (bodies) => {
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       await new Promise<void>((release) => writes.push({ bodies, release }));
       inFlight--;
-      return bodies.map(() => null); // "recorded before": acknowledged, not processed (no Bolt app here)
+      return bodies.map(() => (opts.process ? {} : null));
     },
   });
+  receiver.init({} as App);
+  return { receiver, writes, maxInFlight: () => maxInFlight };
+}
+
+/** A signed request handed straight to `intercept`, as Node's HTTP server would; resolves with its answer's status. */
+function deliver(receiver: FastifyReceiver, i: number): Promise<number> {
+  const post = slashCommand({ text: `new ${i}`, userId: 'U1', responseUrl: 'https://example.invalid/r' });
+  const ts = Math.floor(Date.now() / 1000);
+  const req = Object.assign(new EventEmitter(), {
+    method: 'POST',
+    url: '/slack/events',
+    headers: {
+      'content-type': post.contentType,
+      'content-length': String(Buffer.byteLength(post.body)),
+      'x-slack-request-timestamp': String(ts),
+      'x-slack-signature': slackSignature(SECRET, ts, post.body),
+    },
+    socket: { remoteAddress: '127.0.0.1' },
+  });
+  return new Promise((resolve) => {
+    let status = 0;
+    const res = {
+      headersSent: false,
+      writeHead(code: number) {
+        status = code;
+        return res;
+      },
+      end() {
+        res.headersSent = true;
+        resolve(status);
+      },
+    };
+    expect(receiver.intercept(req as unknown as IncomingMessage, res as unknown as ServerResponse)).toBe(true);
+    req.emit('data', Buffer.from(post.body));
+    req.emit('end');
+  });
+}
+
+/** A receiver on a bare Node server whose record() is held until released, one gate per write. */
+async function start() {
+  const { receiver, writes, maxInFlight } = gatedReceiver();
   // Requests whose body has been read: the receiver's own 'end' listener (added first) has queued them.
   let read = 0;
   const server = createServer((req, res) => {
@@ -36,7 +89,7 @@ async function start() {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const post = (i: number) => postToSlack(base, SECRET, slashCommand({ text: `new ${i}`, userId: 'U1', responseUrl: 'https://example.invalid/r' }));
-  return { writes, server, post, read: () => read, maxInFlight: () => maxInFlight };
+  return { writes, server, post, read: () => read, maxInFlight };
 }
 
 /** Until `check` holds, then one more turn of the event loop (a group forms on the turn after its first request). */
@@ -66,5 +119,91 @@ describe('Slack receiver group commit', () => {
     const answers = await Promise.all([first, ...rest]);
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
     expect(r.maxInFlight()).toBe(1);
+  });
+
+  test('a group gathers while requests arrive turn after turn, and a lone request waits one extra turn, not a timer', async () => {
+    const r = gatedReceiver({ gatherMs: 60_000 });
+    const acks: Promise<number>[] = [];
+    for (let i = 0; i < 5; i++) {
+      acks.push(deliver(r.receiver, i));
+      await turn();
+    }
+    expect(r.writes).toHaveLength(0); // a request arrived on every turn so far
+    await turn();
+    expect(r.writes.map((w) => w.bodies.length)).toEqual([5]);
+    r.writes[0]?.release();
+    expect(await Promise.all(acks)).toEqual([200, 200, 200, 200, 200]);
+
+    const lone = deliver(r.receiver, 5);
+    await turn();
+    expect(r.writes).toHaveLength(1);
+    await turn();
+    expect(r.writes.map((w) => w.bodies.length)).toEqual([5, 1]);
+    r.writes[1]?.release();
+    expect(await lone).toBe(200);
+  });
+
+  test('gathering is bounded: with a request on every turn, the group is written gatherMs after it began', async () => {
+    const r = gatedReceiver({ gatherMs: 20 });
+    const started = performance.now();
+    const acks: Promise<number>[] = [];
+    while (!r.writes.length && performance.now() - started < 5_000) {
+      acks.push(deliver(r.receiver, acks.length));
+      await turn();
+    }
+    expect(r.writes).toHaveLength(1);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(19);
+    // Every request delivered so far, the last one included (it arrived on the turn the bound ran out).
+    expect(acks.length).toBeGreaterThan(1);
+    expect(r.writes[0]?.bodies).toHaveLength(acks.length);
+    r.writes[0]?.release();
+    expect(new Set(await Promise.all(acks))).toEqual(new Set([200]));
+  });
+
+  test('a group formed during a write is written on the first turn after it, without gathering', async () => {
+    const r = gatedReceiver({ gatherMs: 60_000 });
+    const acks = [deliver(r.receiver, 0)];
+    await turn();
+    await turn();
+    expect(r.writes).toHaveLength(1);
+    for (let i = 1; i < 4; i++) {
+      acks.push(deliver(r.receiver, i));
+      await turn();
+    }
+    r.writes[0]?.release();
+    await turn(); // the write settles (its callbacks queue the next group's turn)
+    await turn();
+    expect(r.writes.map((w) => w.bodies.length)).toEqual([1, 3]);
+    r.writes[1]?.release();
+    expect(await Promise.all(acks)).toEqual([200, 200, 200, 200]);
+  });
+
+  test('a request arriving while acknowledged requests are handed to Bolt pauses the hand-over for the quiet period', async () => {
+    const calls: number[] = [];
+    let arrivedAt = 0;
+    let late: Promise<number> | undefined;
+    const r = gatedReceiver({
+      process: async () => {
+        calls.push(performance.now());
+        if (calls.length === 1) {
+          // The next request arrives on the next turn, while the rest of the burst waits to be handed over.
+          setImmediate(() => {
+            arrivedAt = performance.now();
+            late = deliver(r.receiver, 99);
+          });
+        }
+      },
+    });
+    const acks = [0, 1, 2].map((i) => deliver(r.receiver, i));
+    await vi.waitFor(() => expect(r.writes).toHaveLength(1));
+    r.writes[0]?.release();
+    expect(await Promise.all(acks)).toEqual([200, 200, 200]);
+    await vi.waitFor(() => expect(r.writes).toHaveLength(2));
+    r.writes[1]?.release();
+    expect(await late).toBe(200);
+    await vi.waitFor(() => expect(calls).toHaveLength(4));
+    // Without the pause the second hand-over ran on the turn after the first (well under a millisecond).
+    expect((calls[1] ?? 0) - arrivedAt).toBeGreaterThanOrEqual(4);
+    await r.receiver.idle();
   });
 });
