@@ -104,7 +104,7 @@ const net = require('node:net');
 const { createHmac } = require('node:crypto');
 let input = '';
 process.stdin.on('data', (d) => { input += d; }).on('end', () => run(JSON.parse(input)));
-const answer = (m) => process.stdout.write(JSON.stringify(m));
+const answer = (m) => process.stdout.write(JSON.stringify(m), () => process.exit(0));
 function run({ port, secret, bodies }) {
 (async () => {
   const sockets = await Promise.all(bodies.map(() => new Promise((resolve, reject) => {
@@ -120,6 +120,7 @@ function run({ port, secret, bodies }) {
   });
   const ms = await Promise.all(sockets.map((socket, i) => new Promise((resolve, reject) => {
     const started = performance.now();
+    socket.once('error', reject);
     socket.once('data', (chunk) => {
       const elapsed = performance.now() - started;
       socket.destroy();
@@ -140,16 +141,17 @@ function sendConcurrently(bodies: string[], port = Number(new URL(base).port)): 
     child.stdout.on('data', (d) => {
       out += d;
     });
-    child.once('close', () => {
+    child.once('close', (code) => {
       try {
         const m = JSON.parse(out) as number[] | { error: string };
         if (Array.isArray(m)) resolve(m);
         else reject(new Error(m.error));
-      } catch (err) {
-        reject(err);
+      } catch {
+        reject(new Error(`load generator exited with ${code}: ${out.slice(0, 200)}`));
       }
     });
     child.once('error', reject);
+    child.stdin.on('error', reject);
     child.stdin.end(JSON.stringify({ port, secret: SECRET, bodies }));
   });
 }

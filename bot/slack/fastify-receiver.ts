@@ -344,21 +344,19 @@ export class FastifyReceiver implements Receiver {
   }
 
   /** Requests acknowledged and waiting for Bolt, the timer that hands them over, and the hand-over under way. */
-  private readonly queued: { event: ReceiverEvent; done: () => void }[] = [];
+  private readonly queued: { event: ReceiverEvent; done: () => void; at: number }[] = [];
   private drainTimer: NodeJS.Timeout | undefined;
   private draining: NodeJS.Immediate | undefined;
-  private oldestQueuedAt = 0;
 
   /**
-   * Runs Bolt once the burst has settled: a request's processing starts when no other request has
-   * arrived for QUIET_MS, or at most MAX_HOLD_MS after it was acknowledged. Until then the thread only
+   * Runs Bolt once the burst has settled: the queued requests are handed over once no other request
+   * has arrived for QUIET_MS, or once the oldest has waited MAX_HOLD_MS. Until then the thread only
    * records and acknowledges, so every request of a burst is answered before any of them is worked on.
    * What arrives while a hand-over is under way joins it.
    */
   private process(event: ReceiverEvent): Promise<void> {
     const run = new Promise<void>((resolve) => {
-      if (!this.queued.length) this.oldestQueuedAt = performance.now();
-      this.queued.push({ event, done: resolve });
+      this.queued.push({ event, done: resolve, at: performance.now() });
       if (!this.draining) this.holdDrain();
     }).finally(() => this.pending.delete(run));
     this.pending.add(run);
@@ -368,15 +366,18 @@ export class FastifyReceiver implements Receiver {
   /**
    * (Re)starts the quiet period before the queued requests go to Bolt: a request arriving pauses a
    * hand-over under way too, so that a new burst is acknowledged before the rest of the last one is
-   * worked on (on SQLite each hand-over runs its queries on this thread). MAX_HOLD_MS bounds the wait.
+   * worked on (on SQLite each hand-over runs its queries on this thread). Once the oldest queued request
+   * has waited MAX_HOLD_MS, arrivals no longer pause or delay the hand-over: a steady stream cannot stall it.
    */
   private holdDrain(): void {
-    if (!this.queued.length) return;
+    const oldest = this.queued[0];
+    if (!oldest) return;
+    const left = oldest.at + MAX_HOLD_MS - performance.now();
+    if (left <= 0 && (this.draining || this.drainTimer)) return;
     if (this.draining) clearImmediate(this.draining);
     this.draining = undefined;
-    const wait = Math.max(0, Math.min(QUIET_MS, this.oldestQueuedAt + MAX_HOLD_MS - performance.now()));
     clearTimeout(this.drainTimer);
-    this.drainTimer = setTimeout(() => this.drain(), wait);
+    this.drainTimer = setTimeout(() => this.drain(), Math.max(0, Math.min(QUIET_MS, left)));
   }
 
   /**
@@ -388,6 +389,7 @@ export class FastifyReceiver implements Receiver {
     const app = this.app;
     if (!app) throw new Error('FastifyReceiver used before Bolt initialised it');
     this.draining = undefined;
+    this.drainTimer = undefined;
     const next = this.queued.shift();
     if (!next) return;
     (this.opts.process ? this.opts.process(app, next.event) : app.processEvent(next.event))
