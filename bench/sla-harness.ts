@@ -29,7 +29,7 @@ export interface SlaRunOptions {
   spreadMs: number;
   /** SIGKILL the worker once this share of the reminders has fired. */
   killAt: number;
-  /** Run the compiled bot (`npm run build`, as `npm start` does) instead of the TypeScript source through tsx. */
+  /** Run the bundle (`npm run build`) through the launcher, as `npm start` does, instead of the TypeScript source through tsx. */
   compiled?: boolean | undefined;
   onProgress?: ((line: string) => void) | undefined;
   /** Writes each reminder's due and fired times, in ms relative to the SIGKILL, as tab-separated lines. */
@@ -104,7 +104,7 @@ async function seed(database: Database, config: AppConfig, n: number, firstAt: n
 // `ready` resolves with the worker's own log time of "automation started" (missed reminders fired, timers
 // armed again): this process may read the pipe late while it is busy.
 function startWorker(env: NodeJS.ProcessEnv, compiled: boolean): { child: ChildProcess; ready: Promise<number> } {
-  const entry = compiled ? [join(PROJECT_ROOT, 'dist', 'bot', 'main.js')] : ['--import', 'tsx', join(PROJECT_ROOT, 'bot', 'main.ts')];
+  const entry = compiled ? [join(PROJECT_ROOT, 'bin', 'ticketbot.mjs')] : ['--import', 'tsx', join(PROJECT_ROOT, 'bot', 'main.ts')];
   const child = spawn(process.execPath, [...entry, 'worker'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr?.on('data', (d: Buffer) => {

@@ -1,4 +1,7 @@
-/** The newest modification time (ms) of a bundled source file under `root`, or 0 when there are none. */
-export function newestSourceMtime(root: string): number;
-/** The source changed after `bundle` was built (false when the bundle is missing or there are no sources). */
-export function bundleIsStale(root: string, bundle: string): boolean;
+/** Written by scripts/build.mjs beside the bundle: the project files the bundle was built from, relative to the root. */
+export const INPUTS_FILE: string;
+/**
+ * Why the bundle in `distDir` (built from the project at `root`) is stale, or null when it is not: a file
+ * it was built from changed after it, or is gone, or the build predates the input list.
+ */
+export function staleReason(root: string, distDir: string): string | null;

@@ -1,49 +1,44 @@
-// Whether the bundle in dist/ is older than the sources it was built from, so that the launcher never
-// runs stale code after a source edit (a rebuild was easy to forget). Plain JavaScript: it runs before
-// anything is compiled.
-import { readdirSync, statSync } from 'node:fs';
+// Whether the bundle in dist/ is older than what it was built from, so that the launcher never runs
+// stale code after a source edit, a pull or an upgrade (a rebuild was easy to forget). `npm run build`
+// writes the list of files esbuild read (`dist/inputs.json`: our sources and the generated Prisma
+// clients); those, the lockfile (bundled packages) and the build script are compared with the bundle.
+// Plain JavaScript: it runs before anything is compiled.
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Source folders bundled into dist/ (the generated Prisma clients follow prisma/models.prisma). */
-const SOURCE_DIRS = ['bot', 'core', 'knowledge', 'prompts'];
-const SKIP = new Set(['node_modules', 'generated']);
+/** Written by scripts/build.mjs beside the bundle: the project files the bundle was built from, relative to the root. */
+export const INPUTS_FILE = 'inputs.json';
+const ALSO = ['package-lock.json', join('scripts', 'build.mjs')];
 
-function newestIn(dir) {
-  let newest = 0;
-  let entries;
+function mtime(path) {
   try {
-    entries = readdirSync(dir, { withFileTypes: true });
+    return statSync(path).mtimeMs;
   } catch {
-    return 0;
+    return null;
   }
-  for (const entry of entries) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (!SKIP.has(entry.name)) newest = Math.max(newest, newestIn(path));
-    } else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
 }
 
-/** The newest modification time (ms) of a bundled source file under `root`, or 0 when there are none. */
-export function newestSourceMtime(root) {
-  let newest = 0;
-  for (const dir of SOURCE_DIRS) newest = Math.max(newest, newestIn(join(root, dir)));
+/**
+ * Why the bundle in `distDir` (built from the project at `root`) is stale, or null when it is not: a file
+ * it was built from changed after it, or is gone, or the build predates the input list.
+ */
+export function staleReason(root, distDir) {
+  const built = mtime(join(distDir, 'bot', 'main.js'));
+  if (built === null) return null;
+  let inputs;
   try {
-    newest = Math.max(newest, statSync(join(root, 'prisma', 'models.prisma')).mtimeMs);
+    inputs = JSON.parse(readFileSync(join(distDir, INPUTS_FILE), 'utf8'));
   } catch {
-    // No schema beside the bundle (a deployment of dist/ alone).
+    return 'it was built without an input list (by an older build)';
   }
-  return newest;
-}
-
-/** The source changed after `bundle` was built (false when the bundle is missing or there are no sources). */
-export function bundleIsStale(root, bundle) {
-  let built;
-  try {
-    built = statSync(bundle).mtimeMs;
-  } catch {
-    return false;
+  for (const input of inputs) {
+    const at = mtime(join(root, input));
+    if (at === null) return `${input} is gone`;
+    if (at > built) return `${input} changed after it`;
   }
-  return newestSourceMtime(root) > built;
+  for (const extra of ALSO) {
+    const at = mtime(join(root, extra));
+    if (at !== null && at > built) return `${extra} changed after it`;
+  }
+  return null;
 }

@@ -1,18 +1,21 @@
 #!/usr/bin/env node
-// Runs the compiled entry point when `npm run build` has produced it and it is newer than the sources,
-// else the TypeScript source through tsx (saying so when a bundle exists but is stale).
+// Runs the bundle `npm run build` produced (dist/) when it is up to date, else the TypeScript sources
+// through tsx, saying why. Where there are no sources (a deployment of dist/ alone), or with
+// TICKETBOT_USE_BUNDLE=1, the bundle runs whatever its age.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { bundleIsStale } from './bundle-state.mjs';
+import { staleReason } from './bundle-state.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const built = join(root, 'dist', 'bot', 'main.js');
-const stale = existsSync(built) && bundleIsStale(root, built);
+const dist = join(root, 'dist');
+const built = join(dist, 'bot', 'main.js');
+const source = join(root, 'bot', 'main.ts');
+const stale = existsSync(built) && existsSync(source) && process.env.TICKETBOT_USE_BUNDLE !== '1' ? staleReason(root, dist) : null;
 if (existsSync(built) && !stale) {
   await import(pathToFileURL(built).href);
 } else {
-  if (stale) process.stderr.write('ticketbot: dist/ is older than the sources; running the sources (run `npm run build` to start faster)\n');
+  if (stale) process.stderr.write(`ticketbot: dist/ is out of date (${stale}); running the sources. Run \`npm run build\` to start faster.\n`);
   const { tsImport } = await import('tsx/esm/api');
-  await tsImport(pathToFileURL(join(root, 'bot', 'main.ts')).href, import.meta.url);
+  await tsImport(pathToFileURL(source).href, import.meta.url);
 }

@@ -13,7 +13,7 @@
 // time (BullMQ's Lua scripts, Prisma's base64 query compiler, only read when its .wasm file is missing),
 // and the large SDKs that load only when configured.
 // Type-checking is `npm run typecheck`; esbuild only strips types.
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -37,8 +37,9 @@ const external = ({ path, importer }) =>
 
 const started = performance.now();
 rmSync(outdir, { recursive: true, force: true });
-await build({
+const result = await build({
   absWorkingDir: root,
+  metafile: true,
   entryPoints: { 'bot/main': 'bot/main.ts' },
   outdir,
   bundle: true,
@@ -53,4 +54,8 @@ await build({
   plugins: [{ name: 'node-modules-external', setup: (b) => b.onResolve({ filter: /^[^./]/ }, (args) => (external(args) ? { external: true } : undefined)) }],
   logLevel: 'warning',
 });
+// What the bundle was built from (our sources and the generated Prisma clients; packages follow the
+// lockfile): the launcher compares these with the bundle (bin/bundle-state.mjs).
+const inputs = Object.keys(result.metafile.inputs).filter((path) => !path.includes('node_modules/') && !path.startsWith('<'));
+writeFileSync(join(outdir, 'inputs.json'), `${JSON.stringify(inputs.sort(), null, 1)}\n`);
 console.log(`${outdir} built in ${Math.round(performance.now() - started)} ms`);
