@@ -94,10 +94,11 @@ const base = await app.web.listen({ port: 0, host: '127.0.0.1' });
  * The load generator runs in its own process, as Slack runs on its own machines: in this thread, the
  * app's work after each ack would delay when the client sees the answer (it ran on a worker thread of
  * this process until 2026-12-07; a process is scheduled apart from the app's threads and its GC). It
- * reads its work on stdin and prints the latencies on stdout. It connects every socket first and then writes all the signed
- * requests at once, timing each to the first byte of its answer: the server's ack latency, without the
- * client's own connection setup (with fetch, a Node client spends ~1 ms per request itself, which at
- * 200 at once is what gets measured: a bare Fastify route then shows a p50 of ~200 ms).
+ * reads its work on stdin and prints the latencies on stdout. It connects every socket first and then
+ * writes all the signed requests at once, timing each to the first byte of its answer: the server's ack
+ * latency, without the client's own connection setup (with fetch, a Node client spends ~1 ms per
+ * request itself, which at 200 at once is what gets measured: a bare Fastify route then shows a p50 of
+ * ~200 ms).
  */
 const CLIENT = `
 const net = require('node:net');

@@ -11,8 +11,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const built = join(dist, 'bot', 'main.js');
 const source = join(root, 'bot', 'main.ts');
-const stale = existsSync(built) && existsSync(source) && process.env.TICKETBOT_USE_BUNDLE !== '1' ? staleReason(root, dist) : null;
-if (existsSync(built) && !stale) {
+const bundled = existsSync(built);
+const stale = bundled && existsSync(source) && process.env.TICKETBOT_USE_BUNDLE !== '1' ? staleReason(root, dist) : null;
+if (bundled && !stale) {
   await import(pathToFileURL(built).href);
 } else {
   if (stale) process.stderr.write(`ticketbot: dist/ is out of date (${stale}); running the sources. Run \`npm run build\` to start faster.\n`);

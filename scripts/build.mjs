@@ -17,6 +17,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { INPUTS_FILE } from '../bin/bundle-state.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = process.argv[2] ? resolve(process.argv[2]) : join(root, 'dist');
@@ -57,5 +58,5 @@ const result = await build({
 // What the bundle was built from (our sources and the generated Prisma clients; packages follow the
 // lockfile): the launcher compares these with the bundle (bin/bundle-state.mjs).
 const inputs = Object.keys(result.metafile.inputs).filter((path) => !path.includes('node_modules/') && !path.startsWith('<'));
-writeFileSync(join(outdir, 'inputs.json'), `${JSON.stringify(inputs.sort(), null, 1)}\n`);
+writeFileSync(join(outdir, INPUTS_FILE), `${JSON.stringify(inputs.sort(), null, 1)}\n`);
 console.log(`${outdir} built in ${Math.round(performance.now() - started)} ms`);
