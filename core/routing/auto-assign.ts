@@ -3,7 +3,7 @@ import { applyEvent } from '../tickets/apply-event.js';
 import type { TicketChanged, TicketDeps } from '../tickets/deps.js';
 import { assignedNotice } from '../tickets/notices.js';
 import { type Status, SYSTEM_ACTOR, type Ticket } from '../tickets/types.js';
-import { type AgentLoad, pickAgent } from './pick-agent.js';
+import { type AgentLoad, pickAgent, teamHasRoom } from './pick-agent.js';
 import { chooseTeam } from './rules.js';
 
 /** Statuses in which a ticket counts towards its assignee's load. */
@@ -94,12 +94,15 @@ export class AutoAssigner {
   }
 
   private async drainOnce(teamId: string): Promise<number> {
-    const queue = await this.deps.tickets.listTickets({ statuses: ['new'], teamId, unassigned: true, limit: 1000 });
-    if (!queue.length) return 0;
     const agents = await this.deps.directory.listAgents();
     const loads = new Map<string, AgentLoad>(await this.deps.tickets.assigneeLoads({ includePending: this.deps.config.routing.countPending }));
+    // A team whose agents are all full (or off duty) keeps its queue: reading up to 1,000 waiting
+    // tickets on every arrival would make each intake cost grow with the backlog.
+    if (!teamHasRoom(agents, loads, teamId)) return 0;
+    const queue = await this.deps.tickets.listTickets({ statuses: ['new'], teamId, unassigned: true, limit: 1000 });
     let assigned = 0;
     for (const waiting of queue) {
+      if (!teamHasRoom(agents, loads, teamId)) break;
       // Another process may fill an agent meanwhile: the write refuses, the agent counts as full, next pick.
       for (;;) {
         const agent = pickAgent(agents, loads, { teamId, language: waiting.language, skills: skillsFor(this.deps, waiting) });

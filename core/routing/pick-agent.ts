@@ -42,3 +42,12 @@ export function pickAgent(agents: readonly AgentRecord[], loads: ReadonlyMap<str
   });
   return available[0] ?? null;
 }
+
+/**
+ * Whether anyone in the team could take an auto-assigned ticket now: an active, on-duty member taking
+ * auto-assignments below their max load. When false, {@link pickAgent} is null for every ticket of the
+ * team, so a drain need not read the queue at all.
+ */
+export function teamHasRoom(agents: readonly AgentRecord[], loads: ReadonlyMap<string, AgentLoad>, teamId: string): boolean {
+  return agents.some((a) => a.active && a.autoAssign && a.onDuty && a.teamId === teamId && (loads.get(a.id)?.open ?? 0) < a.maxLoad);
+}

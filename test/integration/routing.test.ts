@@ -120,6 +120,26 @@ describe.each(PROVIDERS)('routing and auto-assignment on $name', (provider) => {
     expect(notes.some((m) => m.visibility === 'internal' && m.body === 'courier issue')).toBe(true);
   });
 
+  test('with every agent full, an arriving ticket leaves the queue unread; freed capacity drains it', async () => {
+    core = await makeAutomatedCore(await provider.fresh(), teamOf([{ id: 'solo', maxLoad: 1 }]));
+    const first = await request();
+    expect(first.assigneeId).toBe('solo');
+    const store = core.deps.tickets;
+    const listTickets = store.listTickets.bind(store);
+    const queueReads: unknown[] = [];
+    store.listTickets = (filter) => {
+      if (filter.unassigned) queueReads.push(filter);
+      return listTickets(filter);
+    };
+    const waiting = [await request(), await request(), await request()];
+    expect(waiting.map((t) => t.assigneeId)).toEqual([null, null, null]);
+    expect(queueReads).toEqual([]);
+    await act.closeTicket(core.deps, first.id, agent('solo'));
+    expect(queueReads).toHaveLength(1);
+    expect((await core.deps.tickets.findTicket(waiting[0]?.id ?? 0))?.assigneeId).toBe('solo');
+    expect((await core.deps.tickets.findTicket(waiting[1]?.id ?? 0))?.assigneeId).toBeNull();
+  });
+
   test('a starting bot routes the tickets its catch-up touched only after the directory sync, then at once', async () => {
     const allDay = (raw: Record<string, unknown>) => {
       for (const team of raw.teams as { calendar?: string }[]) delete team.calendar;

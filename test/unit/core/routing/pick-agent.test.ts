@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentRecord } from '../../../../core/ports.js';
-import { type AgentLoad, type PickInput, pickAgent, qualifies } from '../../../../core/routing/pick-agent.js';
+import { type AgentLoad, type PickInput, pickAgent, qualifies, teamHasRoom } from '../../../../core/routing/pick-agent.js';
 
 /** An active, on-duty agent of team "care" who takes auto-assigned tickets, speaks Chinese and has no skills. */
 function agent(id: string, overrides: Partial<AgentRecord> = {}): AgentRecord {
@@ -164,5 +164,26 @@ describe('qualifies', () => {
     expect(qualifies(agent('amy', { languages: ['en'], skills: ['refund'], teamId: 'ship' }), n)).toBe(false);
     expect(qualifies(agent('amy', { languages: ['zh'], skills: ['refund'] }), n)).toBe(false);
     expect(qualifies(agent('amy', { languages: ['en'], skills: [] }), n)).toBe(false);
+  });
+});
+
+describe('teamHasRoom: whether a drain needs to read the queue', () => {
+  it('is true while an on-duty member taking auto-assignments is below their max load', () => {
+    expect(teamHasRoom([agent('amy', { maxLoad: 2 })], loads({ amy: { open: 1 } }), 'care')).toBe(true);
+    expect(teamHasRoom([agent('amy')], loads({}), 'care')).toBe(true);
+  });
+
+  it('is false when everyone is full, off duty, inactive, not auto-assigned or in another team', () => {
+    const full = loads({ amy: { open: 2 }, bob: { open: 0 }, cat: { open: 0 }, dan: { open: 0 }, eve: { open: 0 } });
+    const agents = [
+      agent('amy', { maxLoad: 2 }),
+      agent('bob', { onDuty: false }),
+      agent('cat', { active: false }),
+      agent('dan', { autoAssign: false }),
+      agent('eve', { teamId: 'ship' }),
+    ];
+    expect(teamHasRoom(agents, full, 'care')).toBe(false);
+    // …and then nobody is picked, whatever the ticket needs.
+    for (const n of [need(), need({ language: 'en' }), need({ skills: ['refund'] })]) expect(pickId(agents, full, n)).toBeNull();
   });
 });
