@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { PrismaClient as SqliteClient } from './generated/sqlite/client.js';
+import { withStatementCache } from './sqlite-statement-cache.js';
 
 export type Provider = 'sqlite' | 'postgres';
 
@@ -48,7 +49,10 @@ export async function openDatabase(target: { provider: Provider; url: string }):
     ]);
     const file = sqlitePath(target.url);
     mkdirSync(dirname(file), { recursive: true });
-    const db = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: file, timeout: 10_000 }), transactionOptions: TRANSACTION_OPTIONS });
+    const db = new SqliteClient({
+      adapter: withStatementCache(new PrismaBetterSqlite3({ url: file, timeout: 10_000 })),
+      transactionOptions: TRANSACTION_OPTIONS,
+    });
     // WAL lets readers work while a write is in progress; foreign keys are off by default in SQLite.
     await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
     await db.$executeRawUnsafe('PRAGMA foreign_keys = ON');
