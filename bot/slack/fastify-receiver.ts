@@ -40,7 +40,8 @@ function header(headers: IncomingMessage['headers'], name: string): string {
 interface SlackHttpRequest {
   raw: string;
   headers: IncomingMessage['headers'];
-  ip: string | undefined;
+  /** The sender's address, for the log of a refused request (a getpeername call: only asked when needed). */
+  ip(): string | undefined;
 }
 
 /** Answers a request once: a JSON object, a text, or nothing. */
@@ -142,7 +143,7 @@ export class FastifyReceiver implements Receiver {
       scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body));
       scope.post(this.opts.path, (request, reply) => {
         const raw = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '';
-        this.handle({ raw, headers: request.headers, ip: request.ip }, fastifyReply(reply));
+        this.handle({ raw, headers: request.headers, ip: () => request.ip }, fastifyReply(reply));
         return reply;
       });
     });
@@ -182,7 +183,7 @@ export class FastifyReceiver implements Receiver {
       const raw = chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
       const reply = nodeReply(res);
       try {
-        this.handle({ raw, headers: req.headers, ip: req.socket.remoteAddress }, reply);
+        this.handle({ raw, headers: req.headers, ip: () => req.socket.remoteAddress }, reply);
       } catch (err) {
         this.opts.logger.error({ err }, 'Slack request failed before its ack');
         reply.send(500);
@@ -204,7 +205,7 @@ export class FastifyReceiver implements Receiver {
         },
       });
     } catch (err) {
-      this.opts.logger.warn({ err: (err as Error).message, ip: request.ip }, 'Slack request refused: bad signature or timestamp');
+      this.opts.logger.warn({ err: (err as Error).message, ip: request.ip() }, 'Slack request refused: bad signature or timestamp');
       reply.send(401);
       return;
     }

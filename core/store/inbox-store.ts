@@ -18,9 +18,13 @@ export class PrismaInboxStore implements InboxStore {
    */
   async record(platform: string, entries: { deliveryKey: string; payload: string }[], at: Date, leaseMs: number): Promise<(number | null)[]> {
     const claimedUntil = new Date(at.getTime() + leaseMs);
-    const keys = entries.map((e) => e.deliveryKey);
+    // The first occurrence of each key (the index of the entry that gets the id).
+    const first = new Map<string, number>();
+    entries.forEach((e, i) => {
+      if (!first.has(e.deliveryKey)) first.set(e.deliveryKey, i);
+    });
     // In key order, so that two processes inserting overlapping bursts take their row locks in the same order (no deadlock).
-    const fresh = entries.filter((e, i) => keys.indexOf(e.deliveryKey) === i).sort((a, b) => (a.deliveryKey < b.deliveryKey ? -1 : 1));
+    const fresh = entries.filter((e, i) => first.get(e.deliveryKey) === i).sort((a, b) => (a.deliveryKey < b.deliveryKey ? -1 : 1));
     // 5 parameters a row; SQLite allows 32,766 and PostgreSQL 65,535 per statement.
     const chunks: (typeof fresh)[] = [];
     for (let i = 0; i < fresh.length; i += RECORD_CHUNK) chunks.push(fresh.slice(i, i + RECORD_CHUNK));
@@ -39,7 +43,7 @@ export class PrismaInboxStore implements InboxStore {
     const taken = chunks.length > 1 ? await this.db.$transaction((tx) => insertAll(tx)) : await insertAll(this.db);
     const ids = new Map(taken.map((row) => [row.deliveryKey, Number(row.id)]));
     // Only the first occurrence of a key gets its id.
-    return entries.map((e, i) => (keys.indexOf(e.deliveryKey) === i ? (ids.get(e.deliveryKey) ?? null) : null));
+    return entries.map((e, i) => (first.get(e.deliveryKey) === i ? (ids.get(e.deliveryKey) ?? null) : null));
   }
 
   async finish(id: number, at: Date, error: string | null = null): Promise<void> {
