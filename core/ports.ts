@@ -156,6 +156,8 @@ export interface TicketStore {
   listMessages(ticketId: number, opts: { includeInternal: boolean }): Promise<TicketMessage[]>;
   listEvents(ticketId: number): Promise<TicketEventRecord[]>;
   countTickets(filter: TicketListFilter): Promise<number>;
+  /** Whether any ticket matches (reads at most one row, unlike a count). */
+  anyTicket(filter: TicketListFilter): Promise<boolean>;
   /** Open tickets per agent and when each was last given one (routing). */
   assigneeLoads(opts: { includePending: boolean }): Promise<Map<string, { open: number; lastAssignedAt: Date | null }>>;
   /**

@@ -33,6 +33,8 @@ export function skillsFor(deps: Pick<TicketDeps, 'config'>, ticket: Ticket): str
 export class AutoAssigner {
   private readonly running = new Map<string, Promise<number>>();
   private readonly queued = new Map<string, Promise<number>>();
+  /** Teams whose next drain is known to have a ticket waiting. */
+  private readonly waitingKnown = new Set<string>();
 
   constructor(
     private readonly deps: TicketDeps,
@@ -44,14 +46,15 @@ export class AutoAssigner {
     if (!this.deps.config.routing.autoAssign) return;
     const teams = new Set<string>();
     const { ticket, before } = change;
-    if (ticket.status === 'new' && ticket.assigneeId === null && ticket.teamId) teams.add(ticket.teamId);
+    const queued = ticket.status === 'new' && ticket.assigneeId === null && ticket.teamId ? ticket.teamId : null;
+    if (queued) teams.add(queued);
     const load = loadStatuses(this.deps.config.routing.countPending);
     const freed = before?.assigneeId && load.has(before.status) && (ticket.assigneeId !== before.assigneeId || !load.has(ticket.status));
     if (freed && before.assigneeId) {
       const agent = await this.deps.directory.findAgent(before.assigneeId);
       if (agent?.teamId) teams.add(agent.teamId);
     }
-    for (const team of teams) await this.drainTeam(team);
+    for (const team of teams) await this.drainTeam(team, { waiting: team === queued });
   }
 
   /** Call when an agent comes on duty (or anything else that adds capacity to their team). */
@@ -64,12 +67,17 @@ export class AutoAssigner {
   async drainAll(): Promise<number> {
     if (!this.deps.config.routing.autoAssign) return 0;
     let assigned = 0;
-    for (const team of await this.deps.tickets.teamsWithQueue()) assigned += await this.drainTeam(team);
+    for (const team of await this.deps.tickets.teamsWithQueue()) assigned += await this.drainTeam(team, { waiting: true });
     return assigned;
   }
 
-  /** Assigns as many of the team's waiting tickets as its available agents can take. Returns how many. */
-  drainTeam(teamId: string): Promise<number> {
+  /**
+   * Assigns as many of the team's waiting tickets as its available agents can take. Returns how many.
+   * `waiting`: the caller knows a ticket waits (it just queued one), so the drain need not check.
+   */
+  drainTeam(teamId: string, opts: { waiting?: boolean } = {}): Promise<number> {
+    // Consumed by the next drain of the team to start, which every call from now on joins.
+    if (opts.waiting) this.waitingKnown.add(teamId);
     // One drain per team at a time, and at most one waiting behind it that every later request joins:
     // a burst of intakes costs two drains, not one each.
     const waiting = this.queued.get(teamId);
@@ -94,12 +102,17 @@ export class AutoAssigner {
   }
 
   private async drainOnce(teamId: string): Promise<number> {
+    // Cheapest first: is anything waiting (one row at most; usually not after a close or a transfer;
+    // known when the drain is for a ticket just queued), then does anyone have room (the directory and
+    // the loads), and only then the queue itself: reading up to 1,000 waiting tickets on every arrival
+    // while every agent is full made each intake's cost grow with the backlog.
+    const waitingFilter = { statuses: ['new' as const], teamId, unassigned: true };
+    const known = this.waitingKnown.delete(teamId);
+    if (!known && !(await this.deps.tickets.anyTicket(waitingFilter))) return 0;
     const agents = await this.deps.directory.listAgents();
     const loads = new Map<string, AgentLoad>(await this.deps.tickets.assigneeLoads({ includePending: this.deps.config.routing.countPending }));
-    // A team whose agents are all full (or off duty) keeps its queue: reading up to 1,000 waiting
-    // tickets on every arrival would make each intake cost grow with the backlog.
     if (!teamHasRoom(agents, loads, teamId)) return 0;
-    const queue = await this.deps.tickets.listTickets({ statuses: ['new'], teamId, unassigned: true, limit: 1000 });
+    const queue = await this.deps.tickets.listTickets({ ...waitingFilter, limit: 1000 });
     let assigned = 0;
     for (const waiting of queue) {
       if (!teamHasRoom(agents, loads, teamId)) break;

@@ -7,6 +7,11 @@ import type BetterSqlite3 from 'better-sqlite3';
  * wraps the adapter's connection so that each distinct SQL text is compiled once and reused with each
  * call's arguments, least recently used dropped beyond `max`.
  *
+ * A schema change made by another connection (a newer process migrating while this one runs) is seen
+ * by SQLite when a cached statement next runs, which recompiles it; the column types the adapter reads
+ * just before that come from the old schema. Only a migration that changes a column's declared type
+ * would be affected, and a process older than its database's schema is unsupported anyway.
+ *
  * It relies on the adapter keeping its connection in `client` and using only `prepare(sql)` then
  * `bind(args)`, `reader`, `columns()`, `raw().all()` and `run()`; test/unit/store/sqlite-statement-cache
  * checks that against the installed adapter, and an adapter without `client` is left as it is.
@@ -28,6 +33,7 @@ export function withStatementCache<F extends { connect(): Promise<object> }>(fac
 
 /** How many statements a connection compiled and how many it reused (for tests and diagnostics). */
 export interface StatementCacheStats {
+  /** Statements compiled, cached or not (those with many parameters are compiled per call). */
   compiled: number;
   reused: number;
 }
@@ -41,7 +47,14 @@ export function statementCacheStats(factory: object): StatementCacheStats | unde
 
 function cachingConnection(db: BetterSqlite3.Database, max: number, stats: StatementCacheStats): BetterSqlite3.Database {
   const cache = new Map<string, BetterSqlite3.Statement>();
-  const prepare = (sql: string): CachedStatement => {
+  const prepare = (sql: string): CachedStatement | BetterSqlite3.Statement => {
+    // Prisma writes a list's placeholders into the SQL text (`IN (?,?,…)`, a multi-row VALUES), so
+    // such statements differ with the list's length and are rarely reused: kept out of the cache, they
+    // cannot fill it with large single-use statements.
+    if (placeholders(sql) > MAX_CACHED_PARAMETERS) {
+      stats.compiled++;
+      return db.prepare(sql);
+    }
     let statement = cache.get(sql);
     if (statement) {
       stats.reused++;
@@ -62,6 +75,15 @@ function cachingConnection(db: BetterSqlite3.Database, max: number, stats: State
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
+}
+
+/** Statements with more parameters than this are compiled per call, as the adapter does. */
+const MAX_CACHED_PARAMETERS = 64;
+
+function placeholders(sql: string): number {
+  let n = 0;
+  for (let i = sql.indexOf('?'); i >= 0 && n <= MAX_CACHED_PARAMETERS; i = sql.indexOf('?', i + 1)) n++;
+  return n;
 }
 
 /** A compiled statement with this call's arguments: the part of better-sqlite3's Statement the adapter uses. */

@@ -309,6 +309,10 @@ export class PrismaTicketStore implements TicketStore {
     return this.db.ticket.count({ where: this.where(filter) });
   }
 
+  async anyTicket(filter: TicketListFilter): Promise<boolean> {
+    return (await this.db.ticket.findFirst({ where: this.where(filter), select: { id: true } })) !== null;
+  }
+
   async assigneeLoads(opts: { includePending: boolean }): Promise<Map<string, { open: number; lastAssignedAt: Date | null }>> {
     const statuses = OPEN_STATUSES.filter((s) => opts.includePending || s !== 'pending_customer');
     const [open, last] = await Promise.all([

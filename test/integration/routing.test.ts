@@ -140,6 +140,24 @@ describe.each(PROVIDERS)('routing and auto-assignment on $name', (provider) => {
     expect((await core.deps.tickets.findTicket(waiting[1]?.id ?? 0))?.assigneeId).toBeNull();
   });
 
+  test('freed capacity with nobody waiting costs one existence check, not the directory and the loads', async () => {
+    core = await makeAutomatedCore(await provider.fresh(), teamOf([{ id: 'solo', maxLoad: 3 }]));
+    const ticket = await request();
+    expect(ticket.assigneeId).toBe('solo');
+    const store = core.deps.tickets;
+    const assigneeLoads = store.assigneeLoads.bind(store);
+    let loadReads = 0;
+    store.assigneeLoads = (opts) => {
+      loadReads++;
+      return assigneeLoads(opts);
+    };
+    await act.closeTicket(core.deps, ticket.id, agent('solo'));
+    expect(loadReads).toBe(0);
+    // A ticket queued meanwhile is still drained to the freed agent.
+    expect((await request()).assigneeId).toBe('solo');
+    expect(loadReads).toBe(1);
+  });
+
   test('a starting bot routes the tickets its catch-up touched only after the directory sync, then at once', async () => {
     const allDay = (raw: Record<string, unknown>) => {
       for (const team of raw.teams as { calendar?: string }[]) delete team.calendar;
