@@ -50,9 +50,11 @@ export async function openDatabase(target: { provider: Provider; url: string }):
     const file = sqlitePath(target.url);
     mkdirSync(dirname(file), { recursive: true });
     const db = new SqliteClient({
-      adapter: withStatementCache(new PrismaBetterSqlite3({ url: file, timeout: 10_000 })),
+      adapter: withStatementCache(new PrismaBetterSqlite3({ url: file, timeout: 10_000 }, { timestampFormat: 'iso8601' })),
       transactionOptions: TRANSACTION_OPTIONS,
     });
+    // Timestamps are stored as fixed-width UTC ISO text (the adapter's default, pinned: raw SQL such as
+    // TicketStore.assigneeLoads compares them as text and parses them back).
     // WAL lets readers work while a write is in progress; foreign keys are off by default in SQLite.
     await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
     await db.$executeRawUnsafe('PRAGMA foreign_keys = ON');

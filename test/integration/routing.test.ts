@@ -62,20 +62,24 @@ describe.each(PROVIDERS)('routing and auto-assignment on $name', (provider) => {
     expect(events.find((e) => e.action === 'assign')).toMatchObject({ actorRole: 'system', note: 'auto-assigned', after: { assigneeId: 'a2' } });
   });
 
-  test('agent loads: open tickets and the latest assignment each agent ever had, closed tickets included', async () => {
+  test('agent loads: open tickets, and the latest assignment among the tickets each agent holds, closed ones included', async () => {
     core = await makeAutomatedCore(await provider.fresh(), teamOf([{ id: 'a1' }, { id: 'a2' }, { id: 'a3' }]));
     const tickets: Ticket[] = [];
     for (let i = 0; i < 5; i++) {
       tickets.push(await request());
       core.clock.advance(60_000);
     }
-    // a1 got tickets 1 and 4; closing 4 (its latest) leaves 1 open and 4's assignment time as its last.
+    // a1 got tickets 1 and 4; closing 4 (its latest) keeps 4's assignment time as a1's last. Then 1 is
+    // reassigned to a3 later: a1 holds nothing open, and a3's last is that reassignment, not a creation time.
     await act.closeTicket(core.deps, tickets[3]?.id ?? 0, agent('a1'));
+    core.clock.advance(60_000);
+    await act.assignTicket(core.deps, tickets[0]?.id ?? 0, supervisor, 'a3');
     const loads = await core.deps.tickets.assigneeLoads({ includePending: true });
     const at = async (t: Ticket | undefined) => (await core.deps.tickets.findTicket(t?.id ?? 0))?.assignedAt;
-    expect(loads.get('a1')).toEqual({ open: 1, lastAssignedAt: await at(tickets[3]) });
+    expect(loads.get('a1')).toEqual({ open: 0, lastAssignedAt: await at(tickets[3]) });
     expect(loads.get('a2')).toEqual({ open: 2, lastAssignedAt: await at(tickets[4]) });
-    expect(loads.get('a3')).toEqual({ open: 1, lastAssignedAt: await at(tickets[2]) });
+    expect(loads.get('a3')).toEqual({ open: 2, lastAssignedAt: await at(tickets[0]) });
+    expect(await at(tickets[0])).not.toEqual(tickets[0]?.createdAt);
     expect(loads.get('a1')?.lastAssignedAt).toBeInstanceOf(Date);
     // Nobody else was ever assigned anything.
     expect([...loads.keys()].sort()).toEqual(['a1', 'a2', 'a3']);
