@@ -14,6 +14,7 @@ import { parse } from 'node:querystring';
 import { type AckFn, type App, type Receiver, type ReceiverEvent, verifySlackRequest } from '@slack/bolt';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Logger } from '../logger.js';
+import { urlPath } from '../url-path.js';
 import { ANSWERED_BY_LISTENER, ackIfRecordIsSlow, UNRECORDED } from './inbox.js';
 
 /** A listener that never acks one of those is answered empty after this long (Slack gives up at 3 s). */
@@ -157,9 +158,7 @@ export class FastifyReceiver implements Receiver {
    */
   intercept(req: IncomingMessage, res: ServerResponse): boolean {
     if (req.method !== 'POST') return false;
-    const url = req.url ?? '';
-    const q = url.indexOf('?');
-    if ((q < 0 ? url : url.slice(0, q)) !== this.opts.path) return false;
+    if (urlPath(req.url) !== this.opts.path) return false;
     // Too large: answered at once, and the connection closed rather than read to the end.
     const tooLarge = () => {
       req.removeAllListeners('data');

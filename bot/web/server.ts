@@ -4,6 +4,7 @@ import type { TicketDeps } from '../../core/tickets/deps.js';
 import type { KnowledgeBase } from '../../knowledge/kb/knowledge-base.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { urlPath } from '../url-path.js';
 import { agentRoutes } from './agent-routes.js';
 import { answerRoutes } from './answer-routes.js';
 import { handleError } from './errors.js';
@@ -37,8 +38,7 @@ function interceptingServer(intercept: NonNullable<WebOptions['intercept']>, met
       const started = performance.now();
       if (closing() || !intercept(req, res)) return handler(req, res);
       res.once('finish', () => {
-        const route = (req.url ?? '').split('?')[0] ?? '';
-        metrics.http.observe({ route, method: req.method ?? '', status: String(res.statusCode) }, (performance.now() - started) / 1000);
+        metrics.http.observe({ route: urlPath(req.url), method: req.method ?? '', status: String(res.statusCode) }, (performance.now() - started) / 1000);
       });
     });
     server.keepAliveTimeout = num('keepAliveTimeout');

@@ -1,15 +1,7 @@
-import { sqltag } from '@prisma/client/runtime/client';
 import { AppError } from '../errors.js';
 import type { NewEvent, NewMessage, NewNotification, NewTicket, TicketChange, TicketListFilter, TicketStore } from '../ports.js';
-import {
-  type ConversationRef,
-  type LinkedConversation,
-  OPEN_STATUSES,
-  type Platform,
-  type Ticket,
-  type TicketEventRecord,
-  type TicketMessage,
-} from '../tickets/types.js';
+import type { ConversationRef, LinkedConversation, Platform, Ticket, TicketEventRecord, TicketMessage } from '../tickets/types.js';
+import { readAssigneeLoads } from './agent-loads.js';
 import type { Db } from './database.js';
 import type { Prisma } from './generated/sqlite/client.js';
 import { slaPatch, statePatch, toEvent, toMessage, toTicket } from './mappers.js';
@@ -110,17 +102,6 @@ async function applyInTx(tx: Tx, change: TicketChange): Promise<void> {
 }
 
 /** TicketStore on Prisma (SQLite or PostgreSQL). */
-/**
- * A timestamp from raw SQL: PostgreSQL answers a Date; SQLite the text Prisma stored (fixed-width UTC
- * ISO, pinned in database.ts, so MAX over it is right), or epoch milliseconds were the format changed.
- */
-function rawTimestamp(value: Date | string | number | bigint | null): Date | null {
-  if (value === null) return null;
-  const at = value instanceof Date ? value : new Date(typeof value === 'string' ? value : Number(value));
-  if (Number.isNaN(at.getTime())) throw new Error(`unreadable timestamp from the database: ${String(value)}`);
-  return at;
-}
-
 export class PrismaTicketStore implements TicketStore {
   constructor(private readonly db: Db) {}
 
@@ -325,24 +306,8 @@ export class PrismaTicketStore implements TicketStore {
     return (await this.db.ticket.findFirst({ where: this.where(filter), select: { id: true } })) !== null;
   }
 
-  async assigneeLoads(opts: { includePending: boolean }): Promise<Map<string, { open: number; lastAssignedAt: Date | null }>> {
-    const statuses = OPEN_STATUSES.filter((s) => opts.includePending || s !== 'pending_customer');
-    const [open, last] = await Promise.all([
-      this.db.ticket.groupBy({ by: ['assigneeId'], where: { status: { in: [...statuses] }, assigneeId: { not: null } }, _count: { _all: true } }),
-      // Per agent, one probe of the (assigneeId, assignedAt) index: a GROUP BY over every ticket ever
-      // assigned read the whole history on each drain (16 ms at 50,000 tickets on SQLite; 0.2 ms this way).
-      this.db.$queryRaw<{ id: string; last: Date | string | number | bigint | null }[]>(
-        sqltag`SELECT "id", (SELECT MAX("assignedAt") FROM "Ticket" WHERE "assigneeId" = "Agent"."id") AS "last" FROM "Agent"`,
-      ),
-    ]);
-    const loads = new Map<string, { open: number; lastAssignedAt: Date | null }>();
-    for (const row of last) {
-      const at = rawTimestamp(row.last);
-      if (at) loads.set(row.id, { open: 0, lastAssignedAt: at });
-    }
-    for (const row of open)
-      if (row.assigneeId) loads.set(row.assigneeId, { open: row._count._all, lastAssignedAt: loads.get(row.assigneeId)?.lastAssignedAt ?? null });
-    return loads;
+  assigneeLoads(opts: { includePending: boolean }): Promise<Map<string, { open: number; lastAssignedAt: Date | null }>> {
+    return readAssigneeLoads(this.db, opts);
   }
 
   async listSlaDue(until: Date, limit: number, after?: { at: Date; id: number }): Promise<{ id: number; nextCheckAt: Date }[]> {
