@@ -121,6 +121,14 @@ export type TicketListFilter = {
   limit?: number | undefined;
 };
 
+/** An agent's routing load. */
+export interface AgentLoad {
+  /** Open tickets the agent holds. */
+  open: number;
+  /** When the agent was last given a ticket (round-robin among equals). */
+  lastAssignedAt: Date | null;
+}
+
 /** Durable ticket storage. Every write that changes a ticket also appends its event in the same transaction. */
 export interface TicketStore {
   findTicket(id: number): Promise<Ticket | null>;
@@ -159,7 +167,7 @@ export interface TicketStore {
   /** Whether any ticket matches (reads at most one row, unlike a count). */
   anyTicket(filter: TicketListFilter): Promise<boolean>;
   /** Open tickets per agent and when each was last given one (routing). */
-  assigneeLoads(opts: { includePending: boolean }): Promise<Map<string, { open: number; lastAssignedAt: Date | null }>>;
+  assigneeLoads(opts: { includePending: boolean }): Promise<Map<string, AgentLoad>>;
   /**
    * Tickets whose next SLA stage is due by `until` (id and due time only: the check re-reads each one),
    * soonest first; `after` pages on from the last one seen.

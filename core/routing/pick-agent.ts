@@ -1,11 +1,6 @@
-import type { AgentRecord } from '../ports.js';
+import type { AgentLoad, AgentRecord } from '../ports.js';
 
-export interface AgentLoad {
-  /** Open tickets the agent holds. */
-  open: number;
-  /** When the agent was last given a ticket (round-robin among equals). */
-  lastAssignedAt: Date | null;
-}
+export type { AgentLoad } from '../ports.js';
 
 export interface PickInput {
   teamId: string;

@@ -1,5 +1,5 @@
 import { AppError } from '../errors.js';
-import type { NewEvent, NewMessage, NewNotification, NewTicket, TicketChange, TicketListFilter, TicketStore } from '../ports.js';
+import type { AgentLoad, NewEvent, NewMessage, NewNotification, NewTicket, TicketChange, TicketListFilter, TicketStore } from '../ports.js';
 import type { ConversationRef, LinkedConversation, Platform, Ticket, TicketEventRecord, TicketMessage } from '../tickets/types.js';
 import { readAssigneeLoads } from './agent-loads.js';
 import type { Db } from './database.js';
@@ -306,7 +306,7 @@ export class PrismaTicketStore implements TicketStore {
     return (await this.db.ticket.findFirst({ where: this.where(filter), select: { id: true } })) !== null;
   }
 
-  assigneeLoads(opts: { includePending: boolean }): Promise<Map<string, { open: number; lastAssignedAt: Date | null }>> {
+  assigneeLoads(opts: { includePending: boolean }): Promise<Map<string, AgentLoad>> {
     return readAssigneeLoads(this.db, opts);
   }
 
