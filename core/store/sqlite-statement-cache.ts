@@ -105,16 +105,8 @@ class CachedStatement {
     return this.statement.columns();
   }
 
-  raw(toggle = true): { all: () => unknown[] } {
-    return { all: () => this.statement.raw(toggle).all(this.args) };
-  }
-
-  all(): unknown[] {
-    return this.statement.raw(false).all(this.args);
-  }
-
-  get(): unknown {
-    return this.statement.raw(false).get(this.args);
+  raw(): { all: () => unknown[] } {
+    return { all: () => this.statement.raw(true).all(this.args) };
   }
 
   run(): BetterSqlite3.RunResult {
