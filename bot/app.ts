@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type AppConfig, type Env, loadConfig, parseEnv, resolveConfigPath } from '../core/config.js';
+import { fieldCipherFor } from '../core/field-cipher.js';
 import type { ReplySuggester, SelfService } from '../core/ports.js';
 import { SLA_FIRE_CONCURRENCY } from '../core/sla/sla-timers.js';
 import { type Database, resolveDatabaseUrl } from '../core/store/database.js';
@@ -8,6 +9,7 @@ import { PrismaDirectoryStore } from '../core/store/directory-store.js';
 import { PrismaInboxStore } from '../core/store/inbox-store.js';
 import { PrismaKnowledgeStore } from '../core/store/knowledge-store.js';
 import { openMigrated } from '../core/store/open-migrated.js';
+import { sealCustomerContacts } from '../core/store/seal-contacts.js';
 import { PrismaTicketStore } from '../core/store/ticket-store.js';
 import type { TicketChanged, TicketDeps } from '../core/tickets/deps.js';
 import type { KnowledgeBase } from '../knowledge/kb/knowledge-base.js';
@@ -101,7 +103,22 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
   // A bot starting its workers syncs the directory after it has fired the reminders it missed.
   const syncDirectory = () => directory.syncFromConfig(config);
   if (!opts.startWorkers) await syncDirectory();
-  const tickets = new PrismaTicketStore(database.db);
+  const cipher = fieldCipherFor(env.TICKETBOT_DATA_KEYS);
+  const tickets = new PrismaTicketStore(database.db, cipher);
+  // Contacts stored before keys were configured, or with a key being rotated out: sealed by the bot, in the background.
+  let sealing: Promise<void> | undefined;
+  const sealContacts = () => {
+    sealing ??= sealCustomerContacts(database.db, cipher)
+      .then(({ sealed, failed }) => {
+        if (sealed) logger.info({ sealed, key: cipher.currentPrefix?.split(':')[1] }, 'sealed customer contacts with the current data key');
+        if (failed.length)
+          logger.error(
+            { failed: failed.slice(0, 20), count: failed.length },
+            'customer contacts left unsealed: sealed with a key TICKETBOT_DATA_KEYS no longer lists, or altered',
+          );
+      })
+      .catch((err: unknown) => logger.error({ err }, 'could not seal customer contacts'));
+  };
   const knowledge = new PrismaKnowledgeStore(database.db);
   const metrics = createMetrics(tickets);
   const llm = parseLlmSettings(envVars);
@@ -153,7 +170,10 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
   let kb: KnowledgeBase;
   let mods: Awaited<ReturnType<typeof loadLateModules>>;
   try {
-    if (opts.startWorkers) await automation.start(syncDirectory);
+    if (opts.startWorkers) {
+      await automation.start(syncDirectory);
+      sealContacts();
+    }
     mods = await loadLateModules();
     const { createTriage, KnowledgeBase } = mods;
     triage = await createTriage({
@@ -170,6 +190,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
     kb = await KnowledgeBase.open({ store: knowledge, dir: join(env.TICKETBOT_DATA_DIR, 'kb'), embedder });
   } catch (error) {
     await automation.stop();
+    await sealing;
     // What the workers handed to Slack before the failure is posted before the database closes.
     await slack?.idle();
     await database.close();
@@ -227,6 +248,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
     startWorkers: async () => {
       await automation.start();
       slack?.startWorkers();
+      sealContacts();
     },
     syncKnowledge: () => sync.run(),
     async close() {
@@ -234,6 +256,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
       await web.close();
       await slack?.stop();
       await automation.stop();
+      await sealing;
       // Card updates caused by the workers' last changes.
       await slack?.out.idle();
       await database.close();

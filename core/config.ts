@@ -3,6 +3,7 @@ import { extname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { AppError } from './errors.js';
+import { parseDataKeys } from './field-cipher.js';
 import { PROJECT_ROOT } from './paths.js';
 import { ZRoutingConfig } from './routing/rules.js';
 import { ZBusinessCalendar } from './sla/business-hours.js';
@@ -209,6 +210,14 @@ export const ZEnv = z.object({
   TICKETBOT_DATA_DIR: z.string().default('./data'),
   TICKETBOT_CONFIG: z.string().optional(),
   TICKETBOT_API_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  /** Keys that seal customers' phone numbers and e-mail addresses at rest: `id:base64key,…`, the first sealing. */
+  TICKETBOT_DATA_KEYS: z
+    .string()
+    .superRefine((value, ctx) => {
+      const parsed = parseDataKeys(value);
+      if ('problems' in parsed) for (const problem of parsed.problems) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
   LOG_LEVEL: ZLogLevel.default('info'),
 });
 export type Env = z.infer<typeof ZEnv>;

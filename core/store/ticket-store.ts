@@ -1,4 +1,5 @@
 import { AppError } from '../errors.js';
+import { type FieldCipher, PLAIN_FIELDS } from '../field-cipher.js';
 import type { AgentLoad, NewEvent, NewMessage, NewNotification, NewTicket, TicketChange, TicketListFilter, TicketStore } from '../ports.js';
 import type { ConversationRef, LinkedConversation, Platform, Ticket, TicketEventRecord, TicketMessage } from '../tickets/types.js';
 import { readAssigneeLoads } from './agent-loads.js';
@@ -45,9 +46,13 @@ function messageData(ticketId: number, m: NewMessage) {
   };
 }
 
-async function upsertCustomer(tx: Tx, c: NonNullable<NewTicket['customer']>): Promise<number> {
+async function upsertCustomer(tx: Tx, c: NonNullable<NewTicket['customer']>, cipher: FieldCipher): Promise<number> {
   const known = await tx.customerIdentity.findUnique({ where: { platform_platformUserId: { platform: c.platform, platformUserId: c.platformUserId } } });
-  const details = { ...(c.name ? { name: c.name } : {}), ...(c.phone ? { phone: c.phone } : {}), ...(c.email ? { email: c.email } : {}) };
+  const details = {
+    ...(c.name ? { name: c.name } : {}),
+    ...(c.phone ? { phone: cipher.seal('Customer.phone', c.phone) } : {}),
+    ...(c.email ? { email: cipher.seal('Customer.email', c.email) } : {}),
+  };
   if (known) {
     // Intake is unauthenticated: fill in what is missing, never overwrite what we know.
     const current = await tx.customer.findUniqueOrThrow({ where: { id: known.customerId } });
@@ -103,7 +108,11 @@ async function applyInTx(tx: Tx, change: TicketChange): Promise<void> {
 
 /** TicketStore on Prisma (SQLite or PostgreSQL). */
 export class PrismaTicketStore implements TicketStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** Seals customers' phone numbers and e-mail addresses (stored as given without keys). */
+    private readonly cipher: FieldCipher = PLAIN_FIELDS,
+  ) {}
 
   async findTicket(id: number): Promise<Ticket | null> {
     const row = await this.db.ticket.findUnique({ where: { id }, include: withOrders });
@@ -146,7 +155,7 @@ export class PrismaTicketStore implements TicketStore {
 
   private insertTicket(input: NewTicket): Promise<Ticket> {
     return this.db.$transaction(async (tx) => {
-      const customerId = input.customer ? await upsertCustomer(tx, input.customer) : null;
+      const customerId = input.customer ? await upsertCustomer(tx, input.customer, this.cipher) : null;
       const row = await tx.ticket.create({
         data: {
           title: input.title,
