@@ -16,6 +16,7 @@ import * as act from '../../core/tickets/ticket-actions.js';
 import { parseTicketNumber } from '../../core/tickets/ticket-number.js';
 import { type Actor, ZPriority } from '../../core/tickets/types.js';
 import type { KnowledgeBase } from '../../knowledge/kb/knowledge-base.js';
+import { webDeliveryId } from './delivery-id.js';
 import { agentView } from './views.js';
 
 const ZTicketParams = z.object({ number: z.string().max(40) });
@@ -24,7 +25,10 @@ const ZListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 const empty = z.object({}).optional();
-const text = z.object({ text: z.string().trim().min(1).max(20_000) });
+/** A note or reply; `messageId` (optional) makes a retried request add it once. */
+const text = z.object({ text: z.string().trim().min(1).max(20_000), messageId: z.string().trim().min(1).max(100).optional() });
+/** Scoped to the agent, as customers' ids are to the customer. */
+const agentMessageId = (actor: Actor, messageId: string | undefined) => (messageId ? webDeliveryId(`agent:${actor.agentId ?? ''}`, messageId) : undefined);
 
 /** Agent actions on one ticket: body schema and what to do. */
 type Run<B> = (deps: TicketDeps, id: number, actor: Actor, body: B) => Promise<unknown>;
@@ -41,8 +45,11 @@ const ACTIONS = {
   category: action(z.object({ category: z.string().min(1) }), (d, id, a, b) => act.setCategory(d, id, a, b.category)),
   priority: action(z.object({ priority: ZPriority }), (d, id, a, b) => act.setPriority(d, id, a, b.priority)),
   merge: action(z.object({ into: z.string().min(1) }), (d, id, a, b) => act.mergeTicket(d, id, a, ticketId(b.into))),
-  note: action(text, async (d, id, a, b) => (await addNote(d, id, a, b.text)).ticket),
-  reply: action(text, async (d, id, a, b) => (await addReply(d, id, a, { body: b.text })).ticket),
+  note: action(text, async (d, id, a, b) => (await addNote(d, id, a, b.text, agentMessageId(a, b.messageId))).ticket),
+  reply: action(text, async (d, id, a, b) => {
+    const platformMessageId = agentMessageId(a, b.messageId);
+    return (await addReply(d, id, a, { body: b.text, ...(platformMessageId ? { platformMessageId } : {}) })).ticket;
+  }),
 };
 
 function ticketId(number: string): number {

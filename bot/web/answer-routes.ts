@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
 import type { SelfService } from '../../core/ports.js';
 import type { TicketDeps } from '../../core/tickets/deps.js';
+import { assertSameDelivery, webDeliveryId } from './delivery-id.js';
 import { intakeView } from './views.js';
 
 const ZAsk = z.object({
@@ -23,19 +24,30 @@ export function answerRoutes(app: FastifyInstance, deps: TicketDeps): void {
   };
   app.post('/api/answers', async (request, reply) => {
     const body = ZAsk.parse(request.body);
+    const deliveryId = webDeliveryId(body.customer.id, body.messageId);
     const result = await answers().ask({
       question: body.question,
       platform: 'web',
       customerId: body.customer.id,
       customerName: body.customer.name,
-      messageId: `${body.customer.id}:${body.messageId}`,
+      messageId: deliveryId,
     });
     if (result.answered) return reply.send({ answered: true, autoAnswerId: result.logId, answer: result.answer });
+    // Also when not repeated: the ticket may be one filed under the same ids through /api/messages.
+    await assertSameDelivery(deps, result.ticket.id, deliveryId, body.question);
     return reply.status(201).send({ answered: false, autoAnswerId: result.logId, ticket: intakeView(result.ticket) });
   });
 
   app.post('/api/answers/:id/feedback', async (request, reply) => {
-    const { id } = z.object({ id: z.coerce.number().int().positive() }).parse(request.params);
+    const { id } = z
+      .object({
+        id: z.coerce
+          .number()
+          .int()
+          .positive()
+          .max(2 ** 31 - 1),
+      })
+      .parse(request.params);
     const body = ZFeedback.parse(request.body);
     const { ticket } = await answers().feedback({ logId: id, helpful: body.helpful, customerId: body.customer.id, platform: 'web' });
     return ticket ? reply.status(201).send({ ticket: intakeView(ticket) }) : reply.send({ ok: true });

@@ -5,8 +5,10 @@ import { AppError } from '../../core/errors.js';
 import { langFromHeader } from '../../core/i18n/translate.js';
 import { getTicket } from '../../core/tickets/apply-event.js';
 import type { TicketDeps } from '../../core/tickets/deps.js';
+import { ZAttachment } from '../../core/tickets/inbound.js';
 import { intakeMessage } from '../../core/tickets/intake-message.js';
 import { parseTicketNumber } from '../../core/tickets/ticket-number.js';
+import { assertSameDelivery, webDeliveryId } from './delivery-id.js';
 import { renderHomePage } from './page.js';
 import { customerView, intakeView, statusOnlyView } from './views.js';
 
@@ -26,10 +28,7 @@ export const ZWebIntake = z.object({
   }),
   orderId: z.string().trim().min(1).max(64).optional(),
   channel: z.enum(['web', 'email', 'phone', 'order-system']).default('web'),
-  attachments: z
-    .array(z.object({ url: z.url(), name: z.string().max(200).optional(), contentType: z.string().max(100).optional() }))
-    .max(20)
-    .optional(),
+  attachments: z.array(ZAttachment).max(20).optional(),
 });
 
 const ZNumberParam = z.object({ number: z.string().max(40) });
@@ -45,16 +44,18 @@ function sameSecret(given: string, expected: string): boolean {
 export function publicRoutes(app: FastifyInstance, deps: TicketDeps): void {
   app.post('/api/messages', async (request, reply) => {
     const body = ZWebIntake.parse(request.body);
+    // Scoped to the sender: someone else reusing a messageId neither collides with nor reads this ticket.
+    const deliveryId = webDeliveryId(body.customer.id, body.messageId);
     const { ticket, outcome } = await intakeMessage(deps, {
       platform: 'web',
-      // Scoped to the sender: someone else reusing a messageId neither collides with nor reads this ticket.
-      platformMessageId: `${body.customer.id}:${body.messageId}`,
+      platformMessageId: deliveryId,
       author: { platformUserId: body.customer.id, name: body.customer.name, phone: body.customer.phone, email: body.customer.email },
       text: body.text,
       orderIds: body.orderId ? [body.orderId] : [],
       channel: body.channel,
       attachments: body.attachments ?? [],
     });
+    if (outcome === 'duplicate') await assertSameDelivery(deps, ticket.id, deliveryId, body.text);
     return reply.status(outcome === 'created' ? 201 : 200).send({ ticket: intakeView(ticket) });
   });
 

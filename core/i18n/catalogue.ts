@@ -33,6 +33,10 @@ export const catalogue = {
     en: 'Use this command in a ticket thread, or name the ticket, e.g. {example}',
   },
   'error.conflict': { zh: '工单 {number} 刚被其他人修改，请重试。', en: 'Ticket {number} was just changed by someone else; please try again.' },
+  'error.deliveryReused': {
+    zh: '这个消息编号已用于另一条内容不同的消息。请为新消息使用新的编号。',
+    en: 'This message id was already used for a different message. Use a new id for a new message.',
+  },
   'error.invalidInput': { zh: '输入有误：{details}', en: 'Invalid input: {details}' },
   'error.closedTicket': { zh: '工单 {number} 已关闭，不能再添加消息。', en: 'Ticket {number} is closed; no more messages can be added.' },
 

@@ -9,6 +9,13 @@ export const ZConversationRef = z.object({
   messageId: z.string().max(200).default(''),
 });
 
+/** A file sent with a message: a link to it. http(s) only: agents' tools render it as a link (no `javascript:`). */
+export const ZAttachment = z.object({
+  url: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).max(2000),
+  name: z.string().max(200).optional(),
+  contentType: z.string().max(100).optional(),
+});
+
 /** A message from any platform, normalised by its adapter. The one shape core intake accepts. */
 export const ZInboundMessage = z.object({
   platform: ZPlatform,
@@ -24,10 +31,7 @@ export const ZInboundMessage = z.object({
   text: z.string().trim().min(1).max(20_000),
   orderIds: z.array(z.string().trim().min(1).max(64)).max(20).default([]),
   channel: ZPlatform,
-  attachments: z
-    .array(z.object({ url: z.url(), name: z.string().max(200).optional(), contentType: z.string().max(100).optional() }))
-    .max(20)
-    .default([]),
+  attachments: z.array(ZAttachment).max(20).default([]),
 });
 export type InboundMessage = z.infer<typeof ZInboundMessage>;
 export type InboundMessageInput = z.input<typeof ZInboundMessage>;

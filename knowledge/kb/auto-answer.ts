@@ -108,10 +108,16 @@ export async function answerFeedback(
     await deps.knowledge.setAutoAnswerFeedback(input.logId, 'helpful', null);
     return { ticket: null };
   }
-  // Idempotent by the log id: a second "did not help" finds the same ticket.
+  // Idempotent by the log id: a second "did not help" finds the same ticket. The '#' keeps the id apart
+  // from every id a web sender can make (bot/web/delivery-id.ts).
   const ticket = open
     ? await open(log.question)
-    : await openTicket(deps.tickets, { question: log.question, platform: log.platform, customerId: input.customerId, messageId: `auto-answer:${input.logId}` });
+    : await openTicket(deps.tickets, {
+        question: log.question,
+        platform: log.platform,
+        customerId: input.customerId,
+        messageId: `#auto-answer:${input.logId}`,
+      });
   await deps.knowledge.setAutoAnswerFeedback(input.logId, 'not_helpful', ticket.id);
   return { ticket };
 }

@@ -30,6 +30,27 @@ describe.each(PROVIDERS)('the ticket lifecycle through the agent API ($name)', (
   const actions = async (id: number) => (await events(id)).map((e) => e.action);
 
   describe('the ticket lifecycle through the API', () => {
+    test('a reply or note retried with its messageId is added once; without one, each call adds a message', async () => {
+      const lin = as('lin');
+      expect((await lin.act('T-000001', 'claim')).status).toBe(200);
+      const reply = { text: '您好，已为您登记退货。', messageId: 'crm-reply-1' };
+      const first = await lin.act('T-000001', 'reply', reply);
+      const retried = await lin.act('T-000001', 'reply', reply);
+      expect([first.status, retried.status]).toEqual([200, 200]);
+      expect(retried.body.ticket.version).toBe(first.body.ticket.version);
+      const note = { text: '客户要求周末上门', messageId: 'crm-note-1' };
+      expect((await lin.act('T-000001', 'note', note)).status).toBe(200);
+      expect((await lin.act('T-000001', 'note', note)).status).toBe(200);
+      // Another agent's equal messageId is a different message.
+      expect((await as('li').act('T-000001', 'note', note)).status).toBe(200);
+      await lin.act('T-000001', 'note', { text: '无编号' });
+      await lin.act('T-000001', 'note', { text: '无编号' });
+      const bodies = (await web.app.deps.tickets.listMessages(1, { includeInternal: true })).map((m) => m.body);
+      expect(bodies).toEqual([SEED[0]?.text, reply.text, note.text, note.text, '无编号', '无编号']);
+      // The customer got the reply once.
+      expect(await actions(1)).toEqual(['create', 'claim', 'start', 'note', 'note', 'note', 'note']);
+    });
+
     test('claim → reply → note → pending → resolve → close → reopen → transfer → assign → category → priority → merge, one event each', async () => {
       const lin = as('lin');
       const start = await web.app.deps.tickets.findTicket(1);

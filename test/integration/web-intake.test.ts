@@ -128,8 +128,8 @@ describe.each(PROVIDERS)('web intake and customer pages ($name)', (provider) => 
 
     test('the same messageId again answers 200 with the same ticket and writes nothing more', async () => {
       const first = await postMessage(web.base, fullBody());
-      // A retry may even differ in content: the delivery id decides.
-      const again = await postMessage(web.base, { ...fullBody(), text: 'something else entirely' });
+      // A retry: the same text, give or take surrounding blanks.
+      const again = await postMessage(web.base, { ...fullBody(), text: `  ${TEXT}\n` });
 
       expect(first.status).toBe(201);
       expect(again.status).toBe(200);
@@ -138,6 +138,41 @@ describe.each(PROVIDERS)('web intake and customer pages ($name)', (provider) => 
       expect(await web.app.database.db.message.count()).toBe(1);
       expect(await web.app.database.db.customer.count()).toBe(1);
       expect((await web.app.deps.tickets.listEvents(1)).map((e) => e.action)).toEqual(['create']);
+    });
+
+    test('the same ids with a different text are a conflict: 409, and neither the ticket nor its access key is shown', async () => {
+      const first = await postMessage(web.base, fullBody());
+      // Someone who guessed the customer's and the message's ids.
+      const guess = await postMessage(web.base, { ...fullBody(), text: 'x' });
+
+      expect(first.status).toBe(201);
+      expect(guess.status).toBe(409);
+      expect(guess.body.ticket).toBeUndefined();
+      expect(guess.text).not.toContain(first.body.ticket.accessKey);
+      expect(guess.text).not.toContain(first.body.ticket.number);
+      expect(guess.body.error?.message).toMatch(/已用于另一条内容不同的消息/);
+      expect(await web.app.database.db.message.count()).toBe(1);
+    });
+
+    test('sender and message ids are kept apart: no pair collides with another or with the ids the bot makes', async () => {
+      const a = await postMessage(web.base, intakeBody({ customer: { id: 'a:b' }, messageId: 'c', text: '第一条' }));
+      const b = await postMessage(web.base, intakeBody({ customer: { id: 'a' }, messageId: 'b:c', text: '第二条' }));
+      // The form of the id the "did not help" feedback files its ticket under.
+      const c = await postMessage(web.base, intakeBody({ customer: { id: '#auto-answer' }, messageId: '1', text: '第三条' }));
+      expect([a.status, b.status, c.status]).toEqual([201, 201, 201]);
+      expect(new Set([a, b, c].map((r) => r.body.ticket.number)).size).toBe(3);
+      const ids = (await web.app.database.db.message.findMany({ orderBy: { id: 'asc' } })).map((m) => m.platformMessageId);
+      expect(ids).toEqual(['a%3Ab:c', 'a:b%3Ac', '%23auto-answer:1']);
+    });
+
+    test('sender and message ids of 200 characters each are accepted, and a retry finds the same ticket', async () => {
+      const body = intakeBody({ customer: { id: '客'.repeat(200) }, messageId: 'm'.repeat(200), text: '很长的编号' });
+      const first = await postMessage(web.base, body);
+      const again = await postMessage(web.base, body);
+      expect([first.status, again.status]).toEqual([201, 200]);
+      expect(again.body.ticket.number).toBe(first.body.ticket.number);
+      const [message] = await web.app.database.db.message.findMany();
+      expect(message?.platformMessageId).toMatch(/^#h:[0-9a-f]{64}$/);
     });
 
     test('20 concurrent repeats of a known message all answer 200 with the same number', async () => {
@@ -178,6 +213,8 @@ describe.each(PROVIDERS)('web intake and customer pages ($name)', (provider) => 
       { name: 'bad channel', body: intakeBody({ channel: 'fax' }), fields: ['channel'] },
       { name: 'empty orderId', body: intakeBody({ orderId: '' }), fields: ['orderId'] },
       { name: 'attachment without a URL', body: intakeBody({ attachments: [{ url: 'not a url' }] }), fields: ['attachments.0.url'] },
+      { name: 'a javascript: attachment', body: intakeBody({ attachments: [{ url: 'javascript:alert(1)' }] }), fields: ['attachments.0.url'] },
+      { name: 'a data: attachment', body: intakeBody({ attachments: [{ url: 'data:text/html,<script>x</script>' }] }), fields: ['attachments.0.url'] },
       {
         name: 'everything wrong at once',
         body: { messageId: '', customer: { id: '', email: 'x@', phone: 'abc' }, channel: 'fax' },

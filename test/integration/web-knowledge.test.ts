@@ -60,6 +60,33 @@ describe.each(PROVIDERS)('knowledge over HTTP on $name', (provider) => {
     // Someone else cannot give feedback on (or open a ticket from) this customer's question.
     const stranger = await http(web.base, 'POST', path, { json: { helpful: false, customer: { id: 'someone-else' } } });
     expect(stranger.status).toBe(400);
+
+    // Nor reach its ticket through intake by spelling the id the feedback filed it under.
+    for (const [customer, messageId] of [
+      ['#auto-answer', String(res.body.autoAnswerId)],
+      ['auto-answer', String(res.body.autoAnswerId)],
+    ]) {
+      const forged = await http<{ ticket: { number: string; accessKey: string } }>(web.base, 'POST', '/api/messages', {
+        json: { messageId, text: 'x', customer: { id: customer } },
+      });
+      expect(forged.status).toBe(201);
+      expect(forged.body.ticket.number).not.toBe(bad.body.ticket.number);
+    }
+  });
+
+  test('a question under ids already used for another message through intake is a conflict, not that ticket', async () => {
+    const filed = await http<{ ticket: { number: string; accessKey: string } }>(web.base, 'POST', '/api/messages', {
+      json: { messageId: 'q-9', text: '我的快递三天没动了', customer: { id: 'cust-9' } },
+    });
+    expect(filed.status).toBe(201);
+    const res = await ask('q-9', '你们公司招不招仓库兼职，周末能去吗', 'cust-9');
+    expect(res.status).toBe(409);
+    expect(res.text).not.toContain(filed.body.ticket.accessKey);
+  });
+
+  test('a feedback id beyond the database integer range is 400, not a server error', async () => {
+    const res = await http(web.base, 'POST', '/api/answers/3000000000/feedback', { json: { helpful: false, customer: { id: 'cust-1' } } });
+    expect(res.status).toBe(400);
   });
 
   test('a question the FAQ cannot answer opens a ticket at once, and the decision is logged', async () => {

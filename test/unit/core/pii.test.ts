@@ -210,6 +210,27 @@ describe('maskAddress', () => {
   });
 });
 
+describe('long text without personal data', () => {
+  // 100,000 characters: a pattern tried from every position of a run is quadratic (seconds here); one
+  // pass over the run is milliseconds. The bound only separates the two.
+  test.each([
+    ['letters', 'a'.repeat(100_000)],
+    ['dotted letters', 'a.'.repeat(50_000)],
+    ['digits', '1'.repeat(100_000)],
+    ['an @ then a domain with no top-level part', `a@${'b-'.repeat(50_000)}`],
+    ['Han characters', '星湖'.repeat(50_000)],
+  ])('is masked in one pass over %s', (_name, text) => {
+    const started = performance.now();
+    expect(maskForLlm(text)).toBe(text);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  test('an e-mail address at the end of a long run is still found when its local part is a valid length', () => {
+    expect(maskPii(`${'x'.repeat(1000)} wang.fang@example.com`)).toBe(`${'x'.repeat(1000)} w***@example.com`);
+    expect(maskPii(`${'x'.repeat(64)}@example.com`)).toBe('x***@example.com');
+  });
+});
+
 describe('maskForLlm', () => {
   test('masks phone, e-mail, ID number and address together', () => {
     const text = `电话13812345678，邮箱lin.wang@example.com，身份证${ID}，地址江苏省苏州市工业园区星湖街328号`;

@@ -1,0 +1,35 @@
+// Ids of web deliveries. Intake is unauthenticated and the sender names itself, so the id of a message
+// is the pair (sender's id, sender's message id), written so that no two pairs give the same string
+// and no web pair gives an id the bot makes itself: both parts are percent-encoded (no ':' or '#'
+// left in them), and ids the bot makes start with '#' (`knowledge/kb/auto-answer.ts`).
+import { createHash } from 'node:crypto';
+import { AppError } from '../../core/errors.js';
+import type { TicketDeps } from '../../core/tickets/deps.js';
+
+/** The core's bound on a platform message id. */
+const MAX_ID = 200;
+
+/** The platform message id of a web delivery; a hash of the pair when the encoded pair is too long. */
+export function webDeliveryId(senderId: string, messageId: string): string {
+  const id = `${encodeURIComponent(senderId)}:${encodeURIComponent(messageId)}`;
+  return id.length <= MAX_ID
+    ? id
+    : `#h:${createHash('sha256')
+        .update(JSON.stringify([senderId, messageId]))
+        .digest('hex')}`;
+}
+
+/**
+ * A repeated delivery gets its ticket back (and with it the access key) only when it repeats the text
+ * first delivered: a retry after a timeout does, while someone guessing a gateway's sender and message
+ * ids does not. A different text under the same ids is a conflict (409), and nothing is revealed.
+ */
+export async function assertSameDelivery(deps: TicketDeps, ticketId: number, deliveryId: string, text: string): Promise<void> {
+  const messages = await deps.tickets.listMessages(ticketId, { includeInternal: false });
+  const first = messages.find((m) => m.platform === 'web' && m.platformMessageId === deliveryId);
+  if (first?.body === text.trim()) return;
+  throw new AppError('TICKET_CONFLICT', {
+    message: `web delivery ${deliveryId} repeated with a different text`,
+    userMessage: { key: 'error.deliveryReused' },
+  });
+}
