@@ -5,7 +5,7 @@ import { getTicket, trackedChange } from './apply-event.js';
 import type { TicketDeps } from './deps.js';
 import { type LifecycleEvent, transition } from './lifecycle.js';
 import { agentReplyNotice } from './notices.js';
-import { type Actor, type Ticket, type TicketMessage, type TicketState, WORKING_STATUSES } from './types.js';
+import { type Actor, SYSTEM_ACTOR, type Ticket, type TicketMessage, type TicketState, WORKING_STATUSES } from './types.js';
 
 export interface ReplyInput {
   body: string;
@@ -63,7 +63,11 @@ export async function addReply(
     let next: TicketState = ticket;
     const effect = sideEffect(ticket, actor);
     if (effect) {
-      const result = transition(ticket, effect, actor, now);
+      // Customers' messages arrive in the ticket's own conversation, which speaks for its customer: a
+      // colleague in the thread, the customer writing from another account, or anyone on a ticket with
+      // no customer on record answers a pending ticket or reopens a resolved one all the same. The
+      // check is the system's; the event still names who wrote.
+      const result = transition(ticket, effect, actor.role === 'customer' ? { ...SYSTEM_ACTOR, platform: actor.platform } : actor, now);
       if (result.ok) next = result.ticket;
     }
     if (isAgent && ticket.firstResponseAt === null) next = { ...next, firstResponseAt: now, version: ticket.version + 1 };

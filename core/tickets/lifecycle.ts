@@ -63,7 +63,8 @@ export const LIFECYCLE: Record<LifecycleAction, Rule> = {
   customer_reply: { from: ['pending_customer'], roles: { customer: 'own', system: 'any' } },
   resolve: { from: ['assigned', 'in_progress', 'pending_customer'], roles: { agent: 'own', ...LEAD } },
   close: { from: [...OPEN, 'resolved'], roles: { agent: 'own', ...LEAD } },
-  reopen: { from: ['resolved', 'closed'], roles: { customer: 'own', agent: 'any', ...LEAD } },
+  // system: a customer's message in the ticket's own conversation, whoever the platform says wrote it (add-reply.ts).
+  reopen: { from: ['resolved', 'closed'], roles: { customer: 'own', agent: 'any', ...LEAD, system: 'any' } },
   merge: { from: OPEN, roles: { agent: 'ownOrUnassigned', ...LEAD, system: 'any' } },
   set_category: { from: [...OPEN, 'resolved'], roles: { agent: 'any', ...LEAD, system: 'any' } },
   set_priority: { from: [...OPEN, 'resolved'], roles: { agent: 'any', ...LEAD, system: 'any' } },

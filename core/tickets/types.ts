@@ -81,7 +81,7 @@ export interface SlaState {
   startedAt: Date | null;
   /** Set while the resolution clock stands still (waiting on the customer, resolved, closed). */
   pausedSince: Date | null;
-  /** Business time spent paused so far. */
+  /** Business time the resolution clock left out so far: paused, and everything before a reopen. */
   pausedMs: number;
   firstResponseBreachedAt: Date | null;
   resolutionBreachedAt: Date | null;

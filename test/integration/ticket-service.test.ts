@@ -175,6 +175,27 @@ describe.each(PROVIDERS)('ticket service on $name', (provider) => {
     expect((await core.deps.tickets.findTicketByConversation(thread))?.id).toBe(followUp.ticket.id);
   });
 
+  test("someone other than the ticket's customer answering in its thread resumes a pending ticket and reopens a resolved one", async () => {
+    const thread = { platform: 'wechat' as const, workspaceId: '', channelId: 'room-2', threadId: 'room-2', messageId: 'w-10' };
+    const say = (id: string, who: string, text: string) =>
+      intakeMessage(core.deps, { platform: 'wechat', platformMessageId: id, conversation: thread, author: { platformUserId: who }, text, channel: 'wechat' });
+    const { ticket: t } = await say('w-10', 'wx-buyer', '订单还没发货');
+    await act.claimTicket(core.deps, t.id, lin);
+    await act.markPending(core.deps, t.id, lin);
+    // The buyer's colleague answers in the same group thread.
+    const answered = await say('w-11', 'wx-colleague', '地址改成公司地址');
+    expect(answered).toMatchObject({ outcome: 'appended', ticket: { id: t.id, status: 'in_progress', pendingSince: null } });
+    await act.resolveTicket(core.deps, t.id, lin);
+    const rebound = await say('w-12', 'wx-colleague', '还是没收到');
+    expect(rebound.ticket).toMatchObject({ id: t.id, status: 'assigned', reboundCount: 1 });
+    const events = await core.deps.tickets.listEvents(t.id);
+    // The events name who wrote: a customer, not the system.
+    expect(events.filter((e) => e.action === 'customer_reply' || e.action === 'reopen').map((e) => [e.action, e.actorRole])).toEqual([
+      ['customer_reply', 'customer'],
+      ['reopen', 'customer'],
+    ]);
+  });
+
   test('the command grammar drives the same use cases, in the language typed', async () => {
     const run = async (text: string, actor: Actor, ticketId?: number) => {
       const parsed = parseCommand(text);

@@ -134,13 +134,34 @@ describe('trackSla: pausing the resolution clock', () => {
     expect(result.pausedMs).toBe(0);
   });
 
-  it('reopening a resolved ticket resumes the clock', () => {
+  it('reopening a resolved ticket starts a new resolution clock at the reopen', () => {
     const resolvedAt = at('2026-11-24T10:00:00+08:00');
     const resolved = { ...created, status: 'resolved' as const, resolvedAt, sla: sla({ ...created.sla, pausedSince: resolvedAt }) };
-    // Tuesday 10:00–16:00: 2 h before lunch + 2.5 h after.
     const result = trackSla(config, resolved, stateOf(resolved, { status: 'assigned', resolvedAt: null }), at('2026-11-24T16:00:00+08:00'));
-    expect(result.pausedMs).toBe(4.5 * HOUR);
+    // Monday 09:00 to Tuesday 16:00 is left out: 7.5 h + 3 h + 2.5 h of business time.
+    expect(result.pausedMs).toBe(13 * HOUR);
     expect(result.pausedSince).toBeNull();
+    // 24 business hours from Tuesday 16:00: 2 h Tuesday, 7.5 Wednesday, 7.5 Thursday, 7 on Friday.
+    expect(result.resolutionDueAt).toEqual(at('2026-11-27T17:30:00+08:00'));
+    expect(result.firstResponseDueAt).toEqual(created.sla.firstResponseDueAt);
+  });
+
+  it('a ticket resolved after its deadline and reopened later is not past its new deadline, and keeps its breach on record', () => {
+    const breachedAt = at('2026-11-26T10:30:00+08:00');
+    const resolvedAt = at('2026-11-26T15:00:00+08:00');
+    const late = {
+      ...created,
+      status: 'resolved' as const,
+      resolvedAt,
+      sla: sla({ ...created.sla, pausedSince: resolvedAt, resolutionBreachedAt: breachedAt, stages: { res_warning: 'x', res_breach: 'y', fr_warning: 'z' } }),
+    };
+    const reopenAt = at('2026-11-30T10:00:00+08:00');
+    const result = trackSla(config, late, stateOf(late, { status: 'assigned', resolvedAt: null }), reopenAt);
+    expect(result.resolutionDueAt?.getTime()).toBeGreaterThan(reopenAt.getTime());
+    expect(result.resolutionDueAt).toEqual(at('2026-12-03T11:30:00+08:00'));
+    expect(result.resolutionBreachedAt).toEqual(breachedAt);
+    expect(result.stages).toEqual({ fr_warning: 'z' });
+    expect(result.nextCheckAt?.getTime()).toBeGreaterThan(reopenAt.getTime());
   });
 
   it('on a 24/7 team the pause counts wall-clock time', () => {

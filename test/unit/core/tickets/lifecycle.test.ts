@@ -178,12 +178,12 @@ const SPEC: Record<EventName, Record<Status, Row>> = {
     closed:           ['INV',   'INV',     'INV',     'INV', 'INV', 'INV'],
   },
   reopen: {
-    new:              ['INV',   'INV',     'INV',     'INV', 'INV', 'NP'],
-    assigned:         ['INV',   'INV',     'INV',     'INV', 'INV', 'NP'],
-    in_progress:      ['INV',   'INV',     'INV',     'INV', 'INV', 'NP'],
-    pending_customer: ['INV',   'INV',     'INV',     'INV', 'INV', 'NP'],
-    resolved:         ['OK',    'OK',      'OK',      'OK',  'OK',  'NP'],
-    closed:           ['OK',    'OK',      'OK',      'OK',  'OK',  'NP'],
+    new:              ['INV',   'INV',     'INV',     'INV', 'INV', 'INV'],
+    assigned:         ['INV',   'INV',     'INV',     'INV', 'INV', 'INV'],
+    in_progress:      ['INV',   'INV',     'INV',     'INV', 'INV', 'INV'],
+    pending_customer: ['INV',   'INV',     'INV',     'INV', 'INV', 'INV'],
+    resolved:         ['OK',    'OK',      'OK',      'OK',  'OK',  'OK'],
+    closed:           ['OK',    'OK',      'OK',      'OK',  'OK',  'OK'],
   },
   merge: {
     new:              ['NP',    'OK',      'OK',      'OK',  'OK',  'OK'],
