@@ -3,6 +3,7 @@ import type { Scheduler } from '../core/jobs/scheduler.js';
 import { NotificationDispatcher } from '../core/notify/dispatcher.js';
 import type { ChatGateway } from '../core/ports.js';
 import { AutoAssigner } from '../core/routing/auto-assign.js';
+import { returnFromInactive } from '../core/routing/return-to-queue.js';
 import { SlaTimers } from '../core/sla/sla-timers.js';
 import type { Db } from '../core/store/database.js';
 import { PrismaNotificationStore } from '../core/store/notification-store.js';
@@ -95,8 +96,13 @@ export async function createAutomation(opts: AutomationOptions): Promise<Automat
       // Delivery before the scheduler: it needs only the database, and must run even if Redis is away.
       dispatcher.start(opts.notifyPollMs);
       const { fired, armed } = await sla.start();
+      // Agents removed from the config leave their working tickets to their teams.
+      const returned = await returnFromInactive(deps).catch((err: unknown) => {
+        logger.error({ err }, 'could not return the tickets of removed agents to their queues');
+        return 0;
+      });
       const assigned = await assigner.drainAll();
-      logger.info({ scheduler: scheduler.kind, slaFired: fired, slaArmed: armed, assigned }, 'automation started');
+      logger.info({ scheduler: scheduler.kind, slaFired: fired, slaArmed: armed, returned, assigned }, 'automation started');
     },
     async stop() {
       await dispatcher.stop();

@@ -4,6 +4,7 @@ import type { TicketChanged, TicketDeps } from '../tickets/deps.js';
 import { assignedNotice } from '../tickets/notices.js';
 import { type Status, SYSTEM_ACTOR, type Ticket } from '../tickets/types.js';
 import { type AgentLoad, pickAgent, teamHasRoom } from './pick-agent.js';
+import { absentAssignee, returnToQueue } from './return-to-queue.js';
 import { chooseTeam } from './rules.js';
 
 /** Statuses in which a ticket counts towards its assignee's load. */
@@ -41,8 +42,14 @@ export class AutoAssigner {
     private readonly onError: (error: unknown, teamId: string) => void = () => {},
   ) {}
 
-  /** TicketDeps.onChange observer: drains the queues a change may have unblocked. */
+  /**
+   * TicketDeps.onChange observer: returns a reopened or answered ticket whose assignee is absent to its
+   * queue (`return-to-queue.ts`; with or without auto-assignment), and drains the queues a change may
+   * have unblocked.
+   */
   async onChange(change: TicketChanged): Promise<void> {
+    // The return is a change of its own, whose observer drains the queue.
+    if (await this.returnIfAbsent(change)) return;
     if (!this.deps.config.routing.autoAssign) return;
     const teams = new Set<string>();
     const { ticket, before } = change;
@@ -55,6 +62,13 @@ export class AutoAssigner {
       if (agent?.teamId) teams.add(agent.teamId);
     }
     for (const team of teams) await this.drainTeam(team, { waiting: team === queued });
+  }
+
+  private async returnIfAbsent(change: TicketChanged): Promise<boolean> {
+    const { ticket, action } = change;
+    if (!ticket.assigneeId || (action !== 'reopen' && action !== 'customer_reply')) return false;
+    const reason = absentAssignee(change, await this.deps.directory.findAgent(ticket.assigneeId));
+    return reason !== null && (await returnToQueue(this.deps, ticket, reason)) !== null;
   }
 
   /** Call when an agent comes on duty (or anything else that adds capacity to their team). */

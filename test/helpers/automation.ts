@@ -17,6 +17,17 @@ export function configWith(change: (raw: Record<string, unknown>) => void): AppC
   return parseConfig(JSON.stringify(raw), 'json', 'test config');
 }
 
+type RawAgent = { id: string; team?: string; skills?: string[]; languages?: string[]; maxLoad?: number; onDuty?: boolean; role?: string };
+
+/** After-sales staffed by the agents given (plus the supervisor, who only takes tickets by hand). */
+export function teamOf(agents: RawAgent[], extra: (raw: Record<string, unknown>) => void = () => {}): AppConfig {
+  return configWith((raw) => {
+    const others = (raw.agents as RawAgent[]).filter((a) => a.team !== 'after-sales' || a.role === 'supervisor');
+    raw.agents = [...others, ...agents.map((a) => ({ name: a.id, team: 'after-sales', languages: ['zh', 'en'], ...a }))];
+    extra(raw);
+  });
+}
+
 /** A chat gateway that records what it was asked to post, and can be made to fail. */
 export class RecordingGateway implements ChatGateway {
   readonly sent: OutboundNotification[] = [];

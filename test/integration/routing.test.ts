@@ -1,24 +1,12 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { executeCommand } from '../../core/commands/execute-command.js';
 import { parseCommand } from '../../core/commands/grammar.js';
-import type { AppConfig } from '../../core/config.js';
 import { intakeMessage } from '../../core/tickets/intake-message.js';
 import * as act from '../../core/tickets/ticket-actions.js';
 import type { Actor, Ticket } from '../../core/tickets/types.js';
-import { type AutomatedCore, configWith, makeAutomatedCore } from '../helpers/automation.js';
+import { type AutomatedCore, configWith, makeAutomatedCore, teamOf } from '../helpers/automation.js';
 import { agent, supervisor } from '../helpers/core.js';
 import { PROVIDERS } from '../helpers/databases.js';
-
-type RawAgent = { id: string; team?: string; skills?: string[]; languages?: string[]; maxLoad?: number; onDuty?: boolean; role?: string };
-
-/** After-sales staffed by three agents (plus the supervisor, who only takes tickets by hand). */
-function teamOf(agents: RawAgent[], extra: (raw: Record<string, unknown>) => void = () => {}): AppConfig {
-  return configWith((raw) => {
-    const others = (raw.agents as RawAgent[]).filter((a) => a.team !== 'after-sales' || a.role === 'supervisor');
-    raw.agents = [...others, ...agents.map((a) => ({ name: a.id, team: 'after-sales', languages: ['zh', 'en'], ...a }))];
-    extra(raw);
-  });
-}
 
 describe.each(PROVIDERS)('routing and auto-assignment on $name', (provider) => {
   let core: AutomatedCore;
