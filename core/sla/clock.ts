@@ -102,12 +102,15 @@ export function stagesOf(config: AppConfig, t: SlaSubject): Stage[] {
     stages.push({ kind: 'nr_breach', at: sla.nextResponseDueAt, key });
   }
   const { nudgeAfter, closeAfter } = config.sla.pendingCustomer;
+  // Keyed by the start of the wait, not the due time: changing a timer in the config must not nudge
+  // again everyone already nudged.
   if (t.status === 'pending_customer' && t.pendingSince) {
-    if (nudgeAfter !== null) stages.push({ kind: 'pending_nudge', at: new Date(t.pendingSince.getTime() + nudgeAfter) });
-    if (closeAfter !== null) stages.push({ kind: 'pending_close', at: new Date(t.pendingSince.getTime() + closeAfter) });
+    const key = t.pendingSince.toISOString();
+    if (nudgeAfter !== null) stages.push({ kind: 'pending_nudge', at: new Date(t.pendingSince.getTime() + nudgeAfter), key });
+    if (closeAfter !== null) stages.push({ kind: 'pending_close', at: new Date(t.pendingSince.getTime() + closeAfter), key });
   }
   if (t.status === 'resolved' && t.resolvedAt && config.sla.resolvedCloseAfter !== null) {
-    stages.push({ kind: 'resolved_close', at: new Date(t.resolvedAt.getTime() + config.sla.resolvedCloseAfter) });
+    stages.push({ kind: 'resolved_close', at: new Date(t.resolvedAt.getTime() + config.sla.resolvedCloseAfter), key: t.resolvedAt.toISOString() });
   }
   return stages;
 }
@@ -120,7 +123,7 @@ export function firesOncePerClock(kind: StageKind): boolean {
   return ONCE.has(kind);
 }
 
-/** What a fired stage is recorded as: its wait (next response) or its due time. */
+/** What a fired stage is recorded as: the start of its wait (next response, waiting on the customer, resolved) or its due time. */
 export function stageKey(stage: Stage): string {
   return stage.key ?? stage.at.toISOString();
 }
@@ -128,13 +131,17 @@ export function stageKey(stage: Stage): string {
 /**
  * Whether a stage has fired. Warnings and breaches fire once per clock (the first-response clock runs
  * once; the resolution clock starts again on reopen), so a deadline that moves does not repeat them;
- * next-response stages fire once per customer wait; the waiting-on-customer and resolved stages fire
- * once per wait, told apart by their due time.
+ * next-response, waiting-on-customer and resolved stages fire once per wait, told apart by its start.
  */
 export function hasFired(sla: SlaState, stage: Stage): boolean {
   const recorded = sla.stages[stage.kind];
-  return ONCE.has(stage.kind) ? recorded !== undefined : recorded === stageKey(stage);
+  if (ONCE.has(stage.kind)) return recorded !== undefined;
+  // Recorded by their due time until 2026-12-07: still recognised, so the upgrade repeats none of them.
+  return recorded === stageKey(stage) || (WAIT_KEYED.has(stage.kind) && recorded === stage.at.toISOString());
 }
+
+/** Stages keyed by the start of their wait since 2026-12-07 (by due time before). */
+const WAIT_KEYED: ReadonlySet<StageKind> = new Set(['pending_nudge', 'pending_close', 'resolved_close']);
 
 /** Stages due at `now` that have not fired yet, in order of due time. */
 export function dueStages(config: AppConfig, t: SlaSubject, now: Date): Stage[] {

@@ -158,4 +158,19 @@ describe('dueStages and nextCheckAt', () => {
     expect(dueStages(config, pending, at('2026-12-01T10:59:59+08:00'))).toEqual([]);
     expect(dueStages(config, pending, at('2026-12-05T00:00:00+08:00')).map((s) => s.kind)).toEqual(['pending_nudge', 'pending_close']);
   });
+
+  it('a nudge that fired is not repeated when the nudge timer changes in the config, whether recorded by its wait or (before 2026-12-07) its due time', () => {
+    const since = at('2026-11-30T11:00:00+08:00');
+    const base = { ...FRIDAY_P1, status: 'pending_customer' as const, firstResponseAt: at('2026-11-30T09:05:00+08:00'), pendingSince: since };
+    const later = configWith({ pendingCustomer: { nudgeAfter: '36h', closeAfter: '72h' } });
+    const afterChange = at('2026-12-02T00:00:00+08:00');
+    for (const recorded of [since.toISOString(), iso('2026-12-01T11:00:00+08:00')]) {
+      const nudged = { ...base, sla: sla({ ...FRIDAY_P1.sla, stages: { pending_nudge: recorded } }) };
+      expect(dueStages(config, nudged, afterChange)).toEqual([]);
+      expect(dueStages(later, nudged, afterChange).map((s) => s.kind)).toEqual(recorded === since.toISOString() ? [] : ['pending_nudge']);
+    }
+    // A new wait is nudged again.
+    const again = { ...base, pendingSince: at('2026-12-04T11:00:00+08:00'), sla: sla({ ...FRIDAY_P1.sla, stages: { pending_nudge: since.toISOString() } }) };
+    expect(dueStages(config, again, at('2026-12-05T12:00:00+08:00')).map((s) => s.kind)).toEqual(['pending_nudge']);
+  });
 });
