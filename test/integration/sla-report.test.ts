@@ -1,10 +1,14 @@
 import { afterEach, describe, expect, test } from 'vitest';
+import { executeCommand } from '../../core/commands/execute-command.js';
+import { parseCommand } from '../../core/commands/grammar.js';
+import { calendarFor } from '../../core/sla/clock.js';
 import { slaReport } from '../../core/sla/sla-report.js';
+import { formatLocalTime } from '../../core/sla/time-zone.js';
 import { addReply } from '../../core/tickets/add-reply.js';
 import { intakeMessage } from '../../core/tickets/intake-message.js';
 import * as act from '../../core/tickets/ticket-actions.js';
 import { configWith } from '../helpers/automation.js';
-import { agent, makeCore, supervisor, type TestCore } from '../helpers/core.js';
+import { agent, defaultConfig, makeCore, supervisor, type TestCore } from '../helpers/core.js';
 import { PROVIDERS } from '../helpers/databases.js';
 
 const MIN = 60_000;
@@ -46,5 +50,26 @@ describe.each(PROVIDERS)('the SLA report on $name', (provider) => {
     expect(report.atRisk.map((r) => r.ticket.id)).toEqual(late.map((t) => t.id));
     expect(await slaReport(deps, { pageSize: 500 })).toEqual(report);
     expect((await slaReport(deps, { teamId: 'logistics', pageSize: 2 })).breached).toEqual([]);
+  });
+
+  test("the sla command prints deadlines in the team calendar's time zone, not the server's", async () => {
+    core = await makeCore(await provider.fresh(), defaultConfig);
+    const { ticket } = await intakeMessage(core.deps, {
+      platform: 'web',
+      platformMessageId: 'z-1',
+      author: { platformUserId: 'c-z' },
+      text: '裙子尺码不对，想换货',
+      channel: 'web',
+    });
+    await act.setPriority(core.deps, ticket.id, supervisor, 'P1');
+    core.clock.advance(3 * 60 * MIN);
+    const parsed = parseCommand('sla');
+    if (!parsed.ok) throw new Error('sla did not parse');
+    const reply = await executeCommand(core.deps, parsed.command, { actor: supervisor, lang: 'en' });
+    const row = (await slaReport(core.deps)).breached[0];
+    const zone = calendarFor(defaultConfig, ticket.teamId)?.timezone;
+    expect(zone).toBe('Asia/Shanghai');
+    expect(reply.text).toContain(formatLocalTime(row?.dueAt ?? new Date(0), 'Asia/Shanghai'));
+    expect(reply.text).not.toContain(formatLocalTime(row?.dueAt ?? new Date(0), 'UTC'));
   });
 });
