@@ -107,8 +107,9 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
   const tickets = new PrismaTicketStore(database.db, cipher);
   // Contacts stored before keys were configured, or with a key being rotated out: sealed by the bot, in the background.
   let sealing: Promise<void> | undefined;
+  let closing = false;
   const sealContacts = () => {
-    sealing ??= sealCustomerContacts(database.db, cipher)
+    sealing ??= sealCustomerContacts(database.db, cipher, { stopped: () => closing })
       .then(({ sealed, failed }) => {
         if (sealed) logger.info({ sealed, key: cipher.currentPrefix?.split(':')[1] }, 'sealed customer contacts with the current data key');
         if (failed.length)
@@ -256,6 +257,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
       await web.close();
       await slack?.stop();
       await automation.stop();
+      closing = true;
       await sealing;
       // Card updates caused by the workers' last changes.
       await slack?.out.idle();

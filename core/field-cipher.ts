@@ -22,8 +22,9 @@ export interface FieldCipher {
 const VERSION = 'enc1';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-// Lowercase: SQLite's LIKE, which Prisma's startsWith uses to find values sealed with another key, ignores case.
-const KEY_ID = /^[a-z0-9_-]{1,16}$/;
+// Prisma's startsWith (LIKE) finds the values sealed with another key: SQLite's LIKE ignores case, and
+// Prisma does not escape `_`, LIKE's one-character wildcard. So: lowercase letters, digits and `-` only.
+const KEY_ID = /^[a-z0-9-]{1,16}$/;
 
 /** Whether a stored value is sealed (by any key); anything else is a plaintext value from before keys were configured. */
 export function isSealed(stored: string): boolean {
@@ -42,7 +43,7 @@ export function parseDataKeys(value: string): { keys: { id: string; key: Buffer 
     const id = entry.slice(0, at).trim();
     const encoded = entry.slice(at + 1).trim();
     if (at < 0 || !KEY_ID.test(id)) {
-      problems.push(`key ${i + 1}: write it as id:base64key, the id 1-16 lowercase letters, digits, _ or -`);
+      problems.push(`key ${i + 1}: write it as id:base64key, the id 1-16 lowercase letters, digits or -`);
       continue;
     }
     const key = Buffer.from(encoded, 'base64');

@@ -180,6 +180,8 @@ export interface TicketStore {
   /** A value the bot keeps across restarts (null: never set). */
   getSetting(key: string): Promise<string | null>;
   setSetting(key: string, value: string): Promise<void>;
+  /** Stores the value unless the key has one already; returns the stored value (the first writer's, across processes). */
+  initSetting(key: string, value: string): Promise<string>;
   /** Tickets with an SLA stage to watch, by id after `afterId` (paging through them to re-arm timers). */
   listSlaTimers(afterId: number, limit: number): Promise<{ id: number; nextCheckAt: Date }[]>;
   /** Teams that have unassigned new tickets waiting. */

@@ -71,7 +71,8 @@ function dueText(ticket: Ticket, config: AppConfig, lang: Lang, clock: 'fr' | 'r
   const due = ticket.sla.resolutionDueAt;
   if (!due || !OPEN.has(ticket.status)) return null;
   if (ticket.sla.pausedSince) return `⏸ ${t(lang, 'card.paused')}`;
-  return `${ticket.sla.resolutionBreachedAt ? '🚨 ' : ''}${formatLocalTime(due, zone)}`;
+  // The breach of this clock: a reopen starts a new one (its stages are cleared; resolutionBreachedAt keeps the old breach).
+  return `${ticket.sla.stages['res_breach'] !== undefined ? '🚨 ' : ''}${formatLocalTime(due, zone)}`;
 }
 
 /** An order number as code, linked to the shop's back office when `orderLinks` has a rule for it. */

@@ -16,7 +16,7 @@ import * as act from '../../core/tickets/ticket-actions.js';
 import { parseTicketNumber } from '../../core/tickets/ticket-number.js';
 import { type Actor, ZPriority } from '../../core/tickets/types.js';
 import type { KnowledgeBase } from '../../knowledge/kb/knowledge-base.js';
-import { webDeliveryId } from './delivery-id.js';
+import { deliveryReused, webDeliveryId } from './delivery-id.js';
 import { agentView } from './views.js';
 
 const ZTicketParams = z.object({ number: z.string().max(40) });
@@ -27,8 +27,14 @@ const ZListQuery = z.object({
 const empty = z.object({}).optional();
 /** A note or reply; `messageId` (optional) makes a retried request add it once. */
 const text = z.object({ text: z.string().trim().min(1).max(20_000), messageId: z.string().trim().min(1).max(100).optional() });
-/** Scoped to the agent, as customers' ids are to the customer. */
-const agentMessageId = (actor: Actor, messageId: string | undefined) => (messageId ? webDeliveryId(`agent:${actor.agentId ?? ''}`, messageId) : undefined);
+/** Scoped to the agent, the ticket and the kind (note or reply), as customers' ids are to the customer. */
+const agentMessageId = (actor: Actor, ticketId: number, kind: 'note' | 'reply', messageId: string | undefined) =>
+  messageId ? webDeliveryId(`agent:${actor.agentId ?? ''}:${ticketId}:${kind}`, messageId) : undefined;
+
+/** A retried note or reply must repeat its text: another text under the same messageId is a conflict. */
+function sameText(message: { body: string }, text: string, messageId: string | undefined): void {
+  if (messageId && message.body !== text) throw deliveryReused(messageId);
+}
 
 /** Agent actions on one ticket: body schema and what to do. */
 type Run<B> = (deps: TicketDeps, id: number, actor: Actor, body: B) => Promise<unknown>;
@@ -45,10 +51,16 @@ const ACTIONS = {
   category: action(z.object({ category: z.string().min(1) }), (d, id, a, b) => act.setCategory(d, id, a, b.category)),
   priority: action(z.object({ priority: ZPriority }), (d, id, a, b) => act.setPriority(d, id, a, b.priority)),
   merge: action(z.object({ into: z.string().min(1) }), (d, id, a, b) => act.mergeTicket(d, id, a, ticketId(b.into))),
-  note: action(text, async (d, id, a, b) => (await addNote(d, id, a, b.text, agentMessageId(a, b.messageId))).ticket),
+  note: action(text, async (d, id, a, b) => {
+    const { ticket, message } = await addNote(d, id, a, b.text, agentMessageId(a, id, 'note', b.messageId));
+    sameText(message, b.text, b.messageId);
+    return ticket;
+  }),
   reply: action(text, async (d, id, a, b) => {
-    const platformMessageId = agentMessageId(a, b.messageId);
-    return (await addReply(d, id, a, { body: b.text, ...(platformMessageId ? { platformMessageId } : {}) })).ticket;
+    const platformMessageId = agentMessageId(a, id, 'reply', b.messageId);
+    const { ticket, message } = await addReply(d, id, a, { body: b.text, ...(platformMessageId ? { platformMessageId } : {}) });
+    sameText(message, b.text, b.messageId);
+    return ticket;
   }),
 };
 

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
 import type { SelfService } from '../../core/ports.js';
 import type { TicketDeps } from '../../core/tickets/deps.js';
-import { assertSameDelivery, webDeliveryId } from './delivery-id.js';
+import { AnswerTokens } from './answer-token.js';
+import { assertSameDelivery, deliveryReused, webDeliveryId } from './delivery-id.js';
 import { intakeView } from './views.js';
 
 const ZAsk = z.object({
@@ -11,13 +12,20 @@ const ZAsk = z.object({
   question: z.string().trim().min(1).max(5000),
   customer: z.object({ id: z.string().trim().min(1).max(200), name: z.string().trim().max(100).optional() }),
 });
-const ZFeedback = z.object({ helpful: z.boolean(), customer: z.object({ id: z.string().trim().min(1).max(200) }) });
+const ZFeedback = z.object({
+  helpful: z.boolean(),
+  customer: z.object({ id: z.string().trim().min(1).max(200) }),
+  /** The `feedbackToken` given with the answer. */
+  token: z.string().min(1).max(100),
+});
 
 /**
  * Self-service answers: `POST /api/answers` answers from the knowledge base when confident (200) or
- * opens a ticket (201); `POST /api/answers/:id/feedback` with `helpful: false` opens a ticket (201).
+ * opens a ticket (201); `POST /api/answers/:id/feedback` with `helpful: false` and the answer's
+ * `feedbackToken` opens a ticket (201).
  */
 export function answerRoutes(app: FastifyInstance, deps: TicketDeps): void {
+  const tokens = new AnswerTokens(deps.tickets);
   const answers = (): SelfService => {
     if (!deps.answers) throw new AppError('INTERNAL', { message: 'self-service answers are not wired' });
     return deps.answers;
@@ -32,10 +40,16 @@ export function answerRoutes(app: FastifyInstance, deps: TicketDeps): void {
       customerName: body.customer.name,
       messageId: deliveryId,
     });
-    if (result.answered) return reply.send({ answered: true, autoAnswerId: result.logId, answer: result.answer });
+    if (result.answered) {
+      // A repeat gets the answer, and the feedback token, only for the question first asked under these ids.
+      if (result.repeated && (await answers().decisionFor('web', deliveryId))?.question !== body.question) throw deliveryReused(deliveryId);
+      return reply.send({ answered: true, autoAnswerId: result.logId, feedbackToken: await tokens.issue(result.logId), answer: result.answer });
+    }
     // Also when not repeated: the ticket may be one filed under the same ids through /api/messages.
-    await assertSameDelivery(deps, result.ticket.id, deliveryId, body.question);
-    return reply.status(201).send({ answered: false, autoAnswerId: result.logId, ticket: intakeView(result.ticket) });
+    await assertSameDelivery(deps, result.ticket.id, deliveryId, body.question, body.customer.id);
+    return reply
+      .status(201)
+      .send({ answered: false, autoAnswerId: result.logId, feedbackToken: await tokens.issue(result.logId), ticket: intakeView(result.ticket) });
   });
 
   app.post('/api/answers/:id/feedback', async (request, reply) => {
@@ -49,6 +63,12 @@ export function answerRoutes(app: FastifyInstance, deps: TicketDeps): void {
       })
       .parse(request.params);
     const body = ZFeedback.parse(request.body);
+    if (!(await tokens.verify(id, body.token))) {
+      throw new AppError('INVALID_INPUT', {
+        message: `feedback on auto-answer ${id} without its token`,
+        userMessage: { key: 'error.invalidInput', params: { details: 'token' } },
+      });
+    }
     const { ticket } = await answers().feedback({ logId: id, helpful: body.helpful, customerId: body.customer.id, platform: 'web' });
     return ticket ? reply.status(201).send({ ticket: intakeView(ticket) }) : reply.send({ ok: true });
   });

@@ -24,11 +24,17 @@ export function webDeliveryId(senderId: string, messageId: string): string {
  * first delivered: a retry after a timeout does, while someone guessing a gateway's sender and message
  * ids does not. A different text under the same ids is a conflict (409), and nothing is revealed.
  */
-export async function assertSameDelivery(deps: TicketDeps, ticketId: number, deliveryId: string, text: string): Promise<void> {
+export async function assertSameDelivery(deps: TicketDeps, ticketId: number, deliveryId: string, text: string, senderId: string): Promise<void> {
   const messages = await deps.tickets.listMessages(ticketId, { includeInternal: false });
   const first = messages.find((m) => m.platform === 'web' && m.platformMessageId === deliveryId);
-  if (first?.body === text.trim()) return;
-  throw new AppError('TICKET_CONFLICT', {
+  // The author too: ids the bot made before 2026-12-07 (`auto-answer:7`) read as a web pair now.
+  if (first?.body === text.trim() && first.authorId === senderId) return;
+  throw deliveryReused(deliveryId);
+}
+
+/** 409: these ids were used for another message. */
+export function deliveryReused(deliveryId: string): AppError {
+  return new AppError('TICKET_CONFLICT', {
     message: `web delivery ${deliveryId} repeated with a different text`,
     userMessage: { key: 'error.deliveryReused' },
   });

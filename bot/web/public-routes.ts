@@ -55,7 +55,7 @@ export function publicRoutes(app: FastifyInstance, deps: TicketDeps): void {
       channel: body.channel,
       attachments: body.attachments ?? [],
     });
-    if (outcome === 'duplicate') await assertSameDelivery(deps, ticket.id, deliveryId, body.text);
+    if (outcome === 'duplicate') await assertSameDelivery(deps, ticket.id, deliveryId, body.text, body.customer.id);
     return reply.status(outcome === 'created' ? 201 : 200).send({ ticket: intakeView(ticket) });
   });
 

@@ -44,8 +44,14 @@ export async function returnFromInactive(deps: TicketDeps): Promise<number> {
   let moved = 0;
   for (const agent of await deps.directory.listAgents()) {
     if (agent.active) continue;
-    const tickets = await deps.tickets.listTickets({ assigneeId: agent.id, statuses: ['assigned', 'in_progress'], limit: 1000 });
-    for (const ticket of tickets) if (await returnToQueue(deps, ticket, 'assignee_inactive')) moved++;
+    // In pages until none is left (a page in which nothing could move ends it: someone else holds those now).
+    for (;;) {
+      const tickets = await deps.tickets.listTickets({ assigneeId: agent.id, statuses: ['assigned', 'in_progress'], limit: 500 });
+      let movedNow = 0;
+      for (const ticket of tickets) if (await returnToQueue(deps, ticket, 'assignee_inactive')) movedNow++;
+      moved += movedNow;
+      if (tickets.length < 500 || movedNow === 0) break;
+    }
   }
   return moved;
 }

@@ -362,6 +362,16 @@ export class PrismaTicketStore implements TicketStore {
     await this.db.setting.upsert({ where: { key }, create: { key, value }, update: { value } });
   }
 
+  async initSetting(key: string, value: string): Promise<string> {
+    try {
+      await this.db.setting.create({ data: { key, value } });
+      return value;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      return (await this.db.setting.findUniqueOrThrow({ where: { key } })).value;
+    }
+  }
+
   async listSlaTimers(afterId: number, limit: number): Promise<{ id: number; nextCheckAt: Date }[]> {
     const rows = await this.db.ticket.findMany({
       where: { id: { gt: afterId }, slaNextCheckAt: { not: null }, status: { not: 'closed' } },

@@ -75,7 +75,7 @@ describe.each(PROVIDERS)('customer contacts at rest ($name)', (provider) => {
     const cipher = aesGcmFields([k2, k1]);
     const already = await prisma.customer.create({ data: { phone: cipher.seal('Customer.phone', '13900000003') } });
 
-    const report = await sealCustomerContacts(prisma, cipher, 2);
+    const report = await sealCustomerContacts(prisma, cipher, { batchSize: 2 });
     expect(report).toEqual({ sealed: 4, failed: [] });
     const rows = await prisma.customer.findMany({ orderBy: { id: 'asc' } });
     for (const row of rows) {
@@ -92,7 +92,7 @@ describe.each(PROVIDERS)('customer contacts at rest ($name)', (provider) => {
     // Untouched: it was current already.
     expect(rows.at(-1)?.phone).toBe(already.phone);
     // A second pass finds nothing to do.
-    expect(await sealCustomerContacts(prisma, cipher, 2)).toEqual({ sealed: 0, failed: [] });
+    expect(await sealCustomerContacts(prisma, cipher, { batchSize: 2 })).toEqual({ sealed: 0, failed: [] });
   });
 
   test('a contact sealed with a key no longer listed is reported and left as it was; the others are sealed', async () => {
@@ -105,6 +105,16 @@ describe.each(PROVIDERS)('customer contacts at rest ($name)', (provider) => {
     expect(report.sealed).toBe(1);
     expect(report.failed).toEqual([{ id: orphan.id, reason: expect.stringMatching(/key "k0"/) }]);
     expect((await prisma.customer.findUniqueOrThrow({ where: { id: orphan.id } })).phone).toBe(lost);
+  });
+
+  test('a walk told to stop finishes its batch and stops; the next walk seals the rest', async () => {
+    const { db: prisma } = await open();
+    for (let i = 0; i < 5; i++) await prisma.customer.create({ data: { phone: `1390000000${i}` } });
+    const cipher = aesGcmFields([k1]);
+    let batches = 0;
+    const first = await sealCustomerContacts(prisma, cipher, { batchSize: 2, stopped: () => batches++ >= 1 });
+    expect(first).toEqual({ sealed: 2, failed: [] });
+    expect(await sealCustomerContacts(prisma, cipher, { batchSize: 2 })).toEqual({ sealed: 3, failed: [] });
   });
 
   test('without keys nothing is read or changed', async () => {

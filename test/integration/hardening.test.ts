@@ -35,12 +35,12 @@ describe.each(PROVIDERS)('hardening on $name', (provider) => {
   });
 
   test('"did not help" on a question that already opened a ticket returns that ticket', async () => {
-    const asked = await http<{ answered: boolean; autoAnswerId: number; ticket: { number: string } }>(web.base, 'POST', '/api/answers', {
+    const asked = await http<{ answered: boolean; autoAnswerId: number; feedbackToken: string; ticket: { number: string } }>(web.base, 'POST', '/api/answers', {
       json: { messageId: 'q', question: '你们招不招仓库兼职', customer: { id: 'c-1' } },
     });
     expect(asked.body.answered).toBe(false);
     const feedback = await http<{ ticket: { number: string } }>(web.base, 'POST', `/api/answers/${asked.body.autoAnswerId}/feedback`, {
-      json: { helpful: false, customer: { id: 'c-1' } },
+      json: { helpful: false, customer: { id: 'c-1' }, token: asked.body.feedbackToken },
     });
     expect(feedback.body.ticket.number).toBe(asked.body.ticket.number);
     expect(await web.app.deps.tickets.countTickets({})).toBe(1);

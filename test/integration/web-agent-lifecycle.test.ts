@@ -41,14 +41,20 @@ describe.each(PROVIDERS)('the ticket lifecycle through the agent API ($name)', (
       const note = { text: '客户要求周末上门', messageId: 'crm-note-1' };
       expect((await lin.act('T-000001', 'note', note)).status).toBe(200);
       expect((await lin.act('T-000001', 'note', note)).status).toBe(200);
-      // Another agent's equal messageId is a different message.
+      // Another agent's equal messageId is a different message, and so is the same id on a reply or on another ticket.
       expect((await as('li').act('T-000001', 'note', note)).status).toBe(200);
+      expect((await lin.act('T-000001', 'reply', { text: '周末上门可以', messageId: 'crm-note-1' })).status).toBe(200);
+      expect((await as('li').act('T-000002', 'note', note)).status).toBe(200);
+      // The same id with another text is a conflict, and adds nothing.
+      const clash = await lin.act('T-000001', 'note', { text: '别的内容', messageId: 'crm-note-1' });
+      expect(clash.status).toBe(409);
       await lin.act('T-000001', 'note', { text: '无编号' });
       await lin.act('T-000001', 'note', { text: '无编号' });
       const bodies = (await web.app.deps.tickets.listMessages(1, { includeInternal: true })).map((m) => m.body);
-      expect(bodies).toEqual([SEED[0]?.text, reply.text, note.text, note.text, '无编号', '无编号']);
+      expect(bodies).toEqual([SEED[0]?.text, reply.text, note.text, note.text, '周末上门可以', '无编号', '无编号']);
       // The customer got the reply once.
       expect(await actions(1)).toEqual(['create', 'claim', 'start', 'note', 'note', 'note', 'note']);
+      expect((await web.app.deps.tickets.listMessages(2, { includeInternal: true })).map((m) => m.body)).toContain(note.text);
     });
 
     test('claim → reply → note → pending → resolve → close → reopen → transfer → assign → category → priority → merge, one event each', async () => {

@@ -11,6 +11,7 @@ import { agentClient, http, startWebApp, type WebApp } from '../helpers/web.js';
 interface AnswerBody {
   answered: boolean;
   autoAnswerId: number;
+  feedbackToken: string;
   answer?: { id: string; title: string; answer: string; source: string; score: number };
   ticket?: { number: string };
 }
@@ -50,15 +51,23 @@ describe.each(PROVIDERS)('knowledge over HTTP on $name', (provider) => {
     expect(await web.app.database.db.autoAnswerLog.count()).toBe(1);
 
     const path = `/api/answers/${res.body.autoAnswerId}/feedback`;
-    const bad = await http<{ ticket: { number: string } }>(web.base, 'POST', path, { json: { helpful: false, customer: { id: 'cust-1' } } });
+    const token = res.body.feedbackToken;
+    expect(retried.body.feedbackToken).toBe(token);
+    // Without the token given with the answer (log ids are sequential, customer ids guessable): refused, nothing opened.
+    for (const forged of [undefined, 'x'.repeat(32), `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`]) {
+      const refused = await http(web.base, 'POST', path, { json: { helpful: false, customer: { id: 'cust-1' }, ...(forged ? { token: forged } : {}) } });
+      expect(refused.status).toBe(400);
+    }
+    expect(await web.app.deps.tickets.countTickets({})).toBe(0);
+    const bad = await http<{ ticket: { number: string } }>(web.base, 'POST', path, { json: { helpful: false, customer: { id: 'cust-1' }, token } });
     expect(bad.status).toBe(201);
-    const again = await http<{ ticket: { number: string } }>(web.base, 'POST', path, { json: { helpful: false, customer: { id: 'cust-1' } } });
+    const again = await http<{ ticket: { number: string } }>(web.base, 'POST', path, { json: { helpful: false, customer: { id: 'cust-1' }, token } });
     expect(again.body.ticket.number).toBe(bad.body.ticket.number);
     expect(await web.app.deps.tickets.countTickets({})).toBe(1);
     expect(await web.app.knowledge.findAutoAnswer(res.body.autoAnswerId)).toMatchObject({ feedback: 'not_helpful', ticketId: 1 });
 
     // Someone else cannot give feedback on (or open a ticket from) this customer's question.
-    const stranger = await http(web.base, 'POST', path, { json: { helpful: false, customer: { id: 'someone-else' } } });
+    const stranger = await http(web.base, 'POST', path, { json: { helpful: false, customer: { id: 'someone-else' }, token } });
     expect(stranger.status).toBe(400);
 
     // Nor reach its ticket through intake by spelling the id the feedback filed it under.
@@ -72,6 +81,29 @@ describe.each(PROVIDERS)('knowledge over HTTP on $name', (provider) => {
       expect(forged.status).toBe(201);
       expect(forged.body.ticket.number).not.toBe(bad.body.ticket.number);
     }
+  });
+
+  test('a repeated question under its ids with another text gets neither the answer nor a feedback token', async () => {
+    const first = await ask('q-7', '退款多久到账');
+    expect(first.body.answered).toBe(true);
+    const other = await ask('q-7', '你们公司招不招仓库兼职', 'cust-1');
+    expect(other.status).toBe(409);
+    expect(other.text).not.toContain(first.body.feedbackToken);
+  });
+
+  test('a ticket filed under an id the bot made before ids were encoded (auto-answer:N) cannot be reached by posting that pair', async () => {
+    const old = await intakeMessage(web.app.deps, {
+      platform: 'web',
+      platformMessageId: 'auto-answer:1',
+      author: { platformUserId: 'cust-1' },
+      text: '退款多久到账',
+      channel: 'web',
+    });
+    const forged = await http<{ ticket?: { accessKey: string } }>(web.base, 'POST', '/api/messages', {
+      json: { messageId: '1', text: '退款多久到账', customer: { id: 'auto-answer' } },
+    });
+    expect(forged.status).toBe(409);
+    expect(forged.text).not.toContain(old.ticket.accessKey);
   });
 
   test('a question under ids already used for another message through intake is a conflict, not that ticket', async () => {

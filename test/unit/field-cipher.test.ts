@@ -101,6 +101,8 @@ describe('TICKETBOT_DATA_KEYS', () => {
     const parsed = parseDataKeys(
       [
         `K1:${k1.toString('base64')}`,
+        // `_` is LIKE's wildcard, which Prisma's startsWith leaves unescaped.
+        `k_1:${k1.toString('base64')}`,
         'nokey',
         `short:${randomBytes(16).toString('base64')}`,
         'bad:%%%not-base64%%%',
@@ -111,6 +113,7 @@ describe('TICKETBOT_DATA_KEYS', () => {
     expect('problems' in parsed && parsed.problems).toEqual([
       expect.stringMatching(/key 1: write it as id:base64key/),
       expect.stringMatching(/key 2: write it as id:base64key/),
+      expect.stringMatching(/key 3: write it as id:base64key/),
       expect.stringMatching(/key "short": not 32 bytes/),
       expect.stringMatching(/key "bad": not 32 bytes/),
       expect.stringMatching(/key "ok" is listed twice/),

@@ -92,6 +92,15 @@ describe('the Slack ticket card', () => {
     expect(JSON.stringify(ticketCard(ticket({ ...base, sla }), { config, lang: 'en', assignee: null }).blocks)).not.toContain('Next reply due');
   });
 
+  test('the resolution deadline is marked when this clock breached, not for a breach before a reopen', () => {
+    const base = { status: 'assigned' as const, assigneeId: 'lin', firstResponseAt: at('2026-11-24T02:10:00Z') };
+    const due = at('2026-11-25T02:00:00Z');
+    const card = (sla: Ticket['sla']) => JSON.stringify(ticketCard(ticket({ ...base, sla }), { config, lang: 'en', assignee: null }).blocks);
+    const breachedBefore = { ...EMPTY_SLA, resolutionDueAt: due, resolutionBreachedAt: at('2026-11-20T02:00:00Z') };
+    expect(card(breachedBefore)).not.toContain('🚨');
+    expect(card({ ...breachedBefore, stages: { res_breach: due.toISOString() } })).toContain('🚨 2026-11-25 10:00');
+  });
+
   test('order numbers link to the back office when a rule matches, and stay code otherwise', () => {
     const linked = { ...config, orderLinks: [{ match: '^2026', url: 'https://erp.example.com/o/{order}' }] };
     const json = JSON.stringify(ticketCard(ticket({ orderNumbers: ['202611010012', 'SO-1<2>'] }), { config: linked, lang: 'en', assignee: null }).blocks);
