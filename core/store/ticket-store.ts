@@ -3,6 +3,7 @@ import { type FieldCipher, PLAIN_FIELDS } from '../field-cipher.js';
 import type { AgentLoad, NewEvent, NewMessage, NewNotification, NewTicket, TicketChange, TicketListFilter, TicketStore } from '../ports.js';
 import type { ConversationRef, LinkedConversation, Platform, Ticket, TicketEventRecord, TicketMessage } from '../tickets/types.js';
 import { readAssigneeLoads } from './agent-loads.js';
+import { upsertCustomer } from './customer-rows.js';
 import type { Db } from './database.js';
 import type { Prisma } from './generated/sqlite/client.js';
 import { slaPatch, statePatch, toEvent, toMessage, toTicket } from './mappers.js';
@@ -44,26 +45,6 @@ function messageData(ticketId: number, m: NewMessage) {
       ? { attachments: { create: m.attachments.map((a) => ({ ticketId, url: a.url, name: a.name ?? null, contentType: a.contentType ?? null })) } }
       : {}),
   };
-}
-
-async function upsertCustomer(tx: Tx, c: NonNullable<NewTicket['customer']>, cipher: FieldCipher): Promise<number> {
-  const known = await tx.customerIdentity.findUnique({ where: { platform_platformUserId: { platform: c.platform, platformUserId: c.platformUserId } } });
-  const details = {
-    ...(c.name ? { name: c.name } : {}),
-    ...(c.phone ? { phone: cipher.seal('Customer.phone', c.phone) } : {}),
-    ...(c.email ? { email: cipher.seal('Customer.email', c.email) } : {}),
-  };
-  if (known) {
-    // Intake is unauthenticated: fill in what is missing, never overwrite what we know.
-    const current = await tx.customer.findUniqueOrThrow({ where: { id: known.customerId } });
-    const missing = Object.fromEntries(Object.entries(details).filter(([key]) => current[key as keyof typeof details] == null));
-    if (Object.keys(missing).length) await tx.customer.update({ where: { id: known.customerId }, data: missing });
-    return known.customerId;
-  }
-  const created = await tx.customer.create({
-    data: { ...details, identities: { create: { platform: c.platform, platformUserId: c.platformUserId, displayName: c.name ?? null } } },
-  });
-  return created.id;
 }
 
 export function notificationData(n: NewNotification) {
