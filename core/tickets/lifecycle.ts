@@ -128,13 +128,16 @@ function apply(ticket: TicketState, event: LifecycleEvent, actor: Actor, now: Da
     case 'assign':
       return { ...next, status: ticket.status === 'new' ? 'assigned' : ticket.status, assigneeId: event.agentId, assignedAt: now };
     case 'transfer':
+      // A ticket waiting on the customer keeps waiting (clock paused, nudges armed): the customer's answer puts it in the new team's queue.
+      if (ticket.status === 'pending_customer') return { ...next, teamId: event.teamId, assigneeId: null, assignedAt: null };
       return { ...next, status: 'new', teamId: event.teamId, assigneeId: null, assignedAt: null, pendingSince: null };
     case 'start':
       return { ...next, status: 'in_progress' };
     case 'pend':
       return { ...next, status: 'pending_customer', pendingSince: now, awaitingReplySince: null };
     case 'customer_reply':
-      return { ...next, status: 'in_progress', pendingSince: null };
+      // Unassigned (transferred while waiting): into the team's queue.
+      return { ...next, status: ticket.assigneeId ? 'in_progress' : 'new', pendingSince: null };
     case 'resolve':
       return { ...next, status: 'resolved', resolvedAt: now, pendingSince: null, awaitingReplySince: null };
     case 'close':

@@ -82,6 +82,25 @@ describe.each(PROVIDERS)('tickets of absent agents on $name', (provider) => {
     expect(await find(ticket.id)).toMatchObject({ status: 'new', assigneeId: null, teamId: 'after-sales' });
   });
 
+  test('a ticket transferred while it waits on the customer keeps waiting; the answer puts it in the new team queue', async () => {
+    core = await makeAutomatedCore(await provider.fresh(), teamOf([{ id: 'a1' }], allDay));
+    const { ticket, customer } = await request();
+    await addReply(core.deps, ticket.id, agent('a1'), { body: '请提供订单号', platformMessageId: 't-1' });
+    const pending = await act.markPending(core.deps, ticket.id, agent('a1'));
+    await act.transferTicket(core.deps, ticket.id, agent('a1'), 'logistics', '物流问题，转物流组');
+    const moved = await find(ticket.id);
+    expect(moved).toMatchObject({ status: 'pending_customer', teamId: 'logistics', assigneeId: null, pendingSince: pending.pendingSince });
+    // The resolution clock stays paused and the nudge stays where it was.
+    expect(moved.sla.pausedSince).toEqual(pending.sla.pausedSince);
+    expect(moved.sla.nextCheckAt).toEqual(pending.sla.nextCheckAt);
+
+    await addReply(core.deps, ticket.id, customer, { body: '订单号 1234567890123456789', platformMessageId: 't-2' });
+    const answered = await find(ticket.id);
+    expect(answered).toMatchObject({ teamId: 'logistics', status: 'assigned' });
+    expect(answered.assigneeId).not.toBeNull();
+    expect(answered.assigneeId).not.toBe('a1');
+  });
+
   test("an agent removed from the config leaves their working tickets to the team at start; a waiting one returns on the customer's answer", async () => {
     core = await makeAutomatedCore(await provider.fresh(), teamOf([{ id: 'gone' }, { id: 'a2', onDuty: false }], allDay));
     const assigned = await request();

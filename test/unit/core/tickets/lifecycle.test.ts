@@ -218,10 +218,10 @@ const SPEC: Record<EventName, Record<Status, Row>> = {
 const EFFECT: Record<EventName, (before: TicketState, actor: Actor) => Partial<TicketState>> = {
   claim: (_before, actor) => ({ status: 'assigned', assigneeId: actor.agentId ?? null }),
   assign: (before) => ({ status: before.status === 'new' ? 'assigned' : before.status, assigneeId: 'target-agent' }),
-  transfer: () => ({ status: 'new', assigneeId: null, teamId: 'team-b' }),
+  transfer: (before) => ({ status: before.status === 'pending_customer' ? 'pending_customer' : 'new', assigneeId: null, teamId: 'team-b' }),
   start: () => ({ status: 'in_progress' }),
   pend: () => ({ status: 'pending_customer', pendingSince: NOW }),
-  customer_reply: () => ({ status: 'in_progress' }),
+  customer_reply: (before) => ({ status: before.assigneeId !== null ? 'in_progress' : 'new' }),
   resolve: () => ({ status: 'resolved', resolvedAt: NOW }),
   close: () => ({ status: 'closed', closedAt: NOW }),
   reopen: (before) => ({ status: before.assigneeId !== null ? 'assigned' : 'new', reboundCount: before.reboundCount + 1 }),
