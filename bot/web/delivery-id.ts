@@ -27,8 +27,10 @@ export function webDeliveryId(senderId: string, messageId: string): string {
 export async function assertSameDelivery(deps: TicketDeps, ticketId: number, deliveryId: string, text: string, senderId: string): Promise<void> {
   const messages = await deps.tickets.listMessages(ticketId, { includeInternal: false });
   const first = messages.find((m) => m.platform === 'web' && m.platformMessageId === deliveryId);
-  // The author too: ids the bot made before 2026-12-07 (`auto-answer:7`) read as a web pair now.
-  if (first?.body === text.trim() && first.authorId === senderId) return;
+  // The author too: ids the bot made before 2026-12-07 (`auto-answer:7`) read as a web pair now. A
+  // sender who is an agent's web identity is stored under the agent's id.
+  if (first?.body === text.trim() && (first.authorId === senderId || first.authorId === (await deps.directory.findAgentByIdentity('web', senderId))?.id))
+    return;
   throw deliveryReused(deliveryId);
 }
 

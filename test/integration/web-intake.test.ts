@@ -154,6 +154,23 @@ describe.each(PROVIDERS)('web intake and customer pages ($name)', (provider) => 
       expect(await web.app.database.db.message.count()).toBe(1);
     });
 
+    test("a sender who is an agent's web identity gets its ticket back on a retry, not a conflict", async () => {
+      await web.close();
+      web = await startWebApp(await provider.fresh(), {
+        configure: (raw) => {
+          const lin = (raw.agents as { id: string; identities?: unknown[] }[]).find((a) => a.id === 'lin');
+          if (lin) lin.identities = [...(lin.identities ?? []), { platform: 'web', userId: 'web-lin' }];
+        },
+      });
+      const body = intakeBody({ customer: { id: 'web-lin' }, messageId: 'staff-1', text: '帮客户登记：外套破洞' });
+      const first = await postMessage(web.base, body);
+      const again = await postMessage(web.base, body);
+      expect([first.status, again.status]).toEqual([201, 200]);
+      expect(again.body.ticket.accessKey).toBe(first.body.ticket.accessKey);
+      const [message] = await web.app.database.db.message.findMany();
+      expect(message).toMatchObject({ authorKind: 'agent', authorId: 'lin' });
+    });
+
     test('sender and message ids are kept apart: no pair collides with another or with the ids the bot makes', async () => {
       const a = await postMessage(web.base, intakeBody({ customer: { id: 'a:b' }, messageId: 'c', text: '第一条' }));
       const b = await postMessage(web.base, intakeBody({ customer: { id: 'a' }, messageId: 'b:c', text: '第二条' }));
