@@ -154,7 +154,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
         settings: slackSettings,
         deps,
         logger,
-        inbox: new PrismaInboxStore(database.db),
+        inbox: new PrismaInboxStore(database.db, database.pg),
         workConcurrency: target.provider === 'sqlite' ? 1 : 4,
       })
     : null;

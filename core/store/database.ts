@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { Pool } from 'pg';
 import type { PrismaClient as SqliteClient } from './generated/sqlite/client.js';
 import { withStatementCache } from './sqlite-statement-cache.js';
 
@@ -16,6 +17,8 @@ export interface Database {
   /** Connection URL (for SQLite, `file:` + absolute path). */
   url: string;
   db: Db;
+  /** PostgreSQL: the connection pool Prisma runs on, for the one hot path written in plain SQL (the Slack inbox's record). */
+  pg?: Pool | undefined;
   close(): Promise<void>;
 }
 
@@ -61,8 +64,22 @@ export async function openDatabase(target: { provider: Provider; url: string }):
     await db.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
     return { provider: 'sqlite', url: target.url, db, close: () => db.$disconnect() };
   }
-  const [{ PrismaClient: PostgresClient }, { PrismaPg }] = await Promise.all([import('./generated/postgres/client.js'), import('@prisma/adapter-pg')]);
-  const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: target.url, max: 10 }), transactionOptions: TRANSACTION_OPTIONS });
+  const [{ PrismaClient: PostgresClient }, { PrismaPg }, { default: pg }] = await Promise.all([
+    import('./generated/postgres/client.js'),
+    import('@prisma/adapter-pg'),
+    import('pg'),
+  ]);
+  // Our pool, shared with Prisma, and ended here: Prisma ends only what it connected, and the inbox
+  // may have used the pool without Prisma ever connecting.
+  const pool = new pg.Pool({ connectionString: target.url, max: 10 });
+  // An idle connection dropped by the server (a restart, a failover) is discarded by the pool; the next
+  // query opens another. Without a listener the 'error' event would end the process.
+  pool.on('error', () => {});
+  const client = new PostgresClient({ adapter: new PrismaPg(pool), transactionOptions: TRANSACTION_OPTIONS });
   const db = client as unknown as Db;
-  return { provider: 'postgres', url: target.url, db, close: () => client.$disconnect() };
+  const close = async () => {
+    await client.$disconnect();
+    await pool.end();
+  };
+  return { provider: 'postgres', url: target.url, db, pg: pool, close };
 }

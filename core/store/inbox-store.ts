@@ -1,13 +1,21 @@
 import { join, sqltag } from '@prisma/client/runtime/client';
+import type { Pool } from 'pg';
 import type { InboundDeliveryRecord, InboxStore } from '../ports.js';
 import type { Db } from './database.js';
 
-/** Deliveries per INSERT statement. */
+type Entry = { deliveryKey: string; payload: string };
+type Taken = { id: number | bigint; deliveryKey: string };
+
+/** Deliveries per INSERT statement (SQLite). */
 const RECORD_CHUNK = 500;
 
 /** The inbound delivery inbox on Prisma. A claim is a conditional update, so exactly one process wins it. */
 export class PrismaInboxStore implements InboxStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** PostgreSQL's pool: the record is then one plain-SQL statement with the burst as one JSON parameter. */
+    private readonly pg?: Pool | undefined,
+  ) {}
 
   /**
    * One statement for a burst: rows whose key is already known (a redelivery, or another process's
@@ -25,6 +33,30 @@ export class PrismaInboxStore implements InboxStore {
     });
     // In key order, so that two processes inserting overlapping bursts take their row locks in the same order (no deadlock).
     const fresh = entries.filter((e, i) => first.get(e.deliveryKey) === i).sort((a, b) => (a.deliveryKey < b.deliveryKey ? -1 : 1));
+    const taken = this.pg ? await this.insertJson(this.pg, platform, fresh, at, claimedUntil) : await this.insertValues(platform, fresh, at, claimedUntil);
+    const ids = new Map(taken.map((row) => [row.deliveryKey, Number(row.id)]));
+    // Only the first occurrence of a key gets its id.
+    return entries.map((e, i) => (first.get(e.deliveryKey) === i ? (ids.get(e.deliveryKey) ?? null) : null));
+  }
+
+  /**
+   * PostgreSQL, on the driver: the burst is one JSON parameter, so the statement's text is always the
+   * same and there are 4 parameters, not 5 a row. Through Prisma, 200 rows took ~13 ms (4.2 ms of this
+   * thread's CPU); this way ~6 ms (1.6 ms of CPU), measured with scratch code (docs/benchmarks.md).
+   * `json_array_elements` keeps the array's order, so rows are still inserted in key order.
+   */
+  private async insertJson(pool: Pool, platform: string, fresh: Entry[], at: Date, claimedUntil: Date): Promise<Taken[]> {
+    const { rows } = await pool.query<Taken>(
+      `INSERT INTO "InboundDelivery" ("platform", "deliveryKey", "payload", "receivedAt", "claimedUntil")
+        SELECT $1, r->>0, r->>1, $2::timestamp(3), $3::timestamp(3) FROM json_array_elements($4::json) AS r
+        ON CONFLICT ("platform", "deliveryKey") DO NOTHING RETURNING "id", "deliveryKey"`,
+      // Timestamps as UTC text, as Prisma writes them (node-postgres would send a Date in the process's zone).
+      [platform, at.toISOString(), claimedUntil.toISOString(), JSON.stringify(fresh.map((e) => [e.deliveryKey, e.payload]))],
+    );
+    return rows;
+  }
+
+  private async insertValues(platform: string, fresh: Entry[], at: Date, claimedUntil: Date): Promise<Taken[]> {
     // 5 parameters a row; SQLite allows 32,766 and PostgreSQL 65,535 per statement.
     const chunks: (typeof fresh)[] = [];
     for (let i = 0; i < fresh.length; i += RECORD_CHUNK) chunks.push(fresh.slice(i, i + RECORD_CHUNK));
@@ -40,10 +72,7 @@ export class PrismaInboxStore implements InboxStore {
       return rows;
     };
     // A burst larger than one statement is written all or nothing: a caller that sees an error works on the whole burst unrecorded.
-    const taken = chunks.length > 1 ? await this.db.$transaction((tx) => insertAll(tx)) : await insertAll(this.db);
-    const ids = new Map(taken.map((row) => [row.deliveryKey, Number(row.id)]));
-    // Only the first occurrence of a key gets its id.
-    return entries.map((e, i) => (first.get(e.deliveryKey) === i ? (ids.get(e.deliveryKey) ?? null) : null));
+    return chunks.length > 1 ? await this.db.$transaction((tx) => insertAll(tx)) : await insertAll(this.db);
   }
 
   async finish(id: number, at: Date, error: string | null = null): Promise<void> {
