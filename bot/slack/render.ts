@@ -132,7 +132,7 @@ function controls(ticket: Ticket, config: AppConfig, lang: Lang): Block[] {
   const value = String(ticket.id);
   const open = OPEN.has(ticket.status);
   const buttons = [
-    ticket.status === 'new'
+    ticket.assigneeId === null && (ticket.status === 'new' || ticket.status === 'pending_customer')
       ? { type: 'button' as const, action_id: ACTION.claim, text: plain(t(lang, 'button.claim')), value, style: 'primary' as const }
       : null,
     open ? { type: 'button' as const, action_id: ACTION.resolve, text: plain(t(lang, 'button.resolve')), value } : null,

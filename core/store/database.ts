@@ -77,9 +77,11 @@ export async function openDatabase(target: { provider: Provider; url: string }):
   pool.on('error', () => {});
   const client = new PostgresClient({ adapter: new PrismaPg(pool), transactionOptions: TRANSACTION_OPTIONS });
   const db = client as unknown as Db;
-  const close = async () => {
-    await client.$disconnect();
-    await pool.end();
+  // Once, and the pool ended even if Prisma's disconnect fails (pg refuses a second end).
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= client.$disconnect().finally(() => pool.end());
+    return closing;
   };
   return { provider: 'postgres', url: target.url, db, pg: pool, close };
 }

@@ -55,7 +55,8 @@ const LEAD = { supervisor: 'any', admin: 'any' } as const;
 
 /** The lifecycle as data. Read a row as: this event, from these statuses, by these roles. */
 export const LIFECYCLE: Record<LifecycleAction, Rule> = {
-  claim: { from: ['new'], roles: { agent: 'any', ...LEAD } },
+  // pending_customer: one transferred while waiting on the customer, unassigned (only unassigned tickets are claimed).
+  claim: { from: ['new', 'pending_customer'], roles: { agent: 'any', ...LEAD } },
   assign: { from: OPEN, roles: { agent: 'ownOrUnassigned', ...LEAD, system: 'any' } },
   transfer: { from: OPEN, roles: { agent: 'ownOrUnassigned', ...LEAD, system: 'any' } },
   start: { from: ['assigned'], roles: { agent: 'own', ...LEAD, system: 'any' } },
@@ -98,12 +99,12 @@ function refuse(ticket: TicketState, action: LifecycleAction, actor: Actor): App
   }
   const rule = ruleFor(action, actor.role);
   if (!rule) return AppError.user('NOT_PERMITTED', 'error.notPermitted', params, `${actor.role} may not ${action}`);
+  if (action === 'claim' && ticket.assigneeId !== null && OPEN.includes(ticket.status as (typeof OPEN)[number])) {
+    return ticket.assigneeId === actor.agentId
+      ? AppError.user('TICKET_ALREADY_CLAIMED', 'error.alreadyYours', { number })
+      : AppError.user('TICKET_ALREADY_CLAIMED', 'error.alreadyClaimed', { number, assignee: ticket.assigneeId });
+  }
   if (!rule.from.includes(ticket.status)) {
-    if (action === 'claim' && ticket.assigneeId !== null && OPEN.includes(ticket.status as (typeof OPEN)[number])) {
-      return ticket.assigneeId === actor.agentId
-        ? AppError.user('TICKET_ALREADY_CLAIMED', 'error.alreadyYours', { number })
-        : AppError.user('TICKET_ALREADY_CLAIMED', 'error.alreadyClaimed', { number, assignee: ticket.assigneeId });
-    }
     return AppError.user('TICKET_INVALID_TRANSITION', 'error.invalidTransition', params, `cannot ${action} a ${ticket.status} ticket`);
   }
   if (actor.role === 'agent' && ticket.assigneeId === null) return AppError.user('NOT_PERMITTED', 'error.claimFirst', params);
@@ -113,6 +114,7 @@ function refuse(ticket: TicketState, action: LifecycleAction, actor: Actor): App
 
 function allowed(ticket: TicketState, action: LifecycleAction, actor: Actor): boolean {
   if (ticket.duplicateOfId !== null) return false;
+  if (action === 'claim' && ticket.assigneeId !== null) return false;
   const rule = ruleFor(action, actor.role);
   if (!rule?.from.includes(ticket.status)) return false;
   if (rule.grant === 'any') return true;
@@ -124,7 +126,8 @@ function apply(ticket: TicketState, event: LifecycleEvent, actor: Actor, now: Da
   const next: TicketState = { ...ticket, version: ticket.version + 1 };
   switch (event.type) {
     case 'claim':
-      return { ...next, status: 'assigned', assigneeId: actor.agentId ?? null, assignedAt: now };
+      // A waiting ticket keeps waiting: its new owner now gets the customer's answer.
+      return { ...next, status: ticket.status === 'pending_customer' ? 'pending_customer' : 'assigned', assigneeId: actor.agentId ?? null, assignedAt: now };
     case 'assign':
       return { ...next, status: ticket.status === 'new' ? 'assigned' : ticket.status, assigneeId: event.agentId, assignedAt: now };
     case 'transfer':

@@ -101,6 +101,18 @@ describe.each(PROVIDERS)('tickets of absent agents on $name', (provider) => {
     expect(answered.assigneeId).not.toBe('a1');
   });
 
+  test('someone in the new team can claim a ticket transferred while waiting; it keeps waiting for the customer, now theirs', async () => {
+    core = await makeAutomatedCore(await provider.fresh(), teamOf([{ id: 'a1' }], allDay));
+    const { ticket, customer } = await request();
+    await addReply(core.deps, ticket.id, agent('a1'), { body: '请提供订单号', platformMessageId: 'c-1' });
+    await act.markPending(core.deps, ticket.id, agent('a1'));
+    await act.transferTicket(core.deps, ticket.id, agent('a1'), 'logistics');
+    const claimed = await act.claimTicket(core.deps, ticket.id, agent('zhou'));
+    expect(claimed).toMatchObject({ status: 'pending_customer', assigneeId: 'zhou', teamId: 'logistics' });
+    await addReply(core.deps, ticket.id, customer, { body: '订单号 1234567890123456789', platformMessageId: 'c-2' });
+    expect(await find(ticket.id)).toMatchObject({ status: 'in_progress', assigneeId: 'zhou' });
+  });
+
   test("an agent removed from the config leaves their working tickets to the team at start; a waiting one returns on the customer's answer", async () => {
     core = await makeAutomatedCore(await provider.fresh(), teamOf([{ id: 'gone' }, { id: 'a2', onDuty: false }], allDay));
     const assigned = await request();

@@ -92,6 +92,12 @@ describe('the Slack ticket card', () => {
     expect(JSON.stringify(ticketCard(ticket({ ...base, sla }), { config, lang: 'en', assignee: null }).blocks)).not.toContain('Next reply due');
   });
 
+  test('an unassigned ticket waiting on the customer has a Claim button; an assigned one does not', () => {
+    const waiting = { status: 'pending_customer' as const, pendingSince: at('2026-11-24T02:00:00Z') };
+    expect(actionIds(ticketCard(ticket({ ...waiting, assigneeId: null }), { config, lang: 'en', assignee: null }).blocks)).toContain(ACTION.claim);
+    expect(actionIds(ticketCard(ticket({ ...waiting, assigneeId: 'lin' }), { config, lang: 'en', assignee: null }).blocks)).not.toContain(ACTION.claim);
+  });
+
   test('the resolution deadline is marked when this clock breached, not for a breach before a reopen', () => {
     const base = { status: 'assigned' as const, assigneeId: 'lin', firstResponseAt: at('2026-11-24T02:10:00Z') };
     const due = at('2026-11-25T02:00:00Z');

@@ -329,6 +329,30 @@ describe('customer who does not own the ticket', () => {
   });
 });
 
+describe('an unassigned ticket waiting on the customer (transferred while it waited)', () => {
+  const waiting = ticketIn('pending_customer', { assigneeId: null });
+
+  test('an agent may claim it, and it keeps waiting, now theirs', () => {
+    const result = transition(waiting, EVENTS.claim, ACTORS['agent(other)'], NOW);
+    if (!result.ok) throw result.error;
+    expect(result.ticket).toMatchObject({ status: 'pending_customer', assigneeId: ACTORS['agent(other)'].agentId, assignedAt: NOW });
+  });
+
+  test('the customer may not claim it; once claimed, nobody else may', () => {
+    expect(transition(waiting, EVENTS.claim, ACTORS['customer(owner)'], NOW).ok).toBe(false);
+    const claimed = transition(waiting, EVENTS.claim, ACTORS['agent(owner)'], NOW);
+    if (!claimed.ok) throw claimed.error;
+    const again = transition(claimed.ticket, EVENTS.claim, ACTORS['agent(other)'], NOW);
+    expect(again.ok ? null : again.error.code).toBe('TICKET_ALREADY_CLAIMED');
+  });
+
+  test("the customer's answer puts it in the queue: new, unassigned", () => {
+    const result = transition(waiting, EVENTS.customer_reply, ACTORS['customer(owner)'], NOW);
+    if (!result.ok) throw result.error;
+    expect(result.ticket).toMatchObject({ status: 'new', assigneeId: null, pendingSince: null });
+  });
+});
+
 describe('merged ticket', () => {
   const merged = ticketIn('closed', { duplicateOfId: 42, closeReason: 'duplicate' });
 
