@@ -1,8 +1,20 @@
 import { describe, expect, test } from 'vitest';
 import { AppError, type ErrorCode } from '../../../../core/errors.js';
-import { type Lang, render } from '../../../../core/i18n/translate.js';
-import { type LifecycleEvent, transition } from '../../../../core/tickets/lifecycle.js';
+import { transition } from '../../../../core/tickets/lifecycle.js';
 import type { Actor, Status, TicketState } from '../../../../core/tickets/types.js';
+import {
+  ACTOR_NAMES,
+  ACTORS,
+  type ActorName,
+  EVENT_LIST,
+  EVENTS,
+  type EventName,
+  expectRenderedMessage,
+  MERGE_TARGET,
+  NOW,
+  STATUS_LIST,
+  ticketIn,
+} from './lifecycle-fixtures.js';
 
 /*
  * The ticket lifecycle, checked cell by cell: every status × every event × every kind of actor.
@@ -10,88 +22,6 @@ import type { Actor, Status, TicketState } from '../../../../core/tickets/types.
  * The expected outcomes below are an independent, hand-written specification. They deliberately do not
  * read LIFECYCLE (or anything else) from the implementation, so that a wrong rule there makes a cell fail.
  */
-
-// ---------------------------------------------------------------------------------------------------------
-// Fixtures
-// ---------------------------------------------------------------------------------------------------------
-
-const TICKET_ID = 1;
-const TICKET_NUMBER = 'T-000001';
-const CUSTOMER_ID = 7;
-const OWNER_AGENT = 'owner';
-const NOW = new Date('2025-06-01T12:00:00.000Z');
-const EARLIER = new Date('2025-05-30T08:00:00.000Z');
-
-const STATUS_LIST = ['new', 'assigned', 'in_progress', 'pending_customer', 'resolved', 'closed'] as const satisfies readonly Status[];
-
-/** A ticket in `status`: unassigned while new, otherwise owned by agent "owner". */
-function ticketIn(status: Status, overrides: Partial<TicketState> = {}): TicketState {
-  const assigned = status !== 'new';
-  return {
-    id: TICKET_ID,
-    status,
-    assigneeId: assigned ? OWNER_AGENT : null,
-    teamId: 'team-a',
-    customerId: CUSTOMER_ID,
-    category: 'general',
-    priority: 'P3',
-    reboundCount: 0,
-    duplicateOfId: null,
-    closeReason: null,
-    version: 3,
-    assignedAt: assigned ? EARLIER : null,
-    firstResponseAt: assigned ? EARLIER : null,
-    awaitingReplySince: null,
-    pendingSince: status === 'pending_customer' ? EARLIER : null,
-    resolvedAt: status === 'resolved' || status === 'closed' ? EARLIER : null,
-    closedAt: status === 'closed' ? EARLIER : null,
-    ...overrides,
-  };
-}
-
-const ACTOR_NAMES = ['customer(owner)', 'agent(owner)', 'agent(other)', 'supervisor', 'admin', 'system'] as const;
-type ActorName = (typeof ACTOR_NAMES)[number];
-
-const ACTORS: Record<ActorName, Actor> = {
-  'customer(owner)': { role: 'customer', customerId: CUSTOMER_ID, name: 'Ms Wang', platform: 'web' },
-  'agent(owner)': { role: 'agent', agentId: OWNER_AGENT, name: 'Owner', platform: 'slack' },
-  'agent(other)': { role: 'agent', agentId: 'other', name: 'Other', platform: 'slack' },
-  supervisor: { role: 'supervisor', agentId: 'sup', name: 'Sup', platform: 'slack' },
-  admin: { role: 'admin', agentId: 'adm', name: 'Adm', platform: 'cli' },
-  system: { role: 'system', name: 'ticketbot', platform: 'system' },
-};
-
-const EVENT_LIST = [
-  'claim',
-  'assign',
-  'transfer',
-  'start',
-  'pend',
-  'customer_reply',
-  'resolve',
-  'close',
-  'reopen',
-  'merge',
-  'set_category',
-  'set_priority',
-] as const satisfies readonly LifecycleEvent['type'][];
-type EventName = (typeof EVENT_LIST)[number];
-
-const MERGE_TARGET = 99;
-const EVENTS: Record<EventName, LifecycleEvent> = {
-  claim: { type: 'claim' },
-  assign: { type: 'assign', agentId: 'target-agent' },
-  transfer: { type: 'transfer', teamId: 'team-b' },
-  start: { type: 'start' },
-  pend: { type: 'pend' },
-  customer_reply: { type: 'customer_reply' },
-  resolve: { type: 'resolve' },
-  close: { type: 'close' },
-  reopen: { type: 'reopen' },
-  merge: { type: 'merge', intoId: MERGE_TARGET },
-  set_category: { type: 'set_category', category: 'billing' },
-  set_priority: { type: 'set_priority', priority: 'P1' },
-};
 
 // ---------------------------------------------------------------------------------------------------------
 // The specification table
@@ -230,24 +160,6 @@ const EFFECT: Record<EventName, (before: TicketState, actor: Actor) => Partial<T
   set_priority: (before) => ({ status: before.status, priority: 'P1' }),
 };
 
-// ---------------------------------------------------------------------------------------------------------
-// Helpers
-// ---------------------------------------------------------------------------------------------------------
-
-const LANGS: readonly Lang[] = ['zh', 'en'];
-
-/** The user message of `error`, rendered in both languages: non-empty, every placeholder filled. */
-function expectRenderedMessage(error: AppError): Record<Lang, string> {
-  const out = {} as Record<Lang, string>;
-  for (const lang of LANGS) {
-    const text = render(lang, error.userMessage);
-    expect(text.trim(), `${lang} message for ${error.userMessage.key}`).not.toBe('');
-    expect(text, `${lang} message for ${error.userMessage.key}`).not.toMatch(/\{\w+\}/);
-    out[lang] = text;
-  }
-  return out;
-}
-
 interface Cell {
   name: string;
   status: Status;
@@ -297,91 +209,6 @@ describe('lifecycle matrix', () => {
       expect(result.error.code).toBe(CODE[expected]);
       expectRenderedMessage(result.error);
     });
-  });
-});
-
-// ---------------------------------------------------------------------------------------------------------
-// Focused tests
-// ---------------------------------------------------------------------------------------------------------
-
-describe('customer who does not own the ticket', () => {
-  const stranger: Actor = { role: 'customer', customerId: 8, platform: 'web' };
-  const anonymous: Actor = { role: 'customer', platform: 'web' };
-
-  test.each([
-    ['pending_customer', 'customer_reply'],
-    ['resolved', 'close'],
-    ['resolved', 'reopen'],
-    ['closed', 'reopen'],
-  ] as const)('%s × %s is refused (NOT_PERMITTED)', (status, event) => {
-    for (const actor of [stranger, anonymous]) {
-      const result = transition(ticketIn(status), EVENTS[event], actor, NOW);
-      if (result.ok) throw new Error(`customer ${actor.customerId ?? '(none)'} was allowed to ${event}`);
-      expect(result.error.code).toBe('NOT_PERMITTED');
-      expectRenderedMessage(result.error);
-    }
-  });
-
-  test('the owning customer is allowed the same events (control)', () => {
-    expect(transition(ticketIn('pending_customer'), EVENTS.customer_reply, ACTORS['customer(owner)'], NOW).ok).toBe(true);
-    expect(transition(ticketIn('resolved'), EVENTS.close, ACTORS['customer(owner)'], NOW).ok).toBe(true);
-    expect(transition(ticketIn('closed'), EVENTS.reopen, ACTORS['customer(owner)'], NOW).ok).toBe(true);
-  });
-});
-
-describe('an unassigned ticket waiting on the customer (transferred while it waited)', () => {
-  const waiting = ticketIn('pending_customer', { assigneeId: null });
-
-  test('an agent may claim it, and it keeps waiting, now theirs', () => {
-    const result = transition(waiting, EVENTS.claim, ACTORS['agent(other)'], NOW);
-    if (!result.ok) throw result.error;
-    expect(result.ticket).toMatchObject({ status: 'pending_customer', assigneeId: ACTORS['agent(other)'].agentId, assignedAt: NOW });
-  });
-
-  test('the customer may not claim it; once claimed, nobody else may', () => {
-    expect(transition(waiting, EVENTS.claim, ACTORS['customer(owner)'], NOW).ok).toBe(false);
-    const claimed = transition(waiting, EVENTS.claim, ACTORS['agent(owner)'], NOW);
-    if (!claimed.ok) throw claimed.error;
-    const again = transition(claimed.ticket, EVENTS.claim, ACTORS['agent(other)'], NOW);
-    expect(again.ok ? null : again.error.code).toBe('TICKET_ALREADY_CLAIMED');
-  });
-
-  test("the customer's answer puts it in the queue: new, unassigned", () => {
-    const result = transition(waiting, EVENTS.customer_reply, ACTORS['customer(owner)'], NOW);
-    if (!result.ok) throw result.error;
-    expect(result.ticket).toMatchObject({ status: 'new', assigneeId: null, pendingSince: null });
-  });
-});
-
-describe('merged ticket', () => {
-  const merged = ticketIn('closed', { duplicateOfId: 42, closeReason: 'duplicate' });
-
-  test.each(['customer(owner)', 'agent(owner)', 'agent(other)', 'supervisor', 'admin'] as const)(
-    'refuses reopen by %s with a message naming the target',
-    (actorName) => {
-      const result = transition(merged, EVENTS.reopen, ACTORS[actorName], NOW);
-      if (result.ok) throw new Error('a merged ticket was reopened');
-      expect(result.error.code).toBe('TICKET_INVALID_TRANSITION');
-      const text = expectRenderedMessage(result.error);
-      for (const lang of LANGS) {
-        expect(text[lang]).toContain('T-000042');
-        expect(text[lang]).toContain(TICKET_NUMBER);
-      }
-    },
-  );
-
-  test('the same ticket without duplicateOfId can be reopened (control)', () => {
-    const result = transition(ticketIn('closed'), EVENTS.reopen, ACTORS.supervisor, NOW);
-    expect(result.ok).toBe(true);
-  });
-});
-
-describe('merge into itself', () => {
-  test.each(['new', 'assigned', 'in_progress', 'pending_customer'] as const)('%s ticket → INVALID_INPUT', (status) => {
-    const result = transition(ticketIn(status), { type: 'merge', intoId: TICKET_ID }, ACTORS.supervisor, NOW);
-    if (result.ok) throw new Error('a ticket was merged into itself');
-    expect(result.error.code).toBe('INVALID_INPUT');
-    expectRenderedMessage(result.error);
   });
 });
 
