@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { AppError } from '../core/errors.js';
 import { t } from '../core/i18n/translate.js';
-import { calendarFor } from '../core/sla/clock.js';
+import { displayZone } from '../core/sla/clock.js';
 import { formatDuration } from '../core/sla/duration.js';
 import { CLOCK_LABEL, type SlaRow, slaReport } from '../core/sla/sla-report.js';
 import { formatLocalTime } from '../core/sla/time-zone.js';
@@ -12,13 +12,12 @@ export const SLA_HELP = `  ticketbot sla status [--team ID] [--json] [--lang zh|
                                   tickets at risk (past the warning share) and breached, by deadline`;
 
 function row(app: App, r: SlaRow, now: Date, lang: 'zh' | 'en') {
-  const tz = calendarFor(app.config, r.ticket.teamId)?.timezone;
   return {
     number: r.ticket.number,
     priority: r.ticket.priority,
     state: r.state,
     clock: r.clock,
-    due: formatLocalTime(r.dueAt, tz),
+    due: formatLocalTime(r.dueAt, displayZone(app.config, r.ticket.teamId)),
     overdue: r.dueAt.getTime() <= now.getTime() ? formatDuration(now.getTime() - r.dueAt.getTime()) : null,
     left: r.dueAt.getTime() > now.getTime() ? formatDuration(r.dueAt.getTime() - now.getTime()) : null,
     assignee: r.ticket.assigneeId,

@@ -5,6 +5,7 @@ import type { types } from '@slack/bolt';
 import type { AppConfig } from '../../core/config.js';
 import { type Lang, t } from '../../core/i18n/translate.js';
 import type { ReplySuggestion } from '../../core/ports.js';
+import { displayZone } from '../../core/sla/clock.js';
 import { formatLocalTime } from '../../core/sla/time-zone.js';
 import { orderLink } from '../../core/tickets/order-number.js';
 import { PRIORITIES, type Ticket, WORKING_STATUSES } from '../../core/tickets/types.js';
@@ -54,7 +55,7 @@ function categoryName(config: AppConfig, id: string, lang: Lang): string {
 }
 
 function dueText(ticket: Ticket, config: AppConfig, lang: Lang, clock: 'fr' | 'res' | 'nr'): string | null {
-  const zone = config.calendars[config.teams.find((x) => x.id === ticket.teamId)?.calendar ?? '']?.timezone;
+  const zone = displayZone(config, ticket.teamId);
   if (clock === 'nr') {
     // Shown only while the customer waits for an answer to a later message.
     const due = ticket.sla.nextResponseDueAt;

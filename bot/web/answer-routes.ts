@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
 import type { SelfService } from '../../core/ports.js';
 import type { TicketDeps } from '../../core/tickets/deps.js';
+import { MAX_DB_ID } from '../../core/tickets/ticket-number.js';
 import { AnswerTokens } from './answer-token.js';
 import { assertSameDelivery, deliveryReused, webDeliveryId } from './delivery-id.js';
 import { intakeView } from './views.js';
@@ -12,6 +13,8 @@ const ZAsk = z.object({
   question: z.string().trim().min(1).max(5000),
   customer: z.object({ id: z.string().trim().min(1).max(200), name: z.string().trim().max(100).optional() }),
 });
+/** Auto-answer log ids are 32-bit integers in the database: a larger one is bad input, not a server error. */
+const ZLogParams = z.object({ id: z.coerce.number().int().positive().max(MAX_DB_ID) });
 const ZFeedback = z.object({
   helpful: z.boolean(),
   customer: z.object({ id: z.string().trim().min(1).max(200) }),
@@ -53,15 +56,7 @@ export function answerRoutes(app: FastifyInstance, deps: TicketDeps): void {
   });
 
   app.post('/api/answers/:id/feedback', async (request, reply) => {
-    const { id } = z
-      .object({
-        id: z.coerce
-          .number()
-          .int()
-          .positive()
-          .max(2 ** 31 - 1),
-      })
-      .parse(request.params);
+    const { id } = ZLogParams.parse(request.params);
     const body = ZFeedback.parse(request.body);
     if (!(await tokens.verify(id, body.token))) {
       throw new AppError('INVALID_INPUT', {

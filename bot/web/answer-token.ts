@@ -10,7 +10,7 @@ const SECRET_KEY = 'web.answerTokenSecret';
 export class AnswerTokens {
   private secret: Promise<string> | undefined;
 
-  constructor(private readonly store: Pick<TicketStore, 'getSetting' | 'initSetting'>) {}
+  constructor(private readonly store: Pick<TicketStore, 'initSetting'>) {}
 
   async issue(logId: number): Promise<string> {
     return createHmac('sha256', await this.key())

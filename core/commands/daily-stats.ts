@@ -1,5 +1,5 @@
 import { type Lang, t } from '../i18n/translate.js';
-import { calendarFor } from '../sla/clock.js';
+import { displayZone } from '../sla/clock.js';
 import { formatDuration } from '../sla/duration.js';
 import { slaReport } from '../sla/sla-report.js';
 import { DAY_MS, localDayOf, wallResolverForDay } from '../sla/time-zone.js';
@@ -21,7 +21,7 @@ export interface DailyStats {
 
 /** The zone "today" is counted in: the default team's calendar, else the server's. */
 function zoneOf(deps: TicketDeps): string {
-  return calendarFor(deps.config, deps.config.defaultTeam)?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return displayZone(deps.config, deps.config.defaultTeam) ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
 /** Today's figures for managers (`stats` / `统计`): since local midnight in the shop's time zone. */

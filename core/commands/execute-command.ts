@@ -1,7 +1,7 @@
 import { AppError } from '../errors.js';
 import { type Lang, type LocalizedText, render, t } from '../i18n/translate.js';
 import type { AgentRecord } from '../ports.js';
-import { calendarFor } from '../sla/clock.js';
+import { displayZone } from '../sla/clock.js';
 import { CLOCK_LABEL, slaReport } from '../sla/sla-report.js';
 import { formatLocalTime } from '../sla/time-zone.js';
 import { addNote } from '../tickets/add-note.js';
@@ -109,14 +109,12 @@ export async function executeCommand(deps: TicketDeps, cmd: Command, ctx: Comman
       const report = await slaReport(deps);
       const rows = [...report.breached, ...report.atRisk];
       if (!rows.length) return { text: t(lang, 'reply.slaNone'), tickets: [] };
-      // Deadlines in the team's calendar zone (else the default team's): the server's zone is often UTC.
-      const zoneOf = (teamId: string | null) => (calendarFor(deps.config, teamId) ?? calendarFor(deps.config, deps.config.defaultTeam))?.timezone;
       const lines = rows
         .slice(0, 50)
         .map(
           (r) =>
             `${r.ticket.number} [${r.ticket.priority}] ${t(lang, r.state === 'breached' ? 'sla.breached' : 'sla.atRisk')} · ` +
-            `${t(lang, CLOCK_LABEL[r.clock])} ${formatLocalTime(r.dueAt, zoneOf(r.ticket.teamId))} · ` +
+            `${t(lang, CLOCK_LABEL[r.clock])} ${formatLocalTime(r.dueAt, displayZone(deps.config, r.ticket.teamId))} · ` +
             `${r.ticket.assigneeId ?? t(lang, 'reply.nobody')} · ${r.ticket.title}`,
         );
       const header = t(lang, 'reply.slaHeader', { breached: report.breached.length, atRisk: report.atRisk.length });

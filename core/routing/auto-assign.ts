@@ -65,10 +65,8 @@ export class AutoAssigner {
   }
 
   private async returnIfAbsent(change: TicketChanged): Promise<boolean> {
-    const { ticket, action } = change;
-    if (!ticket.assigneeId || (action !== 'reopen' && action !== 'customer_reply')) return false;
-    const reason = absentAssignee(change, await this.deps.directory.findAgent(ticket.assigneeId));
-    return reason !== null && (await returnToQueue(this.deps, ticket, reason)) !== null;
+    const reason = await absentAssignee(change, (id) => this.deps.directory.findAgent(id));
+    return reason !== null && (await returnToQueue(this.deps, change.ticket, reason)) !== null;
   }
 
   /** Call when an agent comes on duty (or anything else that adds capacity to their team). */

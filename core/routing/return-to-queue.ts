@@ -11,14 +11,23 @@ import { SYSTEM_ACTOR, type Ticket } from '../tickets/types.js';
 
 export type ReturnReason = 'assignee_inactive' | 'assignee_off_duty';
 
+const PAGE = 500;
+
 /** The ticket changed hands before it could be returned: nothing to do. */
 class MovedMeanwhile extends Error {}
 
-/** Why the ticket's assignee cannot take up this change, or null when they can (or nobody owns it). */
-export function absentAssignee(change: Pick<TicketChanged, 'action' | 'ticket'>, agent: AgentRecord | null): ReturnReason | null {
+/**
+ * Why the ticket's assignee cannot take up this change, or null when they can (or nobody owns it, or
+ * the change needs nobody). The agent is looked up only for a reopen or a customer's answer.
+ */
+export async function absentAssignee(
+  change: Pick<TicketChanged, 'action' | 'ticket'>,
+  findAgent: (id: string) => Promise<AgentRecord | null>,
+): Promise<ReturnReason | null> {
   const { action, ticket } = change;
   if (!ticket.assigneeId || !ticket.teamId) return null;
   if (action !== 'reopen' && action !== 'customer_reply') return null;
+  const agent = await findAgent(ticket.assigneeId);
   if (!agent?.active) return 'assignee_inactive';
   return action === 'reopen' && !agent.onDuty ? 'assignee_off_duty' : null;
 }
@@ -46,11 +55,11 @@ export async function returnFromInactive(deps: TicketDeps): Promise<number> {
     if (agent.active) continue;
     // In pages until none is left (a page in which nothing could move ends it: someone else holds those now).
     for (;;) {
-      const tickets = await deps.tickets.listTickets({ assigneeId: agent.id, statuses: ['assigned', 'in_progress'], limit: 500 });
+      const tickets = await deps.tickets.listTickets({ assigneeId: agent.id, statuses: ['assigned', 'in_progress'], limit: PAGE });
       let movedNow = 0;
       for (const ticket of tickets) if (await returnToQueue(deps, ticket, 'assignee_inactive')) movedNow++;
       moved += movedNow;
-      if (tickets.length < 500 || movedNow === 0) break;
+      if (tickets.length < PAGE || movedNow === 0) break;
     }
   }
   return moved;

@@ -59,6 +59,14 @@ export function calendarFor(config: AppConfig, teamId: string | null): BusinessC
   return name === undefined || !Object.hasOwn(config.calendars, name) ? null : (config.calendars[name] ?? null);
 }
 
+/**
+ * The time zone deadlines are shown in: the team's calendar's, else the default team's (a 24/7 team
+ * still sits in the shop's zone), else the server's (undefined).
+ */
+export function displayZone(config: AppConfig, teamId: string | null): string | undefined {
+  return (calendarFor(config, teamId) ?? calendarFor(config, config.defaultTeam))?.timezone;
+}
+
 export const EMPTY_SLA: SlaState = {
   firstResponseMs: null,
   resolutionMs: null,

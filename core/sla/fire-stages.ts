@@ -4,7 +4,7 @@ import type { NewNotification, TicketChange } from '../ports.js';
 import { diffState } from '../tickets/apply-event.js';
 import { type LifecycleEvent, transition } from '../tickets/lifecycle.js';
 import { PRIORITIES, SYSTEM_ACTOR, type Ticket, type TicketState } from '../tickets/types.js';
-import { calendarFor, deadlineOf, nextCheckAt, STAGE_CLOCK, type Stage, type StageKind, stageKey, trackSla } from './clock.js';
+import { deadlineOf, displayZone, nextCheckAt, STAGE_CLOCK, type Stage, type StageKind, stageKey, trackSla } from './clock.js';
 import { formatDuration } from './duration.js';
 import { formatLocalTime } from './time-zone.js';
 
@@ -84,14 +84,13 @@ function agentName(config: AppConfig, id: string | null | undefined): string | n
 }
 
 function notificationsFor(config: AppConfig, ticket: Ticket, stage: Stage, now: Date, alsoDue: ReadonlySet<StageKind>): NewNotification[] {
-  const cal = calendarFor(config, ticket.teamId);
   const team = config.teams.find((t) => t.id === ticket.teamId);
   // The deadline the stage reminds of (nudges and auto-closes quote the resolution clock's).
   const due = deadlineOf(ticket.sla, STAGE_CLOCK[stage.kind]?.clock ?? 'resolution');
   const params: MessageParams = {
     number: ticket.number,
     title: ticket.title,
-    due: due ? formatLocalTime(due, cal?.timezone) : '',
+    due: due ? formatLocalTime(due, displayZone(config, ticket.teamId)) : '',
     left: due ? formatDuration(due.getTime() - now.getTime()) : '',
     // The dispatcher renders `left` again from this in the reader's language.
     ...(due ? { leftMs: due.getTime() - now.getTime() } : {}),

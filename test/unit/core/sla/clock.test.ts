@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initialSla, trackSla } from '../../../../core/sla/clock.js';
+import { displayZone, initialSla, trackSla } from '../../../../core/sla/clock.js';
 import { at, config, configWith, FRIDAY_P1, HOUR, MINUTE, sla, stateOf, ticket } from './clock-fixtures.js';
 
 describe('initialSla', () => {
@@ -249,5 +249,15 @@ describe('trackSla: targets', () => {
   it('sets nextCheckAt to the earliest stage of the new state', () => {
     // P1 from 10:00: first-response warning at 75% of 30 minutes.
     expect(trackSla(config, p3, stateOf(p3, { priority: 'P1' }), later).nextCheckAt).toEqual(at('2026-11-24T10:22:30+08:00'));
+  });
+});
+
+describe('displayZone', () => {
+  it("is the team calendar's zone, else the default team's, else the server's (undefined)", () => {
+    expect(displayZone(config, 'after-sales')).toBe('Asia/Shanghai');
+    // logistics has no calendar here: deadlines still show in the shop's zone (the default team's).
+    expect(displayZone(config, 'logistics')).toBe(displayZone(config, config.defaultTeam));
+    const noCalendars = { ...config, teams: config.teams.map(({ calendar: _c, ...t }) => t) };
+    expect(displayZone(noCalendars, 'after-sales')).toBeUndefined();
   });
 });
