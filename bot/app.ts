@@ -220,6 +220,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
       await database.db.$queryRawUnsafe('SELECT 1');
     },
     intercept: slack?.intercept,
+    onConnection: slack?.connected,
   });
   slack?.mount(web);
   // Started last: nothing above can fail and leave the timer running.

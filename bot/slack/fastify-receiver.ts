@@ -284,6 +284,17 @@ export class FastifyReceiver implements Receiver {
    * `overdue` runs if the request is not recorded RECORD_ACK_BOUND_MS after it arrived, whether its own
    * group is slow or it waits behind one (`then` still runs when its record ends).
    */
+  /**
+   * A connection was accepted on the web server. Node accepts at most one connection per event-loop turn,
+   * so under a burst the connections still waiting to be accepted come in one per turn, each with its
+   * request already sent: they count as arrivals, so that neither a group's gathering nor the hand-over to
+   * Bolt (whose work makes every turn long) takes the turn they need.
+   */
+  connected(): void {
+    this.arrivals++;
+    this.holdDrain();
+  }
+
   private recordThen(body: Body, then: (customProperties: Record<string, unknown> | null) => void, overdue?: () => void): void {
     const deadline = overdue && ackIfRecordIsSlow(this.opts.logger, overdue, () => ({ waiting: this.unrecorded.length }));
     this.arrivals++;
@@ -370,7 +381,15 @@ export class FastifyReceiver implements Receiver {
     if (this.draining) clearImmediate(this.draining);
     this.draining = undefined;
     clearTimeout(this.drainTimer);
-    this.drainTimer = setTimeout(() => this.drain(), Math.max(0, Math.min(QUIET_MS, left)));
+    // The hand-over starts in the check phase of the turn the timer fires in, after that turn's I/O: a
+    // connection accepted or a request read there holds it again (a timer callback runs before I/O).
+    this.drainTimer = setTimeout(
+      () => {
+        this.drainTimer = undefined;
+        this.draining = setImmediate(() => this.drain());
+      },
+      Math.max(0, Math.min(QUIET_MS, left)),
+    );
   }
 
   /**

@@ -27,6 +27,8 @@ export interface SlackAdapter {
    * them (give it to the web server's `intercept`); false for every other request. Null in Socket Mode.
    */
   intercept: ((req: IncomingMessage, res: ServerResponse) => boolean) | null;
+  /** HTTP mode: told of every connection the web server accepts (its `onConnection`). Null in Socket Mode. */
+  connected: (() => void) | null;
   /** Socket Mode: connects. HTTP mode: nothing to do (the web server listens). */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -142,6 +144,7 @@ export function createSlackAdapter(opts: {
       if (receiver instanceof FastifyReceiver) receiver.mount(web);
     },
     intercept: receiver instanceof FastifyReceiver ? (req, res) => receiver.intercept(req, res) : null,
+    connected: receiver instanceof FastifyReceiver ? () => receiver.connected() : null,
     async start() {
       if (settings.mode === 'socket') await bolt.start();
     },

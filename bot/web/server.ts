@@ -23,6 +23,8 @@ export interface WebOptions {
    * Their durations are still recorded in the HTTP metrics, under the request's path.
    */
   intercept?: ((req: IncomingMessage, res: ServerResponse) => boolean) | null | undefined;
+  /** Told of every connection the server accepts, before its first request (the Slack receiver's hand-over). */
+  onConnection?: (() => void) | null | undefined;
 }
 
 /**
@@ -30,7 +32,12 @@ export interface WebOptions {
  * a server it builds, so they are copied here. While Fastify closes, every request goes to Fastify,
  * which answers 503 with `Connection: close` so that keep-alive connections drain.
  */
-function interceptingServer(intercept: NonNullable<WebOptions['intercept']>, metrics: Metrics, closing: () => boolean) {
+function interceptingServer(
+  intercept: NonNullable<WebOptions['intercept']>,
+  onConnection: WebOptions['onConnection'],
+  metrics: Metrics,
+  closing: () => boolean,
+) {
   return (handler: (req: IncomingMessage, res: ServerResponse) => void, settings: Record<string, unknown>) => {
     // Fastify's resolved options, as fastify/lib/server.js applies them to the server it builds.
     const num = (key: string) => (typeof settings[key] === 'number' ? settings[key] : 0);
@@ -41,6 +48,7 @@ function interceptingServer(intercept: NonNullable<WebOptions['intercept']>, met
         metrics.http.observe({ route: urlPath(req.url), method: req.method ?? '', status: String(res.statusCode) }, (performance.now() - started) / 1000);
       });
     });
+    if (onConnection) server.on('connection', onConnection);
     server.keepAliveTimeout = num('keepAliveTimeout');
     server.requestTimeout = num('requestTimeout');
     server.setTimeout(num('connectionTimeout'));
@@ -57,7 +65,7 @@ export function buildWebServer(opts: WebOptions): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     trustProxy: true,
-    ...(opts.intercept ? { serverFactory: interceptingServer(opts.intercept, opts.metrics, () => closing) } : {}),
+    ...(opts.intercept ? { serverFactory: interceptingServer(opts.intercept, opts.onConnection, opts.metrics, () => closing) } : {}),
   });
   app.addHook('preClose', async () => {
     closing = true;

@@ -1,7 +1,9 @@
 // The HTTP receiver's contract with Slack: acknowledge first, work after; answer Slack's checks; refuse
 // what cannot be read without touching anything.
 import { request } from 'node:http';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { connect } from 'node:net';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { FastifyReceiver } from '../../../bot/slack/fastify-receiver.js';
 import { freshSqlite } from '../../helpers/databases.js';
 import { eventually, SIGNING_SECRET, SLACK_USERS, type SlackTestApp, startSlackApp } from '../../helpers/slack-app.js';
 import { slackSignature, slashCommand } from '../../helpers/slack-requests.js';
@@ -38,6 +40,24 @@ describe('Slack HTTP receiver', () => {
     release();
     await s.idle();
     expect(seen).toEqual(['start one', 'end one']);
+  });
+
+  test('the receiver hears of every connection the web server accepts (they hold the hand-over to Bolt)', async () => {
+    const receiver = (s.app.slack?.bolt as unknown as { receiver?: unknown } | undefined)?.receiver;
+    if (!(receiver instanceof FastifyReceiver)) throw new Error('not the HTTP receiver');
+    const connected = vi.spyOn(receiver, 'connected');
+    const { port } = new URL(s.base);
+    const sockets = await Promise.all(
+      [0, 1, 2].map(
+        () =>
+          new Promise<ReturnType<typeof connect>>((resolve, reject) => {
+            const socket = connect(Number(port), '127.0.0.1', () => resolve(socket));
+            socket.once('error', reject);
+          }),
+      ),
+    );
+    await eventually(async () => connected.mock.calls.length === 3);
+    for (const socket of sockets) socket.destroy();
   });
 
   test("Slack's SSL check is answered without running anything", async () => {

@@ -207,6 +207,57 @@ describe('Slack receiver group commit', () => {
     await r.receiver.idle();
   });
 
+  test('connections accepted one per turn hold the hand-over to Bolt until a quiet period passes with none', async () => {
+    const calls: number[] = [];
+    const receiver = new FastifyReceiver({
+      signingSecret: SECRET,
+      path: '/slack/events',
+      logger: pino({ level: 'silent' }),
+      record: async (bodies) => bodies.map(() => ({})),
+      process: async () => {
+        calls.push(performance.now());
+      },
+    });
+    receiver.init({} as App);
+    expect(await Promise.all([0, 1, 2].map((i) => deliver(receiver, i)))).toEqual([200, 200, 200]);
+    // The rest of a burst, still being accepted: one connection a turn for 20 ms (well past the quiet period).
+    const started = performance.now();
+    let last = started;
+    while (performance.now() - started < 20) {
+      receiver.connected();
+      last = performance.now();
+      await turn();
+    }
+    expect(calls).toEqual([]);
+    await receiver.idle();
+    expect(calls).toHaveLength(3);
+    expect((calls[0] ?? 0) - last).toBeGreaterThanOrEqual(4);
+  });
+  test('a connection accepted while acknowledged requests are handed to Bolt pauses the hand-over', async () => {
+    const calls: number[] = [];
+    let connectedAt = 0;
+    const receiver = new FastifyReceiver({
+      signingSecret: SECRET,
+      path: '/slack/events',
+      logger: pino({ level: 'silent' }),
+      record: async (bodies) => bodies.map(() => ({})),
+      process: async () => {
+        calls.push(performance.now());
+        if (calls.length === 1) {
+          setImmediate(() => {
+            connectedAt = performance.now();
+            receiver.connected();
+          });
+        }
+      },
+    });
+    receiver.init({} as App);
+    expect(await Promise.all([0, 1, 2].map((i) => deliver(receiver, i)))).toEqual([200, 200, 200]);
+    await receiver.idle();
+    expect(calls).toHaveLength(3);
+    // Without the pause the second hand-over ran on the turn after the first.
+    expect((calls[1] ?? 0) - connectedAt).toBeGreaterThanOrEqual(4);
+  });
   test('a steady stream of requests cannot stall the hand-over: the oldest goes to Bolt once it has waited 250 ms', async () => {
     const calls: number[] = [];
     const receiver = new FastifyReceiver({
