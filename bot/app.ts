@@ -98,6 +98,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
     onApplied: (applied) => logger.info({ applied, provider: target.provider }, 'applied database migrations'),
     // The SLA catch-up fires several tickets at once, each in a transaction of its own.
     warmConnections: opts.startWorkers ? SLA_FIRE_CONCURRENCY : 0,
+    onPoolError: (err) => logger.warn({ err }, 'an idle PostgreSQL connection failed; the pool opens another when needed'),
   });
   const directory = new PrismaDirectoryStore(database.db);
   // A bot starting its workers syncs the directory after it has fired the reminders it missed.

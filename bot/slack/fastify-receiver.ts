@@ -268,10 +268,23 @@ export class FastifyReceiver implements Receiver {
     };
   }
 
+  /**
+   * A connection was accepted on the web server. Node accepts at most one connection per event-loop turn,
+   * so under a burst the connections still waiting to be accepted come in one per turn, each with its
+   * request already sent: they count as arrivals, so that neither a group's gathering nor the hand-over to
+   * Bolt (whose work makes every turn long) takes the turn they need. Any connection counts (a web
+   * channel's too), but only while Slack requests wait, and within the same bounds as requests: a group
+   * is written at most GATHER_MS after it began, a request goes to Bolt at most MAX_HOLD_MS after its ack.
+   */
+  connected(): void {
+    this.arrivals++;
+    this.holdDrain();
+  }
+
   /** Requests verified and waiting to be recorded (then acknowledged); whether a group is being written. */
   private readonly unrecorded: { body: Body; recorded: (customProperties: Record<string, unknown> | null) => void }[] = [];
   private writing = false;
-  /** Requests verified so far; how many there were at the group's last look, and when the group began. */
+  /** Arrivals so far (requests verified, connections accepted); how many at the group's last look, and when the group began. */
   private arrivals = 0;
   private gatherSeen = 0;
   private gatherSince = 0;
@@ -284,17 +297,6 @@ export class FastifyReceiver implements Receiver {
    * `overdue` runs if the request is not recorded RECORD_ACK_BOUND_MS after it arrived, whether its own
    * group is slow or it waits behind one (`then` still runs when its record ends).
    */
-  /**
-   * A connection was accepted on the web server. Node accepts at most one connection per event-loop turn,
-   * so under a burst the connections still waiting to be accepted come in one per turn, each with its
-   * request already sent: they count as arrivals, so that neither a group's gathering nor the hand-over to
-   * Bolt (whose work makes every turn long) takes the turn they need.
-   */
-  connected(): void {
-    this.arrivals++;
-    this.holdDrain();
-  }
-
   private recordThen(body: Body, then: (customProperties: Record<string, unknown> | null) => void, overdue?: () => void): void {
     const deadline = overdue && ackIfRecordIsSlow(this.opts.logger, overdue, () => ({ waiting: this.unrecorded.length }));
     this.arrivals++;
@@ -322,7 +324,7 @@ export class FastifyReceiver implements Receiver {
 
   private recordGroup(): void {
     if (this.writing || !this.unrecorded.length) return;
-    // Still arriving (a request came in since the last look): one more turn, up to GATHER_MS after the group began.
+    // Still arriving (a request or connection came in since the last look): one more turn, up to GATHER_MS after the group began.
     if (this.arrivals !== this.gatherSeen && performance.now() - this.gatherSince < (this.opts.gatherMs ?? GATHER_MS)) {
       this.gatherSeen = this.arrivals;
       setImmediate(() => this.recordGroup());
@@ -353,8 +355,8 @@ export class FastifyReceiver implements Receiver {
   private draining: NodeJS.Immediate | undefined;
 
   /**
-   * Runs Bolt once the burst has settled: the queued requests are handed over once no other request
-   * has arrived for QUIET_MS, or once the oldest has waited MAX_HOLD_MS. Until then the thread only
+   * Runs Bolt once the burst has settled: the queued requests are handed over once no other request or
+   * connection has arrived for QUIET_MS, or once the oldest has waited MAX_HOLD_MS. Until then the thread only
    * records and acknowledges, so every request of a burst is answered before any of them is worked on.
    * What arrives while a hand-over is under way joins it.
    */
@@ -368,8 +370,8 @@ export class FastifyReceiver implements Receiver {
   }
 
   /**
-   * (Re)starts the quiet period before the queued requests go to Bolt: a request arriving pauses a
-   * hand-over under way too, so that a new burst is acknowledged before the rest of the last one is
+   * (Re)starts the quiet period before the queued requests go to Bolt: an arrival (a request or a
+   * connection) pauses a hand-over under way too, so that a new burst is acknowledged before the rest of the last one is
    * worked on (on SQLite each hand-over runs its queries on this thread). Once the oldest queued request
    * has waited MAX_HOLD_MS, arrivals no longer pause or delay the hand-over: a steady stream cannot stall it.
    */

@@ -32,12 +32,7 @@ export interface WebOptions {
  * a server it builds, so they are copied here. While Fastify closes, every request goes to Fastify,
  * which answers 503 with `Connection: close` so that keep-alive connections drain.
  */
-function interceptingServer(
-  intercept: NonNullable<WebOptions['intercept']>,
-  onConnection: WebOptions['onConnection'],
-  metrics: Metrics,
-  closing: () => boolean,
-) {
+function interceptingServer(intercept: NonNullable<WebOptions['intercept']>, metrics: Metrics, closing: () => boolean) {
   return (handler: (req: IncomingMessage, res: ServerResponse) => void, settings: Record<string, unknown>) => {
     // Fastify's resolved options, as fastify/lib/server.js applies them to the server it builds.
     const num = (key: string) => (typeof settings[key] === 'number' ? settings[key] : 0);
@@ -48,7 +43,6 @@ function interceptingServer(
         metrics.http.observe({ route: urlPath(req.url), method: req.method ?? '', status: String(res.statusCode) }, (performance.now() - started) / 1000);
       });
     });
-    if (onConnection) server.on('connection', onConnection);
     server.keepAliveTimeout = num('keepAliveTimeout');
     server.requestTimeout = num('requestTimeout');
     server.setTimeout(num('connectionTimeout'));
@@ -65,8 +59,9 @@ export function buildWebServer(opts: WebOptions): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     trustProxy: true,
-    ...(opts.intercept ? { serverFactory: interceptingServer(opts.intercept, opts.onConnection, opts.metrics, () => closing) } : {}),
+    ...(opts.intercept ? { serverFactory: interceptingServer(opts.intercept, opts.metrics, () => closing) } : {}),
   });
+  if (opts.onConnection) app.server.on('connection', opts.onConnection);
   app.addHook('preClose', async () => {
     closing = true;
   });

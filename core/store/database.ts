@@ -29,6 +29,33 @@ export interface Database {
  */
 const TRANSACTION_OPTIONS = { maxWait: 20_000, timeout: 30_000 };
 
+/**
+ * PostgreSQL: how long a query waits for a connection, a new one (connect and log in) or one from the
+ * full pool, before it fails. Without a bound, a server that stops answering (a network partition, a
+ * dead host whose packets are dropped) stalls each query for the kernel's connect timeout, about two
+ * minutes. As long as a transaction may wait for its connection (TRANSACTION_OPTIONS.maxWait).
+ * `connect_timeout=<seconds>` in DATABASE_URL overrides it, as with libpq (0: no bound).
+ */
+const CONNECT_TIMEOUT_MS = TRANSACTION_OPTIONS.maxWait;
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL: an idle pooled connection failed (the pool drops it and opens another when needed). */
+  onPoolError?: ((err: Error) => void) | undefined;
+}
+
+/** `connect_timeout` (seconds, libpq's parameter) from a PostgreSQL URL, in ms; the default when absent. */
+export function connectTimeoutMs(url: string): number {
+  let raw: string | null = null;
+  try {
+    raw = new URL(url).searchParams.get('connect_timeout');
+  } catch {
+    return CONNECT_TIMEOUT_MS;
+  }
+  if (raw === null) return CONNECT_TIMEOUT_MS;
+  if (!/^\d+$/.test(raw.trim())) throw new Error(`DATABASE_URL: connect_timeout must be a whole number of seconds (0 for no bound), not "${raw}"`);
+  return Number(raw.trim()) * 1000;
+}
+
 /** Where the data lives: DATABASE_URL when set, else an SQLite file in the data dir. */
 export function resolveDatabaseUrl(databaseUrl: string | undefined, dataDir: string): { provider: Provider; url: string } {
   if (databaseUrl && /^postgres(ql)?:\/\//.test(databaseUrl)) return { provider: 'postgres', url: databaseUrl };
@@ -44,7 +71,7 @@ export function sqlitePath(url: string): string {
  * Opens Prisma on SQLite or PostgreSQL through a driver adapter (no native query engine). Only the
  * chosen provider's client and driver are loaded (each costs ~0.1 s at start).
  */
-export async function openDatabase(target: { provider: Provider; url: string }): Promise<Database> {
+export async function openDatabase(target: { provider: Provider; url: string }, opts: OpenDatabaseOptions = {}): Promise<Database> {
   if (target.provider === 'sqlite') {
     const [{ PrismaClient: SqliteClient }, { PrismaBetterSqlite3 }] = await Promise.all([
       import('./generated/sqlite/client.js'),
@@ -71,10 +98,10 @@ export async function openDatabase(target: { provider: Provider; url: string }):
   ]);
   // Our pool, shared with Prisma, and ended here: Prisma ends only what it connected, and the inbox
   // may have used the pool without Prisma ever connecting.
-  const pool = new pg.Pool({ connectionString: target.url, max: 10 });
+  const pool = new pg.Pool({ connectionString: target.url, max: 10, connectionTimeoutMillis: connectTimeoutMs(target.url) });
   // An idle connection dropped by the server (a restart, a failover) is discarded by the pool; the next
   // query opens another. Without a listener the 'error' event would end the process.
-  pool.on('error', () => {});
+  pool.on('error', (err) => opts.onPoolError?.(err));
   const client = new PostgresClient({ adapter: new PrismaPg(pool), transactionOptions: TRANSACTION_OPTIONS });
   const db = client as unknown as Db;
   // Once, and the pool ended even if Prisma's disconnect fails (pg refuses a second end).

@@ -5,7 +5,7 @@ import type SqliteDriver from 'better-sqlite3';
 import type PgDriver from 'pg';
 import { AppError } from '../errors.js';
 import { PROJECT_ROOT } from '../paths.js';
-import { type Provider, sqlitePath } from './database.js';
+import { connectTimeoutMs, type Provider, sqlitePath } from './database.js';
 
 export interface Migration {
   name: string;
@@ -105,7 +105,7 @@ function migrateSqlite(Sqlite: typeof SqliteDriver, file: string, migrations: Mi
 }
 
 async function migratePostgres(pg: typeof PgDriver, url: string, migrations: Migration[]): Promise<string[]> {
-  const client = new pg.Client({ connectionString: url });
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs(url) });
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [PG_LOCK]);

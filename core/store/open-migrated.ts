@@ -1,7 +1,7 @@
-import { type Database, openDatabase, type Provider } from './database.js';
+import { type Database, type OpenDatabaseOptions, openDatabase, type Provider } from './database.js';
 import { migrate } from './migrate.js';
 
-export interface OpenMigratedOptions {
+export interface OpenMigratedOptions extends OpenDatabaseOptions {
   /** Apply pending migrations first (default true). */
   migrate?: boolean | undefined;
   /** Called with the names of the migrations applied, when there were any. */
@@ -20,7 +20,7 @@ export async function openMigrated(target: { provider: Provider; url: string }, 
   if (target.provider === 'sqlite') {
     const applied = opts.migrate === false ? [] : await migrate(target);
     if (applied.length) opts.onApplied?.(applied);
-    return openDatabase(target);
+    return openDatabase(target, opts);
   }
   const migrating = opts.migrate === false ? Promise.resolve([]) : migrate(target);
   // Observed at once: a fast failure (the server refusing connections) must not be an unhandled
@@ -28,7 +28,7 @@ export async function openMigrated(target: { provider: Provider; url: string }, 
   migrating.catch(() => {});
   let database: Database;
   try {
-    database = await openDatabase(target);
+    database = await openDatabase(target, opts);
   } catch (error) {
     await migrating.catch(() => {});
     throw error;

@@ -56,8 +56,11 @@ describe('Slack HTTP receiver', () => {
           }),
       ),
     );
-    await eventually(async () => connected.mock.calls.length === 3);
-    for (const socket of sockets) socket.destroy();
+    try {
+      await eventually(async () => connected.mock.calls.length === 3);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+    }
   });
 
   test("Slack's SSL check is answered without running anything", async () => {

@@ -1,0 +1,89 @@
+// PostgreSQL connections that go wrong: a server that accepts and never answers fails each query after
+// the connect timeout instead of stalling it for the kernel's ~2 minutes, and an idle connection the
+// server drops is reported and replaced.
+import { createServer, type Server, type Socket } from 'node:net';
+import pg from 'pg';
+import { afterEach, describe, expect, test } from 'vitest';
+import { connectTimeoutMs, type Database, openDatabase } from '../../core/store/database.js';
+import { migrate } from '../../core/store/migrate.js';
+import { PG_URL } from '../helpers/databases.js';
+
+describe('connect_timeout in DATABASE_URL', () => {
+  test('is read in seconds as libpq reads it; absent, queries wait as long as a transaction may (20 s)', () => {
+    expect(connectTimeoutMs('postgresql://u@db/app')).toBe(20_000);
+    expect(connectTimeoutMs('postgresql://u@db/app?connect_timeout=5')).toBe(5_000);
+    expect(connectTimeoutMs('postgresql://u@db/app?sslmode=require&connect_timeout=0')).toBe(0);
+    expect(() => connectTimeoutMs('postgresql://u@db/app?connect_timeout=soon')).toThrow(/connect_timeout must be a whole number of seconds.*"soon"/);
+    expect(() => connectTimeoutMs('postgresql://u@db/app?connect_timeout=-1')).toThrow(/connect_timeout/);
+  });
+});
+
+describe('a PostgreSQL server that accepts connections and never answers', () => {
+  let silent: Server | undefined;
+  let database: Database | undefined;
+  const sockets = new Set<Socket>();
+  afterEach(async () => {
+    for (const socket of sockets) socket.destroy();
+    await database?.close().catch(() => {});
+    await new Promise<void>((resolve) => (silent ? silent.close(() => resolve()) : resolve()));
+  });
+
+  test('fails each query after the connect timeout, on the shared pool and through Prisma', async () => {
+    silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('data', () => {});
+    });
+    await new Promise<void>((resolve) => silent?.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    database = await openDatabase({ provider: 'postgres', url: `postgresql://nobody@127.0.0.1:${port}/app?connect_timeout=1` });
+    const pool = database.pg;
+    if (!pool) throw new Error('no pool');
+    const started = performance.now();
+    await expect(pool.query('SELECT 1')).rejects.toThrow(/timeout/i);
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(900);
+    expect(waited).toBeLessThan(10_000);
+    await expect(database.db.$queryRawUnsafe('SELECT 1')).rejects.toThrow();
+    // The connections were opened (and then given up): the server saw them.
+    expect(sockets.size).toBeGreaterThanOrEqual(2);
+  });
+
+  test('fails the migration check at start after the connect timeout', async () => {
+    silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('data', () => {});
+    });
+    await new Promise<void>((resolve) => silent?.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    const started = performance.now();
+    await expect(migrate({ provider: 'postgres', url: `postgresql://nobody@127.0.0.1:${port}/app?connect_timeout=1` })).rejects.toThrow(/timeout/i);
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+});
+
+describe.skipIf(!PG_URL)('an idle pooled connection the server ends', () => {
+  test('is reported through onPoolError, and the next query opens another connection', async () => {
+    const errors: Error[] = [];
+    const database = await openDatabase({ provider: 'postgres', url: PG_URL ?? '' }, { onPoolError: (err) => errors.push(err) });
+    try {
+      const pool = database.pg;
+      if (!pool) throw new Error('no pool');
+      const { rows } = await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      const pid = rows[0]?.pid;
+      const admin = new pg.Client({ connectionString: PG_URL });
+      await admin.connect();
+      try {
+        await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+      } finally {
+        await admin.end();
+      }
+      const deadline = Date.now() + 5_000;
+      while (!errors.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(errors.length).toBe(1);
+      const again = await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      expect(again.rows[0]?.pid).not.toBe(pid);
+    } finally {
+      await database.close();
+    }
+  });
+});
