@@ -270,6 +270,9 @@ export function registerInbound(app: App, ctx: InboundContext): void {
       // A reply in the thread of a closed ticket opened a follow-up ticket, now linked to the thread.
       if (outcome === 'created') await out.postCard(ticket, place);
     } catch (error) {
+      // Not the writer's doing (the database in a failover, say): the delivery is retried by the inbox's
+      // sweep, so the message is kept late rather than lost, and nobody is shown an error meanwhile.
+      if (toAppError(error).code === 'INTERNAL') throw error;
       await refuse(error, { channel: m.channel, user: m.user, threadTs: m.thread_ts });
     }
   });

@@ -16,6 +16,13 @@ export const INBOX_LEASE_MS = 10 * 60_000;
 /** A delivery that failed this many times is given up (logged), so that one bad payload cannot loop forever. */
 const MAX_ATTEMPTS = 5;
 const SWEEP_MS = 60_000;
+/** A delivery whose work failed (the database in a failover, say) is retried by the first sweep after this. */
+const RETRY_AFTER_MS = 30_000;
+/**
+ * Deliveries that could neither be recorded nor worked on (the database was down for both), kept in
+ * memory until a sweep can record them; the oldest are dropped (and logged) past this many.
+ */
+const MAX_PARKED = 10_000;
 const KEEP_FINISHED_MS = 7 * 24 * 60 * 60_000;
 /**
  * Slack gives up on an ack after 3 s (a slash command then shows the user an error). A record that takes
@@ -59,6 +66,8 @@ export class SlackInbox {
   private sweeping: Promise<number> | undefined;
   /** Deliveries recorded by a receiver that the middleware has seen (how many times, in flight), until the receiver settles them. */
   private readonly seen = new Map<number, number>();
+  /** Deliveries neither recorded nor worked on: recorded by the next sweep that can (MAX_PARKED). */
+  private readonly parked: Body[] = [];
 
   constructor(
     private readonly store: InboxStore,
@@ -88,7 +97,7 @@ export class SlackInbox {
   middleware(): Middleware<AnyMiddlewareArgs> {
     return async (args) => {
       const { body, context, next } = args;
-      if (context[UNRECORDED]) return next();
+      if (context[UNRECORDED]) return this.parkIfFails(body as Body, next);
       let id = context[RECORDED] as number | undefined;
       if (id !== undefined) this.seen.set(id, (this.seen.get(id) ?? 0) + 1);
       else {
@@ -98,7 +107,7 @@ export class SlackInbox {
         } catch (err) {
           // The inbox is a safety net: without the database the work fails anyway, and says so to the user.
           this.logger.warn({ err }, 'could not record a Slack delivery in the inbox; working on it unrecorded');
-          return next();
+          return this.parkIfFails(body as Body, next);
         }
         if (!recorded) {
           // Recorded before (a redelivery, e.g. replayed): acknowledge only.
@@ -107,9 +116,46 @@ export class SlackInbox {
         }
         id = recorded[RECORDED] as number;
       }
-      await next();
+      try {
+        await next();
+      } catch (err) {
+        // Retried soon rather than when the lease runs out: the work is idempotent where it creates things.
+        const until = new Date(this.clock().getTime() + RETRY_AFTER_MS);
+        await this.store.release(id, until).catch((releaseErr: unknown) => this.logger.warn({ err: releaseErr }, 'could not release a failed Slack delivery'));
+        throw err;
+      }
       await this.store.finish(id, this.clock());
     };
+  }
+
+  /** Works on a delivery that is not recorded; if the work fails too, keeps it for the next sweep to record. */
+  private async parkIfFails(body: Body, next: () => Promise<void>): Promise<void> {
+    try {
+      await next();
+    } catch (err) {
+      this.parked.push(body);
+      if (this.parked.length > MAX_PARKED) {
+        const dropped = this.parked.shift();
+        this.logger.error({ key: dropped && deliveryKey(dropped) }, 'Slack delivery dropped: too many waiting for the database');
+      }
+      this.logger.warn({ key: deliveryKey(body), parked: this.parked.length }, 'Slack delivery not recorded and its work failed: kept for the next sweep');
+      throw err;
+    }
+  }
+
+  /** Records the parked deliveries, free to be taken at once; returns how many were recorded. They stay parked if it fails. */
+  private async recordParked(): Promise<number> {
+    if (!this.parked.length) return 0;
+    const bodies = this.parked.splice(0);
+    try {
+      const entries = bodies.map((body) => ({ deliveryKey: deliveryKey(body), payload: JSON.stringify(body) }));
+      // A lease already over: the sweep below takes them at once.
+      const ids = await this.store.record('slack', entries, this.clock(), -1);
+      return ids.filter((id) => id !== null).length;
+    } catch (err) {
+      this.parked.unshift(...bodies);
+      throw err;
+    }
   }
 
   /**
@@ -141,8 +187,12 @@ export class SlackInbox {
     await this.store.finish(id, this.clock(), 'not handled by the app: payload type unknown to Bolt');
   }
 
-  /** Processes deliveries whose process died before finishing them; returns how many were taken. */
+  /**
+   * Processes deliveries whose process died before finishing them, or whose work failed, and those kept
+   * in memory because the database was down (recorded first); returns how many were taken.
+   */
   async replayUnfinished(bolt: App): Promise<number> {
+    await this.recordParked();
     let taken = 0;
     for (;;) {
       const batch = await this.store.claimUnfinished('slack', this.clock(), 20, INBOX_LEASE_MS);

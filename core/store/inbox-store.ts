@@ -79,6 +79,10 @@ export class PrismaInboxStore implements InboxStore {
     await this.db.inboundDelivery.update({ where: { id }, data: { doneAt: at, lastError: error?.slice(0, 1000) ?? null } });
   }
 
+  async release(id: number, until: Date): Promise<void> {
+    await this.db.inboundDelivery.updateMany({ where: { id, doneAt: null, claimedUntil: { gt: until } }, data: { claimedUntil: until } });
+  }
+
   async claimUnfinished(platform: string, now: Date, limit: number, leaseMs: number): Promise<InboundDeliveryRecord[]> {
     const free = { platform, doneAt: null, claimedUntil: { lt: now } };
     const candidates = await this.db.inboundDelivery.findMany({ where: free, orderBy: { id: 'asc' }, take: limit });

@@ -222,17 +222,19 @@ describe('Slack receiver group commit', () => {
     expect(await Promise.all([0, 1, 2].map((i) => deliver(receiver, i)))).toEqual([200, 200, 200]);
     // The rest of a burst, still being accepted: one connection a turn for 20 ms (well past the quiet period).
     const started = performance.now();
-    let last = started;
+    const sent: number[] = [];
     while (performance.now() - started < 20) {
       receiver.connected();
-      last = performance.now();
+      sent.push(performance.now());
       await turn();
     }
-    expect(calls).toEqual([]);
     await receiver.idle();
     expect(calls).toHaveLength(3);
-    // (Timers run on the loop's cached whole-millisecond clock: 2, not 5.)
-    expect((calls[0] ?? 0) - last).toBeGreaterThanOrEqual(2);
+    // The hand-over began only after a quiet period with no connection (a loaded machine may miss turns
+    // for that long mid-stream). Timers run on the loop's cached whole-millisecond clock: 2, not 5.
+    const first = calls[0] ?? 0;
+    const before = sent.filter((at) => at < first);
+    expect(first - (before.at(-1) ?? started)).toBeGreaterThanOrEqual(2);
   });
   test('a connection accepted while acknowledged requests are handed to Bolt pauses the hand-over', async () => {
     const calls: number[] = [];

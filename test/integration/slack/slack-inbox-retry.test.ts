@@ -1,0 +1,99 @@
+// A customer's reply in a ticket's thread is not lost when the database fails under it: the delivery is
+// retried by the inbox's sweep (soon, not when its lease runs out), and one that could not even be
+// recorded is kept in memory until a sweep can record it. Nobody is shown an error meanwhile.
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { PrismaInboxStore } from '../../../core/store/inbox-store.js';
+import { PROVIDERS } from '../../helpers/databases.js';
+import { CHANNEL, fileTicket, SLACK_USERS, type SlackTestApp, startSlackApp } from '../../helpers/slack-app.js';
+import { eventCallback } from '../../helpers/slack-requests.js';
+
+describe.each(PROVIDERS)('Slack deliveries whose work fails, on $name', (provider) => {
+  let s: SlackTestApp;
+  beforeEach(async () => {
+    s = await startSlackApp(await provider.fresh());
+  });
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await s.close();
+  });
+
+  const slack = () => {
+    if (!s.app.slack) throw new Error('Slack adapter not started');
+    return s.app.slack;
+  };
+  const eventId = (ts: string) => `Ev${ts.replace('.', '')}`;
+  const deliveryOf = (ts: string) => s.app.database.db.inboundDelivery.findFirst({ where: { deliveryKey: `event:${eventId(ts)}` } });
+
+  /** The customer's reply in the thread, delivered as a `message` event. */
+  async function reply(threadTs: string, text: string): Promise<string> {
+    const ts = s.fake.addMessage(CHANNEL, { user: SLACK_USERS.customer, text, thread_ts: threadTs });
+    const event = { type: 'message', channel: CHANNEL, channel_type: 'channel', user: SLACK_USERS.customer, text, ts, thread_ts: threadTs, event_ts: ts };
+    expect((await s.post(eventCallback(event, { eventId: eventId(ts) }))).status).toBe(200);
+    return ts;
+  }
+  const kept = async (ticketId: number, ts: string) =>
+    (await s.app.deps.tickets.listMessages(ticketId, { includeInternal: true })).filter((m) => m.platformMessageId === `${CHANNEL}:${ts}`);
+  const errorsShownTo = (user: string) => s.fake.callsTo('chat.postEphemeral').filter((c) => c.args.user === user);
+
+  test('a reply whose work fails is retried by the next sweep after 30 s, and kept once', async () => {
+    const f = await fileTicket(s, '快递一直显示运输中，订单 202611230001');
+    await s.idle();
+    const failing = vi.spyOn(s.app.deps.tickets, 'findTicketByMessage').mockRejectedValueOnce(new Error('Connection terminated unexpectedly'));
+    const before = Date.now();
+    const ts = await reply(f.threadTs, '今天还是没有更新');
+    await s.idle();
+    expect(failing).toHaveBeenCalled();
+    expect(await kept(f.ticket.id, ts)).toEqual([]);
+    expect(errorsShownTo(SLACK_USERS.customer)).toEqual([]);
+    const row = await deliveryOf(ts);
+    expect(row?.doneAt).toBeNull();
+    // Free for a retry 30 s after the failure, not when its 10-minute lease runs out.
+    const freeAt = row?.claimedUntil.getTime() ?? 0;
+    expect(freeAt).toBeGreaterThanOrEqual(before + 30_000 - 1_000);
+    expect(freeAt).toBeLessThanOrEqual(Date.now() + 30_000);
+    // Nothing to retry before then.
+    expect(await slack().inbox.replayUnfinished(slack().bolt)).toBe(0);
+    // 30 s later:
+    await s.app.database.db.inboundDelivery.update({ where: { id: row?.id ?? 0 }, data: { claimedUntil: new Date(Date.now() - 1) } });
+    expect(await slack().inbox.replayUnfinished(slack().bolt)).toBe(1);
+    await s.idle();
+    expect(await kept(f.ticket.id, ts)).toHaveLength(1);
+    expect((await deliveryOf(ts))?.doneAt).toBeInstanceOf(Date);
+    expect(errorsShownTo(SLACK_USERS.customer)).toEqual([]);
+  });
+
+  test('a reply that could be neither recorded nor worked on is kept in memory, then recorded and kept by the next sweep', async () => {
+    const f = await fileTicket(s, '退款申请提交三天了没有处理');
+    await s.idle();
+    const down = new Error('connect ECONNREFUSED 127.0.0.1:5432');
+    const record = vi.spyOn(PrismaInboxStore.prototype, 'record').mockRejectedValueOnce(down);
+    vi.spyOn(s.app.deps.tickets, 'findTicketByMessage').mockRejectedValueOnce(down);
+    const ts = await reply(f.threadTs, '请尽快处理退款');
+    await s.idle();
+    expect(record).toHaveBeenCalledTimes(1);
+    expect(await kept(f.ticket.id, ts)).toEqual([]);
+    expect(await deliveryOf(ts)).toBeNull();
+    // The database is back: the sweep records it and works on it.
+    expect(await slack().inbox.replayUnfinished(slack().bolt)).toBe(1);
+    await s.idle();
+    expect(await kept(f.ticket.id, ts)).toHaveLength(1);
+    expect((await deliveryOf(ts))?.doneAt).toBeInstanceOf(Date);
+    // Recorded once: the next sweep has nothing left.
+    expect(await slack().inbox.replayUnfinished(slack().bolt)).toBe(0);
+    expect(errorsShownTo(SLACK_USERS.customer)).toEqual([]);
+  });
+
+  test('a sweep that cannot record what is kept in memory keeps it for the next one', async () => {
+    const f = await fileTicket(s, '收到的商品和描述不符');
+    await s.idle();
+    const down = new Error('connect ECONNREFUSED 127.0.0.1:5432');
+    vi.spyOn(PrismaInboxStore.prototype, 'record').mockRejectedValueOnce(down).mockRejectedValueOnce(down);
+    vi.spyOn(s.app.deps.tickets, 'findTicketByMessage').mockRejectedValueOnce(down);
+    const ts = await reply(f.threadTs, '要求退货');
+    await s.idle();
+    await expect(slack().inbox.replayUnfinished(slack().bolt)).rejects.toThrow(/ECONNREFUSED/);
+    expect(await slack().inbox.replayUnfinished(slack().bolt)).toBe(1);
+    await s.idle();
+    expect(await kept(f.ticket.id, ts)).toHaveLength(1);
+  });
+});
