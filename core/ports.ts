@@ -300,8 +300,11 @@ export interface InboxStore {
   record(platform: string, entries: { deliveryKey: string; payload: string }[], at: Date, leaseMs: number): Promise<(number | null)[]>;
   /** Marks it finished (with the error that made it give up, if any). */
   finish(id: number, at: Date, error?: string | null): Promise<void>;
-  /** Shortens the lease of an unfinished delivery whose work failed: any process may retry it from `until`. */
-  release(id: number, until: Date): Promise<void>;
+  /**
+   * Shortens the lease of an unfinished delivery whose work failed, so any process may retry it from
+   * `until`; only while it is still this attempt (`attempts` as claimed: another process may have taken it over).
+   */
+  release(id: number, attempts: number, until: Date): Promise<void>;
   /** Leases up to `limit` unfinished deliveries whose lease has run out (their process died), oldest first. */
   claimUnfinished(platform: string, now: Date, limit: number, leaseMs: number): Promise<InboundDeliveryRecord[]>;
   /** Deletes finished deliveries older than `before`. */

@@ -9,6 +9,7 @@ import { detectLang, type Lang, render, t } from '../../core/i18n/translate.js';
 import { intakeMessage } from '../../core/tickets/intake-message.js';
 import { resolveActor } from '../../core/tickets/resolve-actor.js';
 import type { Ticket } from '../../core/tickets/types.js';
+import { isTransient } from '../../core/transient.js';
 import { afterAck } from '../after-ack.js';
 import { registerCardActions, registerModals } from './card-actions.js';
 import { type SlackPlace, slackRef } from './outbound.js';
@@ -256,6 +257,7 @@ export function registerInbound(app: App, ctx: InboundContext): void {
     if (botMention(m.text, context.botUserId) || !messageContent(m).text) return; // app_mention handles mentions
     await afterAck();
     const place = { workspaceId: teamOf(body), channelId: m.channel, threadTs: m.thread_ts };
+    const where = { channel: m.channel, user: m.user, threadTs: m.thread_ts };
     const linked = await deps.tickets.findTicketByConversation(slackRef(place));
     try {
       if (!linked) {
@@ -266,14 +268,15 @@ export function registerInbound(app: App, ctx: InboundContext): void {
       // After a ticket is closed, only a customer writing again opens a follow-up; staff chatter does not.
       if (linked.status === 'closed' && (await actorOf(m.user)).role !== 'customer') return;
       await detachClosedCard(linked, place, m.ts);
-      const { ticket, outcome } = await keepThreadMessage({ ...m, user: m.user }, place);
+      const kept = await keepThreadMessage({ ...m, user: m.user }, place);
       // A reply in the thread of a closed ticket opened a follow-up ticket, now linked to the thread.
-      if (outcome === 'created') await out.postCard(ticket, place);
+      // (Once the message is kept a retry would not post the card: its failure is only reported.)
+      if (kept.outcome === 'created') await out.postCard(kept.ticket, place).catch((error: unknown) => refuse(error, where));
     } catch (error) {
-      // Not the writer's doing (the database in a failover, say): the delivery is retried by the inbox's
-      // sweep, so the message is kept late rather than lost, and nobody is shown an error meanwhile.
-      if (toAppError(error).code === 'INTERNAL') throw error;
-      await refuse(error, { channel: m.channel, user: m.user, threadTs: m.thread_ts });
+      // A failure that may pass (the database failing over, a network blip): the inbox's sweep retries the
+      // delivery, so the message is kept late rather than lost, and nobody is shown an error meanwhile.
+      if (isTransient(error)) throw error;
+      await refuse(error, where);
     }
   });
 

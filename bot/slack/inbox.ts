@@ -16,8 +16,13 @@ export const INBOX_LEASE_MS = 10 * 60_000;
 /** A delivery that failed this many times is given up (logged), so that one bad payload cannot loop forever. */
 const MAX_ATTEMPTS = 5;
 const SWEEP_MS = 60_000;
-/** A delivery whose work failed (the database in a failover, say) is retried by the first sweep after this. */
+/**
+ * A delivery whose work failed (the database in a failover, say) is retried by the first sweep after
+ * this, then after 4 times as long each time, at most 30 min: 30 s, 2, 8 and 30 min, so the fifth and
+ * last attempt (MAX_ATTEMPTS) comes about 40 min after the first.
+ */
 const RETRY_AFTER_MS = 30_000;
+const retryDelay = (attempts: number) => Math.min(RETRY_AFTER_MS * 4 ** Math.max(0, attempts - 1), 30 * 60_000);
 /**
  * Deliveries that could neither be recorded nor worked on (the database was down for both), kept in
  * memory until a sweep can record them; the oldest are dropped (and logged) past this many.
@@ -47,8 +52,9 @@ export function ackIfRecordIsSlow(log: Logger, ack: () => void, details: () => R
 }
 /** Interaction types whose ack carries the listener's answer: these are acknowledged by the listener, not early. */
 export const ANSWERED_BY_LISTENER = new Set(['view_submission', 'block_suggestion']);
-/** Context key naming the inbox record of the delivery being processed. */
+/** Context key naming the inbox record of the delivery being processed, and which attempt this is. */
 const RECORDED = 'inboxDeliveryId';
+const ATTEMPT = 'inboxAttempt';
 /** Context flag: the receiver tried to record the delivery and could not (the middleware does not try again). */
 export const UNRECORDED = 'inboxUnrecorded';
 
@@ -119,9 +125,12 @@ export class SlackInbox {
       try {
         await next();
       } catch (err) {
-        // Retried soon rather than when the lease runs out: the work is idempotent where it creates things.
-        const until = new Date(this.clock().getTime() + RETRY_AFTER_MS);
-        await this.store.release(id, until).catch((releaseErr: unknown) => this.logger.warn({ err: releaseErr }, 'could not release a failed Slack delivery'));
+        // Retried sooner than when the lease runs out: the work is idempotent where it creates things.
+        const attempt = typeof context[ATTEMPT] === 'number' ? context[ATTEMPT] : 1;
+        const until = new Date(this.clock().getTime() + retryDelay(attempt));
+        await this.store
+          .release(id, attempt, until)
+          .catch((releaseErr: unknown) => this.logger.warn({ err: releaseErr }, 'could not release a failed Slack delivery'));
         throw err;
       }
       await this.store.finish(id, this.clock());
@@ -192,10 +201,14 @@ export class SlackInbox {
    * in memory because the database was down (recorded first); returns how many were taken.
    */
   async replayUnfinished(bolt: App): Promise<number> {
-    await this.recordParked();
+    await this.recordParked().catch((err: unknown) =>
+      this.logger.warn({ err, parked: this.parked.length }, 'could not record the Slack deliveries kept in memory yet'),
+    );
+    // One instant for the whole sweep: what fails during it and is released comes free at a later one.
+    const now = this.clock();
     let taken = 0;
     for (;;) {
-      const batch = await this.store.claimUnfinished('slack', this.clock(), 20, INBOX_LEASE_MS);
+      const batch = await this.store.claimUnfinished('slack', now, 20, INBOX_LEASE_MS);
       taken += batch.length;
       for (const d of batch) {
         if (d.attempts > MAX_ATTEMPTS) {
@@ -206,7 +219,7 @@ export class SlackInbox {
         try {
           this.logger.warn({ key: d.deliveryKey, receivedAt: d.receivedAt }, 'processing a Slack delivery left unfinished');
           // The middleware marks it finished when the work succeeds.
-          await this.process(bolt, { body: JSON.parse(d.payload) as Body, ack: async () => {}, customProperties: { [RECORDED]: d.id } });
+          await this.process(bolt, { body: JSON.parse(d.payload) as Body, ack: async () => {}, customProperties: { [RECORDED]: d.id, [ATTEMPT]: d.attempts } });
         } catch (err) {
           this.logger.warn({ err, key: d.deliveryKey }, 'a Slack delivery failed again; retried when its lease runs out');
         }
@@ -240,5 +253,8 @@ export class SlackInbox {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.sweeping;
+    if (this.parked.length) {
+      this.logger.error({ keys: this.parked.map(deliveryKey) }, 'stopping with Slack deliveries that could not be recorded: they are lost');
+    }
   }
 }

@@ -45,15 +45,13 @@ export interface OpenDatabaseOptions {
 
 /** `connect_timeout` (seconds, libpq's parameter) from a PostgreSQL URL, in ms; the default when absent. */
 export function connectTimeoutMs(url: string): number {
-  let raw: string | null = null;
-  try {
-    raw = new URL(url).searchParams.get('connect_timeout');
-  } catch {
-    return CONNECT_TIMEOUT_MS;
-  }
-  if (raw === null) return CONNECT_TIMEOUT_MS;
-  if (!/^\d+$/.test(raw.trim())) throw new Error(`DATABASE_URL: connect_timeout must be a whole number of seconds (0 for no bound), not "${raw}"`);
-  return Number(raw.trim()) * 1000;
+  // Read from the query string as it is: every form libpq takes is not a WHATWG URL (a socket directory
+  // as host, `postgresql://user@/db?host=/run/postgresql`).
+  const raw = /[?&]connect_timeout=([^&#]*)/.exec(url)?.[1];
+  if (raw === undefined) return CONNECT_TIMEOUT_MS;
+  const seconds = decodeURIComponent(raw).trim();
+  if (!/^\d+$/.test(seconds)) throw new Error(`DATABASE_URL: connect_timeout must be a whole number of seconds (0 for no bound), not "${seconds}"`);
+  return Number(seconds) * 1000;
 }
 
 /** Where the data lives: DATABASE_URL when set, else an SQLite file in the data dir. */

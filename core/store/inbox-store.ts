@@ -79,8 +79,8 @@ export class PrismaInboxStore implements InboxStore {
     await this.db.inboundDelivery.update({ where: { id }, data: { doneAt: at, lastError: error?.slice(0, 1000) ?? null } });
   }
 
-  async release(id: number, until: Date): Promise<void> {
-    await this.db.inboundDelivery.updateMany({ where: { id, doneAt: null, claimedUntil: { gt: until } }, data: { claimedUntil: until } });
+  async release(id: number, attempts: number, until: Date): Promise<void> {
+    await this.db.inboundDelivery.updateMany({ where: { id, attempts, doneAt: null, claimedUntil: { gt: until } }, data: { claimedUntil: until } });
   }
 
   async claimUnfinished(platform: string, now: Date, limit: number, leaseMs: number): Promise<InboundDeliveryRecord[]> {

@@ -43,6 +43,23 @@ function gatedReceiver(opts: { gatherMs?: number; process?: (event: ReceiverEven
   return { receiver, writes, maxInFlight: () => maxInFlight };
 }
 
+/** A receiver that records every request as new and notes when each is handed to Bolt (`onProcess` runs then too). */
+function recordingReceiver(onProcess?: (calls: number[]) => void) {
+  const calls: number[] = [];
+  const receiver = new FastifyReceiver({
+    signingSecret: SECRET,
+    path: '/slack/events',
+    logger: pino({ level: 'silent' }),
+    record: async (bodies) => bodies.map(() => ({})),
+    process: async () => {
+      calls.push(performance.now());
+      onProcess?.(calls);
+    },
+  });
+  receiver.init({} as App);
+  return { receiver, calls };
+}
+
 /** A signed request handed straight to `intercept`, as Node's HTTP server would; resolves with its answer's status. */
 function deliver(receiver: FastifyReceiver, i: number): Promise<number> {
   const post = slashCommand({ text: `new ${i}`, userId: 'U1', responseUrl: 'https://example.invalid/r' });
@@ -208,17 +225,7 @@ describe('Slack receiver group commit', () => {
   });
 
   test('connections accepted one per turn hold the hand-over to Bolt until a quiet period passes with none', async () => {
-    const calls: number[] = [];
-    const receiver = new FastifyReceiver({
-      signingSecret: SECRET,
-      path: '/slack/events',
-      logger: pino({ level: 'silent' }),
-      record: async (bodies) => bodies.map(() => ({})),
-      process: async () => {
-        calls.push(performance.now());
-      },
-    });
-    receiver.init({} as App);
+    const { receiver, calls } = recordingReceiver();
     expect(await Promise.all([0, 1, 2].map((i) => deliver(receiver, i)))).toEqual([200, 200, 200]);
     // The rest of a burst, still being accepted: one connection a turn for 20 ms (well past the quiet period).
     const started = performance.now();
@@ -237,24 +244,15 @@ describe('Slack receiver group commit', () => {
     expect(first - (before.at(-1) ?? started)).toBeGreaterThanOrEqual(2);
   });
   test('a connection accepted while acknowledged requests are handed to Bolt pauses the hand-over', async () => {
-    const calls: number[] = [];
     let connectedAt = 0;
-    const receiver = new FastifyReceiver({
-      signingSecret: SECRET,
-      path: '/slack/events',
-      logger: pino({ level: 'silent' }),
-      record: async (bodies) => bodies.map(() => ({})),
-      process: async () => {
-        calls.push(performance.now());
-        if (calls.length === 1) {
-          setImmediate(() => {
-            connectedAt = performance.now();
-            receiver.connected();
-          });
-        }
-      },
+    const { receiver, calls } = recordingReceiver((calls) => {
+      if (calls.length === 1) {
+        setImmediate(() => {
+          connectedAt = performance.now();
+          receiver.connected();
+        });
+      }
     });
-    receiver.init({} as App);
     expect(await Promise.all([0, 1, 2].map((i) => deliver(receiver, i)))).toEqual([200, 200, 200]);
     await receiver.idle();
     expect(calls).toHaveLength(3);
@@ -262,17 +260,7 @@ describe('Slack receiver group commit', () => {
     expect((calls[1] ?? 0) - connectedAt).toBeGreaterThanOrEqual(2);
   });
   test('a steady stream of requests cannot stall the hand-over: the oldest goes to Bolt once it has waited 250 ms', async () => {
-    const calls: number[] = [];
-    const receiver = new FastifyReceiver({
-      signingSecret: SECRET,
-      path: '/slack/events',
-      logger: pino({ level: 'silent' }),
-      record: async (bodies) => bodies.map(() => ({})),
-      process: async () => {
-        calls.push(performance.now());
-      },
-    });
-    receiver.init({} as App);
+    const { receiver, calls } = recordingReceiver();
     const started = performance.now();
     const acks: Promise<number>[] = [];
     const sent: number[] = [];
