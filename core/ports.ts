@@ -301,8 +301,8 @@ export interface InboxStore {
   /** Marks it finished (with the error that made it give up, if any). */
   finish(id: number, at: Date, error?: string | null): Promise<void>;
   /**
-   * Shortens the lease of an unfinished delivery whose work failed, so any process may retry it from
-   * `until`; only while it is still this attempt (`attempts` as claimed: another process may have taken it over).
+   * Moves the lease of an unfinished delivery whose work failed to `until`, when any process may retry it;
+   * only while it is still this attempt (`attempts` as claimed: another process may have taken it over).
    */
   release(id: number, attempts: number, until: Date): Promise<void>;
   /** Leases up to `limit` unfinished deliveries whose lease has run out (their process died), oldest first. */

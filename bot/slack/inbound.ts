@@ -258,8 +258,8 @@ export function registerInbound(app: App, ctx: InboundContext): void {
     await afterAck();
     const place = { workspaceId: teamOf(body), channelId: m.channel, threadTs: m.thread_ts };
     const where = { channel: m.channel, user: m.user, threadTs: m.thread_ts };
-    const linked = await deps.tickets.findTicketByConversation(slackRef(place));
     try {
+      const linked = await deps.tickets.findTicketByConversation(slackRef(place));
       if (!linked) {
         // Under the bot's answer to their own question, a customer's message goes to a person, and is kept.
         if (await selfService.fileAnsweredThread({ ...place, user: m.user })) await keepThreadMessage({ ...m, user: m.user }, place);

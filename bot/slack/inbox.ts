@@ -204,11 +204,12 @@ export class SlackInbox {
     await this.recordParked().catch((err: unknown) =>
       this.logger.warn({ err, parked: this.parked.length }, 'could not record the Slack deliveries kept in memory yet'),
     );
-    // One instant for the whole sweep: what fails during it and is released comes free at a later one.
-    const now = this.clock();
+    // One instant decides what is free for the whole sweep (what fails during it and is released comes
+    // free after it); each lease still runs from when it is taken.
+    const cutoff = this.clock();
     let taken = 0;
     for (;;) {
-      const batch = await this.store.claimUnfinished('slack', now, 20, INBOX_LEASE_MS);
+      const batch = await this.store.claimUnfinished('slack', cutoff, 20, INBOX_LEASE_MS + Math.max(0, this.clock().getTime() - cutoff.getTime()));
       taken += batch.length;
       for (const d of batch) {
         if (d.attempts > MAX_ATTEMPTS) {

@@ -80,7 +80,7 @@ export class PrismaInboxStore implements InboxStore {
   }
 
   async release(id: number, attempts: number, until: Date): Promise<void> {
-    await this.db.inboundDelivery.updateMany({ where: { id, attempts, doneAt: null, claimedUntil: { gt: until } }, data: { claimedUntil: until } });
+    await this.db.inboundDelivery.updateMany({ where: { id, attempts, doneAt: null }, data: { claimedUntil: until } });
   }
 
   async claimUnfinished(platform: string, now: Date, limit: number, leaseMs: number): Promise<InboundDeliveryRecord[]> {

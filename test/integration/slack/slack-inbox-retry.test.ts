@@ -85,7 +85,7 @@ describe.each(PROVIDERS)('Slack deliveries whose work fails, on $name', (provide
     expect((await deliveryOf(ts))?.doneAt).toBeInstanceOf(Date);
   });
 
-  test('a process whose delivery was taken over by another cannot shorten the new lease', async () => {
+  test('a process whose delivery was taken over by another cannot move the new lease', async () => {
     const store = new PrismaInboxStore(s.app.database.db, s.app.database.pg);
     const long = new Date(Date.now() - 11 * 60_000);
     const [id] = await store.record('slack', [{ deliveryKey: 'event:EvTAKEN', payload: '{}' }], long, 10 * 60_000);
@@ -102,7 +102,7 @@ describe.each(PROVIDERS)('Slack deliveries whose work fails, on $name', (provide
   test('a reply that could be neither recorded nor worked on is kept in memory, then recorded and kept by the next sweep', async () => {
     const f = await fileTicket(s, '退款申请提交三天了没有处理');
     await s.idle();
-    const down = new Error('connect ECONNREFUSED 127.0.0.1:5432');
+    const down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     const record = vi.spyOn(PrismaInboxStore.prototype, 'record').mockRejectedValueOnce(down);
     vi.spyOn(s.app.deps.tickets, 'findTicketByMessage').mockRejectedValueOnce(down);
     const ts = await reply(f.threadTs, '请尽快处理退款');
@@ -123,7 +123,7 @@ describe.each(PROVIDERS)('Slack deliveries whose work fails, on $name', (provide
   test('a sweep that cannot record what is kept in memory keeps it for the next one', async () => {
     const f = await fileTicket(s, '收到的商品和描述不符');
     await s.idle();
-    const down = new Error('connect ECONNREFUSED 127.0.0.1:5432');
+    const down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     vi.spyOn(PrismaInboxStore.prototype, 'record').mockRejectedValueOnce(down).mockRejectedValueOnce(down);
     vi.spyOn(s.app.deps.tickets, 'findTicketByMessage').mockRejectedValueOnce(down);
     const ts = await reply(f.threadTs, '要求退货');

@@ -226,6 +226,7 @@ describe('Slack receiver group commit', () => {
 
   test('connections accepted one per turn hold the hand-over to Bolt until a quiet period passes with none', async () => {
     const { receiver, calls } = recordingReceiver();
+    const delivered = performance.now();
     expect(await Promise.all([0, 1, 2].map((i) => deliver(receiver, i)))).toEqual([200, 200, 200]);
     // The rest of a burst, still being accepted: one connection a turn for 20 ms (well past the quiet period).
     const started = performance.now();
@@ -239,9 +240,10 @@ describe('Slack receiver group commit', () => {
     expect(calls).toHaveLength(3);
     // The hand-over began only after a quiet period with no connection (a loaded machine may miss turns
     // for that long mid-stream). Timers run on the loop's cached whole-millisecond clock: 2, not 5.
+    // Unless the oldest had waited its 250 ms by then (a very loaded machine): the bound wins.
     const first = calls[0] ?? 0;
     const before = sent.filter((at) => at < first);
-    expect(first - (before.at(-1) ?? started)).toBeGreaterThanOrEqual(2);
+    if (first - delivered < 250) expect(first - (before.at(-1) ?? started)).toBeGreaterThanOrEqual(2);
   });
   test('a connection accepted while acknowledged requests are handed to Bolt pauses the hand-over', async () => {
     let connectedAt = 0;
