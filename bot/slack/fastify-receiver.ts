@@ -10,12 +10,12 @@
 // carries an answer (a modal submission's validation errors, options for an external select) wait for
 // their listener's ack. Listeners here always ack first and answer through respond()/chat.postMessage.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse } from 'node:querystring';
 import type { AckFn, App, Receiver, ReceiverEvent } from '@slack/bolt';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../logger.js';
 import { urlPath } from '../url-path.js';
 import { ANSWERED_BY_LISTENER, ackIfRecordIsSlow, UNRECORDED } from './inbox.js';
+import { type Body, fastifyReply, header, nodeReply, parseBody, type SlackHttpReply, type SlackHttpRequest } from './receiver-http.js';
 import { signatureProblem } from './signature.js';
 
 /** A listener that never acks one of those is answered empty after this long (Slack gives up at 3 s). */
@@ -30,71 +30,6 @@ const MAX_HOLD_MS = 250;
  */
 const GATHER_MS = 10;
 const BODY_LIMIT = 4 * 1024 * 1024;
-
-type Body = Record<string, unknown>;
-
-function header(headers: IncomingMessage['headers'], name: string): string {
-  const v = headers[name];
-  return Array.isArray(v) ? (v[0] ?? '') : (v ?? '');
-}
-
-/** A request as the receiver needs it, from Fastify or straight from Node's HTTP server. */
-interface SlackHttpRequest {
-  raw: string;
-  headers: IncomingMessage['headers'];
-  /** The sender's address, for the log of a refused request (a getpeername call: only asked when needed). */
-  ip(): string | undefined;
-}
-
-/** Answers a request once: a JSON object, a text, or nothing. */
-interface SlackHttpReply {
-  readonly sent: boolean;
-  send(status: number, body?: string | Record<string, unknown>): void;
-}
-
-function fastifyReply(reply: FastifyReply): SlackHttpReply {
-  return {
-    get sent() {
-      return reply.sent;
-    },
-    send(status, body) {
-      if (typeof body === 'string') reply.code(status).type('text/plain; charset=utf-8').send(body);
-      else reply.code(status).send(body);
-    },
-  };
-}
-
-function nodeReply(res: ServerResponse): SlackHttpReply {
-  return {
-    get sent() {
-      return res.headersSent;
-    },
-    send(status, body) {
-      if (res.headersSent) return;
-      if (body === undefined) {
-        res.writeHead(status, { 'content-length': '0' }).end();
-        return;
-      }
-      const text = typeof body === 'string' ? body : JSON.stringify(body);
-      const type = typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8';
-      res.writeHead(status, { 'content-type': type, 'content-length': String(Buffer.byteLength(text)) }).end(text);
-    },
-  };
-}
-
-/** Slack's body: form-encoded (commands; interactions as a JSON `payload` field) or JSON (events). */
-function parseBody(raw: string, contentType: string): Body {
-  if (contentType.startsWith('application/x-www-form-urlencoded')) {
-    const form = parse(raw);
-    return typeof form['payload'] === 'string' ? asObject(JSON.parse(form['payload'])) : (form as Body);
-  }
-  return asObject(JSON.parse(raw));
-}
-
-function asObject(value: unknown): Body {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('a Slack body is a JSON object');
-  return value as Body;
-}
 
 export class FastifyReceiver implements Receiver {
   private app: App | undefined;
