@@ -269,9 +269,18 @@ export function registerInbound(app: App, ctx: InboundContext): void {
       if (linked.status === 'closed' && (await actorOf(m.user)).role !== 'customer') return;
       await detachClosedCard(linked, place, m.ts);
       const kept = await keepThreadMessage({ ...m, user: m.user }, place);
-      // A reply in the thread of a closed ticket opened a follow-up ticket, now linked to the thread.
-      // (Once the message is kept a retry would not post the card: its failure is only reported.)
-      if (kept.outcome === 'created') await out.postCard(kept.ticket, place).catch((error: unknown) => refuse(error, where));
+      // A reply in the thread of a closed ticket opened a follow-up ticket, now linked to the thread. A retry
+      // (the first attempt failed after the ticket was made) finds the message kept: it posts the card if
+      // the thread still has none. A card that cannot be posted is reported, not retried.
+      const cardless = async () => {
+        const here = (await deps.tickets.listConversations(kept.ticket.id, 'slack')).filter(
+          (c) => c.channelId === place.channelId && c.threadId === place.threadTs,
+        );
+        return here.length > 0 && here.every((c) => !c.cardMessageId);
+      };
+      if (kept.outcome === 'created' || (kept.outcome === 'duplicate' && (await cardless()))) {
+        await out.postCard(kept.ticket, place).catch((error: unknown) => refuse(error, where));
+      }
     } catch (error) {
       // A failure that may pass (the database failing over, a network blip): the inbox's sweep retries the
       // delivery, so the message is kept late rather than lost, and nobody is shown an error meanwhile.

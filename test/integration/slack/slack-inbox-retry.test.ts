@@ -3,8 +3,10 @@
 // recorded is kept in memory until a sweep can record it. Nobody is shown an error meanwhile.
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { PrismaInboxStore } from '../../../core/store/inbox-store.js';
+import { claimTicket, closeTicket } from '../../../core/tickets/ticket-actions.js';
+import type { Actor } from '../../../core/tickets/types.js';
 import { PROVIDERS } from '../../helpers/databases.js';
-import { CHANNEL, fileTicket, SLACK_USERS, type SlackTestApp, startSlackApp } from '../../helpers/slack-app.js';
+import { CHANNEL, cardUpdate, eventually, fileTicket, SLACK_USERS, type SlackTestApp, startSlackApp } from '../../helpers/slack-app.js';
 import { eventCallback } from '../../helpers/slack-requests.js';
 
 describe.each(PROVIDERS)('Slack deliveries whose work fails, on $name', (provider) => {
@@ -72,6 +74,46 @@ describe.each(PROVIDERS)('Slack deliveries whose work fails, on $name', (provide
     expect(await kept(f.ticket.id, ts)).toHaveLength(1);
     expect((await deliveryOf(ts))?.doneAt).toBeInstanceOf(Date);
     expect(errorsShownTo(SLACK_USERS.customer)).toEqual([]);
+  });
+
+  test('a follow-up ticket made by a first attempt that failed after it (the database went away) gets its card from the retry', async () => {
+    const lin: Actor = { role: 'agent', agentId: 'lin', name: '林晓雨', platform: 'api' };
+    const f = await fileTicket(s, '耳机已经换好了');
+    await claimTicket(s.app.deps, f.ticket.id, lin);
+    await closeTicket(s.app.deps, f.ticket.id, lin, 'done');
+    await cardUpdate(s, f.cardTs, ['已关闭']);
+    await s.idle();
+    // The follow-up is made, then its observers fail on the database (once).
+    const deps = s.app.deps as { onChange?: typeof s.app.deps.onChange };
+    const observers = deps.onChange;
+    let failed = false;
+    deps.onChange = async (change) => {
+      if (!failed && change.action === 'create') {
+        failed = true;
+        throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+      }
+      await observers?.(change);
+    };
+    const ts = await reply(f.threadTs, '新耳机也有杂音');
+    await s.idle();
+    const followUp = await eventually(() => s.app.deps.tickets.findTicketByMessage('slack', `${CHANNEL}:${ts}`));
+    const cards = () =>
+      s.fake.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === f.threadTs && JSON.stringify(c.args.blocks ?? '').includes(followUp.number));
+    expect(cards()).toEqual([]);
+    expect(errorsShownTo(SLACK_USERS.customer)).toEqual([]);
+    await s.app.database.db.inboundDelivery.updateMany({ where: { deliveryKey: `event:${eventId(ts)}` }, data: { claimedUntil: new Date(Date.now() - 1) } });
+    expect(await slack().inbox.replayUnfinished(slack().bolt)).toBe(1);
+    await s.idle();
+    expect(cards()).toHaveLength(1);
+    expect((await s.app.deps.tickets.listConversations(followUp.id, 'slack'))[0]?.cardMessageId).toBe(cards()[0]?.response.ts);
+    // A later redelivery finds the card there and posts none.
+    await s.app.database.db.inboundDelivery.updateMany({
+      where: { deliveryKey: `event:${eventId(ts)}` },
+      data: { doneAt: null, claimedUntil: new Date(Date.now() - 1) },
+    });
+    expect(await slack().inbox.replayUnfinished(slack().bolt)).toBe(1);
+    await s.idle();
+    expect(cards()).toHaveLength(1);
   });
 
   test('a reply whose work fails for good (a bug, not the database) is refused at once and not retried', async () => {
