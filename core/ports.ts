@@ -134,6 +134,8 @@ export interface TicketStore {
   findTicket(id: number): Promise<Ticket | null>;
   /** The ticket that holds the message with this platform id (idempotency of deliveries). */
   findTicketByMessage(platform: Platform, platformMessageId: string): Promise<Ticket | null>;
+  /** The message stored with this platform id, if any (one at most: the pair is unique). */
+  findMessage(platform: Platform, platformMessageId: string): Promise<TicketMessage | null>;
   /** The ticket linked to a chat thread, if any. */
   findTicketByConversation(ref: ConversationRef): Promise<Ticket | null>;
   /** Creates ticket, customer link, conversation, first message and event at once. If the first message's platform id was already stored (a concurrent duplicate delivery), returns that ticket with `created: false`. */

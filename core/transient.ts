@@ -14,8 +14,7 @@ const ADAPTER_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'Sock
  * node-postgres's own failures, which carry no code. Only read on errors without one: a coded error's
  * message may quote the data (a customer could write "database is locked").
  */
-const MESSAGES =
-  /^(?:connection terminated|timeout exceeded when trying to connect|client has encountered a connection error|connection terminated due to connection timeout)/i;
+const MESSAGES = /^(?:connection terminated|timeout exceeded when trying to connect|client has encountered a connection error)/i;
 
 /** True for an error (or one it was caused by, up to a few levels) that is worth retrying later. */
 export function isTransient(error: unknown, depth = 0): boolean {

@@ -111,7 +111,7 @@ export class SlackInbox {
         try {
           [recorded = null] = await this.recordBurst([body as Body]);
         } catch (err) {
-          // The inbox is a safety net: without the database the work fails anyway, and says so to the user.
+          // Worked on anyway; if the work fails too (the database is down), it is kept for the next sweep.
           this.logger.warn({ err }, 'could not record a Slack delivery in the inbox; working on it unrecorded');
           return this.parkIfFails(body as Body, next);
         }
@@ -152,15 +152,14 @@ export class SlackInbox {
     }
   }
 
-  /** Records the parked deliveries, free to be taken at once; returns how many were recorded. They stay parked if it fails. */
-  private async recordParked(): Promise<number> {
-    if (!this.parked.length) return 0;
+  /** Records the parked deliveries, free to be taken at once (a redelivery recorded meanwhile is skipped). They stay parked if it fails. */
+  private async recordParked(): Promise<void> {
+    if (!this.parked.length) return;
     const bodies = this.parked.splice(0);
     try {
       const entries = bodies.map((body) => ({ deliveryKey: deliveryKey(body), payload: JSON.stringify(body) }));
-      // A lease already over: the sweep below takes them at once.
-      const ids = await this.store.record('slack', entries, this.clock(), -1);
-      return ids.filter((id) => id !== null).length;
+      // A lease already over: the sweep takes them at once.
+      await this.store.record('slack', entries, this.clock(), -1);
     } catch (err) {
       this.parked.unshift(...bodies);
       throw err;
@@ -222,7 +221,7 @@ export class SlackInbox {
           // The middleware marks it finished when the work succeeds.
           await this.process(bolt, { body: JSON.parse(d.payload) as Body, ack: async () => {}, customProperties: { [RECORDED]: d.id, [ATTEMPT]: d.attempts } });
         } catch (err) {
-          this.logger.warn({ err, key: d.deliveryKey }, 'a Slack delivery failed again; retried when its lease runs out');
+          this.logger.warn({ err, key: d.deliveryKey }, 'a Slack delivery failed again; retried later, or given up after the last attempt');
         }
       }
       if (batch.length < 20) return taken;

@@ -5,14 +5,12 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../../core/errors.js';
 import type { TicketDeps } from '../../core/tickets/deps.js';
-
-/** The core's bound on a platform message id. */
-const MAX_ID = 200;
+import { MAX_PLATFORM_MESSAGE_ID } from '../../core/tickets/inbound.js';
 
 /** The platform message id of a web delivery; a hash of the pair when the encoded pair is too long. */
 export function webDeliveryId(senderId: string, messageId: string): string {
   const id = `${encodeURIComponent(senderId)}:${encodeURIComponent(messageId)}`;
-  return id.length <= MAX_ID
+  return id.length <= MAX_PLATFORM_MESSAGE_ID
     ? id
     : `#h:${createHash('sha256')
         .update(JSON.stringify([senderId, messageId]))
@@ -25,8 +23,8 @@ export function webDeliveryId(senderId: string, messageId: string): string {
  * ids does not. A different text under the same ids is a conflict (409), and nothing is revealed.
  */
 export async function assertSameDelivery(deps: TicketDeps, ticketId: number, deliveryId: string, text: string, senderId: string): Promise<void> {
-  const messages = await deps.tickets.listMessages(ticketId, { includeInternal: false });
-  const first = messages.find((m) => m.platform === 'web' && m.platformMessageId === deliveryId);
+  const stored = await deps.tickets.findMessage('web', deliveryId);
+  const first = stored?.ticketId === ticketId && stored.visibility === 'public' ? stored : undefined;
   // The author too: ids the bot made before 2026-12-07 (`auto-answer:7`) read as a web pair now. A
   // sender who is an agent's web identity is stored under the agent's id.
   if (first?.body === text.trim() && (first.authorId === senderId || first.authorId === (await deps.directory.findAgentByIdentity('web', senderId))?.id))

@@ -193,16 +193,16 @@ export function trackSla(
     : { firstResponseMs: prev.firstResponseMs, resolutionMs: prev.resolutionMs, nextResponseMs: prev.nextResponseMs };
   let { pausedSince, pausedMs } = prev;
   const paused = PAUSED.has(next.status);
-  if (paused && pausedSince === null) pausedSince = now;
-  if (!paused && pausedSince !== null) {
-    pausedMs += businessTimeBetween(cal, pausedSince, now);
-    pausedSince = null;
-  }
   // A reopened ticket (a rebound) starts a new resolution clock at the reopen: the business time before
   // it is left out like a pause, and its reminders may fire again. Resuming the old clock instead made a
   // ticket resolved late breach, and escalate, again the moment it was reopened. The first breach stays
   // on record (resolutionBreachedAt).
-  const reopened = (before.status === 'resolved' || before.status === 'closed') && !PAUSED.has(next.status);
+  const reopened = (before.status === 'resolved' || before.status === 'closed') && !paused;
+  if (paused && pausedSince === null) pausedSince = now;
+  if (!paused && pausedSince !== null) {
+    if (!reopened) pausedMs += businessTimeBetween(cal, pausedSince, now);
+    pausedSince = null;
+  }
   if (reopened) pausedMs = businessTimeBetween(cal, clockStart(before), now);
   const stages = reopened ? Object.fromEntries(Object.entries(prev.stages).filter(([kind]) => !kind.startsWith('res_'))) : prev.stages;
   const sla: SlaState = {

@@ -105,6 +105,11 @@ export class PrismaTicketStore implements TicketStore {
     return msg ? this.findTicket(msg.ticketId) : null;
   }
 
+  async findMessage(platform: Platform, platformMessageId: string): Promise<TicketMessage | null> {
+    const row = await this.db.message.findUnique({ where: { platform_platformMessageId: { platform, platformMessageId } } });
+    return row ? toMessage(row) : null;
+  }
+
   async findTicketByConversation(ref: ConversationRef): Promise<Ticket | null> {
     const conv = await this.db.ticketConversation.findUnique({
       where: {
@@ -206,11 +211,8 @@ export class PrismaTicketStore implements TicketStore {
     atVersion?: number,
   ): Promise<{ message: TicketMessage; duplicate: boolean } | null> {
     const lookup = async () => {
-      if (!message.platformMessageId) return null;
-      const row = await this.db.message.findUnique({
-        where: { platform_platformMessageId: { platform: message.platform, platformMessageId: message.platformMessageId } },
-      });
-      return row ? { message: toMessage(row), duplicate: true } : null;
+      const seen = message.platformMessageId ? await this.findMessage(message.platform, message.platformMessageId) : null;
+      return seen ? { message: seen, duplicate: true } : null;
     };
     const seen = await lookup();
     if (seen) return seen;

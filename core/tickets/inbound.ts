@@ -16,11 +16,14 @@ export const ZAttachment = z.object({
   contentType: z.string().max(100).optional(),
 });
 
+/** The longest platform message id the core stores. */
+export const MAX_PLATFORM_MESSAGE_ID = 200;
+
 /** A message from any platform, normalised by its adapter. The one shape core intake accepts. */
 export const ZInboundMessage = z.object({
   platform: ZPlatform,
   /** The platform's id for this message: deliveries with the same id are one message. */
-  platformMessageId: z.string().trim().min(1).max(200),
+  platformMessageId: z.string().trim().min(1).max(MAX_PLATFORM_MESSAGE_ID),
   conversation: ZConversationRef.optional(),
   author: z.object({
     platformUserId: z.string().trim().min(1).max(200),
