@@ -155,7 +155,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
         settings: slackSettings,
         deps,
         logger,
-        inbox: new PrismaInboxStore(database.db, database.pg),
+        inbox: new PrismaInboxStore(database),
         workConcurrency: target.provider === 'sqlite' ? 1 : 4,
       })
     : null;

@@ -6,8 +6,10 @@
 const PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028', 'P2034', 'P2037']);
 /** PostgreSQL SQLSTATEs: connection exceptions (08…), shutdown or startup (57P01–57P03), serialization, deadlock, too many connections. */
 const PG_CODES = /^(08\d\d\d|57P0[123]|40001|40P01|53300)$/;
-/** Node's socket errors, and SQLite's locks. */
-const NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'SQLITE_BUSY', 'SQLITE_LOCKED']);
+/** Node's socket errors. */
+const NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+/** SQLite's locks, with their extended codes (better-sqlite3 raises SQLITE_BUSY_SNAPSHOT, SQLITE_LOCKED_SHAREDCACHE…). */
+const SQLITE_CODES = /^SQLITE_(BUSY|LOCKED)(_[A-Z]+)?$/;
 /** How Prisma's driver adapters classify those (in a DriverAdapterError's cause; SQLite's busy is a SocketTimeout). */
 const ADAPTER_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'TransactionWriteConflict']);
 /**
@@ -22,7 +24,7 @@ export function isTransient(error: unknown, depth = 0): boolean {
   const e = error as { code?: unknown; originalCode?: unknown; kind?: unknown; message?: unknown; cause?: unknown; meta?: unknown };
   for (const code of [e.code, e.originalCode]) {
     if (typeof code !== 'string') continue;
-    if (PRISMA_CODES.has(code) || NODE_CODES.has(code) || PG_CODES.test(code)) return true;
+    if (PRISMA_CODES.has(code) || NODE_CODES.has(code) || PG_CODES.test(code) || SQLITE_CODES.test(code)) return true;
   }
   if (typeof e.kind === 'string' && ADAPTER_KINDS.has(e.kind)) return true;
   if (typeof e.code !== 'string' && typeof e.message === 'string' && MESSAGES.test(e.message)) return true;

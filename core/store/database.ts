@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Pool } from 'pg';
 import type { PrismaClient as SqliteClient } from './generated/sqlite/client.js';
+import { type SqliteExclusive, sqliteExclusive, withQueryLine } from './sqlite-query-line.js';
 import { withStatementCache } from './sqlite-statement-cache.js';
 
 export type Provider = 'sqlite' | 'postgres';
@@ -19,6 +20,8 @@ export interface Database {
   db: Db;
   /** PostgreSQL: the connection pool Prisma runs on, for the one hot path written in plain SQL (the Slack inbox's record). */
   pg?: Pool | undefined;
+  /** SQLite: synchronous work on Prisma's connection, in line with its transactions, for the same hot path. */
+  sqlite?: SqliteExclusive | undefined;
   close(): Promise<void>;
 }
 
@@ -77,17 +80,17 @@ export async function openDatabase(target: { provider: Provider; url: string }, 
     ]);
     const file = sqlitePath(target.url);
     mkdirSync(dirname(file), { recursive: true });
-    const db = new SqliteClient({
-      adapter: withStatementCache(new PrismaBetterSqlite3({ url: file, timeout: 10_000 }, { timestampFormat: 'iso8601' })),
-      transactionOptions: TRANSACTION_OPTIONS,
-    });
+    const adapter = withStatementCache(withQueryLine(new PrismaBetterSqlite3({ url: file, timeout: 10_000 }, { timestampFormat: 'iso8601' })));
+    const db = new SqliteClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
     // Timestamps are stored as fixed-width UTC ISO text (the adapter's default, pinned: raw SQL such as
     // TicketStore.assigneeLoads compares them as text and parses them back).
     // WAL lets readers work while a write is in progress; foreign keys are off by default in SQLite.
     await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
     await db.$executeRawUnsafe('PRAGMA foreign_keys = ON');
     await db.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
-    return { provider: 'sqlite', url: target.url, db, close: () => db.$disconnect() };
+    // Looked up on each call: after its engine restarts, Prisma connects again (a new connection and line).
+    const sqlite: SqliteExclusive | undefined = sqliteExclusive(adapter) && ((work) => (sqliteExclusive(adapter) as SqliteExclusive)(work));
+    return { provider: 'sqlite', url: target.url, db, sqlite, close: () => db.$disconnect() };
   }
   const [{ PrismaClient: PostgresClient }, { PrismaPg }, { default: pg }] = await Promise.all([
     import('./generated/postgres/client.js'),
@@ -105,8 +108,36 @@ export async function openDatabase(target: { provider: Provider; url: string }, 
   // Once, and the pool ended even if Prisma's disconnect fails (pg refuses a second end).
   let closing: Promise<void> | undefined;
   const close = () => {
-    closing ??= client.$disconnect().finally(() => pool.end());
+    closing ??= client.$disconnect().finally(() => endPool(pool));
     return closing;
   };
   return { provider: 'postgres', url: target.url, db, pg: pool, close };
+}
+
+/** How long close() waits for the pool's connections to close once it has ended. */
+const POOL_CLOSE_WAIT_MS = 5_000;
+
+/**
+ * Ends the pool and waits until its connections have closed. pg's `Pool.end` resolves as soon as no
+ * connection is checked out, while their sockets are still closing: a caller who then drops the
+ * database or stops the server would cut them under the pool (each reported as a failed idle
+ * connection). Bounded, so that a server that does not answer cannot hold the process.
+ */
+async function endPool(pool: Pool): Promise<void> {
+  let open = pool.totalCount;
+  let timer: NodeJS.Timeout | undefined;
+  const closed = new Promise<void>((resolve) => {
+    if (open === 0) return resolve();
+    pool.on('remove', () => {
+      if (--open <= 0) resolve();
+    });
+    timer = setTimeout(resolve, POOL_CLOSE_WAIT_MS);
+    timer.unref();
+  });
+  try {
+    await pool.end();
+    await closed;
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -96,3 +96,33 @@ describe.skipIf(!PG_URL)('an idle pooled connection the server ends', () => {
     }
   });
 });
+
+describe.skipIf(!PG_URL)('closing the database', () => {
+  test('returns once every pooled connection has closed on the server', async () => {
+    const database = await openDatabase({ provider: 'postgres', url: PG_URL ?? '' });
+    const pool = database.pg;
+    if (!pool) throw new Error('no pool');
+    // Several connections open at once, then idle in the pool.
+    const pids = await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        const client = await pool.connect();
+        try {
+          const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid, pg_sleep(0.05)');
+          return rows[0]?.pid;
+        } finally {
+          client.release();
+        }
+      }),
+    );
+    // Connected before, so that the check runs the moment close() returns.
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    await database.close();
+    try {
+      const { rows } = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ANY($1::int[])', [pids]);
+      expect(rows[0]?.n).toBe(0);
+    } finally {
+      await admin.end();
+    }
+  });
+});

@@ -128,7 +128,7 @@ describe.each(PROVIDERS)('Slack deliveries whose work fails, on $name', (provide
   });
 
   test('a process whose delivery was taken over by another cannot move the new lease', async () => {
-    const store = new PrismaInboxStore(s.app.database.db, s.app.database.pg);
+    const store = new PrismaInboxStore(s.app.database);
     const long = new Date(Date.now() - 11 * 60_000);
     const [id] = await store.record('slack', [{ deliveryKey: 'event:EvTAKEN', payload: '{}' }], long, 10 * 60_000);
     const [claimed] = await store.claimUnfinished('slack', new Date(), 20, 10 * 60_000);

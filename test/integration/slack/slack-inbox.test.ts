@@ -34,7 +34,7 @@ describe.each(PROVIDERS)('Slack inbox on $name', (provider) => {
       responseUrl: s.fake.responseUrl(`orphan-${threadTs}`),
     });
     const body = JSON.parse(new URLSearchParams(post.body).get('payload') ?? '{}') as Record<string, unknown>;
-    const store = new PrismaInboxStore(s.app.database.db, s.app.database.pg);
+    const store = new PrismaInboxStore(s.app.database);
     const [id] = await store.record('slack', [{ deliveryKey: deliveryKey(body), payload: JSON.stringify(body) }], new Date(Date.now() - 60_000), 59_000);
     if (id === null || id === undefined) throw new Error('already recorded');
     return { threadTs, id };
@@ -77,7 +77,7 @@ describe.each(PROVIDERS)('Slack inbox on $name', (provider) => {
   });
 
   test('a burst is recorded at once; keys seen before, and repeats within the burst, are redeliveries', async () => {
-    const store = new PrismaInboxStore(s.app.database.db, s.app.database.pg);
+    const store = new PrismaInboxStore(s.app.database);
     const at = new Date();
     const [first] = await store.record('slack', [{ deliveryKey: 'event:Ev1', payload: '{}' }], at, 60_000);
     const ids = await store.record(
@@ -93,7 +93,7 @@ describe.each(PROVIDERS)('Slack inbox on $name', (provider) => {
   });
 
   test('the times recorded are the instants given, read back through Prisma, whatever the process time zone', async () => {
-    const store = new PrismaInboxStore(s.app.database.db, s.app.database.pg);
+    const store = new PrismaInboxStore(s.app.database);
     const at = new Date('2026-12-07T09:30:15.123Z');
     const zone = process.env.TZ;
     // node-postgres writes a Date in the process's zone, which a timestamp column without zone keeps as wall time.
@@ -110,7 +110,7 @@ describe.each(PROVIDERS)('Slack inbox on $name', (provider) => {
   });
 
   test('a burst larger than one statement is recorded whole, every delivery with its own row', async () => {
-    const store = new PrismaInboxStore(s.app.database.db, s.app.database.pg);
+    const store = new PrismaInboxStore(s.app.database);
     const keys = Array.from({ length: 1_234 }, (_, i) => `trigger:big-${i}`);
     const ids = await store.record(
       'big',
@@ -127,7 +127,7 @@ describe.each(PROVIDERS)('Slack inbox on $name', (provider) => {
   test('two processes recording overlapping bursts at once: every delivery is taken by exactly one of them, and its id is its row', async () => {
     const other = await openDatabase({ provider: s.app.database.provider, url: s.app.database.url });
     try {
-      const stores = [new PrismaInboxStore(s.app.database.db, s.app.database.pg), new PrismaInboxStore(other.db, other.pg)];
+      const stores = [new PrismaInboxStore(s.app.database), new PrismaInboxStore(other)];
       const keys = Array.from({ length: 60 }, (_, i) => `trigger:T${i}`);
       const at = new Date();
       for (let round = 0; round < 3; round++) {
@@ -153,7 +153,7 @@ describe.each(PROVIDERS)('Slack inbox on $name', (provider) => {
 
   test('a delivery still leased to a live process is not taken over', async () => {
     const threadTs = s.fake.addMessage(CHANNEL, { user: SLACK_USERS.customer, text: '还在处理中' });
-    const store = new PrismaInboxStore(s.app.database.db, s.app.database.pg);
+    const store = new PrismaInboxStore(s.app.database);
     const payload = JSON.stringify({ type: 'message_action', trigger_id: 'live', thread: threadTs });
     await store.record('slack', [{ deliveryKey: 'trigger:live', payload }], new Date(), 600_000);
     expect(await slack().inbox.replayUnfinished(slack().bolt)).toBe(0);

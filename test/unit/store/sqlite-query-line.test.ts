@@ -1,0 +1,177 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { type Database, openDatabase } from '../../../core/store/database.js';
+import { migrate } from '../../../core/store/migrate.js';
+import { sqliteExclusive, withQueryLine } from '../../../core/store/sqlite-query-line.js';
+import { freshSqlite, type TestDatabase } from '../../helpers/databases.js';
+import { heldTransaction, started } from '../../helpers/held-transaction.js';
+
+const names = async (database: Database) => (await database.db.customer.findMany({ orderBy: { id: 'asc' } })).map((c) => c.name);
+
+describe('SQLite: queries outside a transaction wait for the open one (one connection)', () => {
+  let target: TestDatabase | undefined;
+  let database: Database | undefined;
+  afterEach(async () => {
+    await database?.close();
+    await target?.drop();
+    database = target = undefined;
+  });
+
+  async function open(): Promise<Database> {
+    target = freshSqlite();
+    await migrate(target);
+    database = await openDatabase(target);
+    return database;
+  }
+
+  test('a write made while another transaction is open is kept when that transaction rolls back', async () => {
+    const db = await open();
+    const held = heldTransaction(db, 'rolled back', { fail: true });
+    await held.inside;
+    const outside = await started(db.db.customer.create({ data: { name: 'outside' } }));
+    held.release();
+    await expect(held.done).rejects.toThrow('rolled back on purpose');
+    await outside.result;
+    expect(await names(db)).toEqual(['outside']);
+  });
+
+  test('a read made while a transaction is open does not see its rows before they are committed', async () => {
+    const db = await open();
+    const held = heldTransaction(db, 'never committed', { fail: true });
+    await held.inside;
+    const read = await started(names(db));
+    held.release();
+    await expect(held.done).rejects.toThrow();
+    expect(await read.result).toEqual([]);
+  });
+
+  test('a transaction that gave up waiting (maxWait) does not keep the connection', async () => {
+    const db = await open();
+    const held = heldTransaction(db, 'held', { fail: false });
+    await held.inside;
+    const gaveUp = db.db.$transaction(async (tx) => tx.customer.create({ data: { name: 'too late' } }), { maxWait: 20 });
+    await expect(gaveUp).rejects.toThrow(/unable to start a transaction in the given time/i);
+    held.release();
+    await held.done;
+    // Both only complete if the line was freed by the transaction Prisma discarded.
+    await db.db.customer.create({ data: { name: 'after' } });
+    await db.db.$transaction(async (tx) => tx.customer.create({ data: { name: 'after, in a transaction' } }));
+    expect(await names(db)).toEqual(['held', 'after', 'after, in a transaction']);
+  });
+
+  test('a failing query that waited frees the line for the next', async () => {
+    const db = await open();
+    const held = heldTransaction(db, 'held', { fail: false });
+    await held.inside;
+    const failing = await started(db.db.$executeRawUnsafe('INSERT INTO "NoSuchTable" VALUES (1)'));
+    const next = await started(db.db.customer.create({ data: { name: 'next' } }));
+    held.release();
+    await expect(failing.result).rejects.toThrow(/no such table/);
+    await next.result;
+    expect(await names(db)).toEqual(['held', 'next']);
+  });
+});
+
+describe('the query line, in the order queries reach the adapter', () => {
+  /** An adapter that records what runs on it; its transactions stay open until ended. */
+  function recordingAdapter() {
+    const ran: string[] = [];
+    // The driver's connection: in a transaction from BEGIN until ROLLBACK or COMMIT runs on it.
+    const client = {
+      inTransaction: false,
+      prepare: () => ({}),
+      exec(sql: string) {
+        ran.push(`exec ${sql}`);
+        this.inTransaction = false;
+      },
+    };
+    const adapter = {
+      client,
+      queryRaw: async (q: { sql: string }) => {
+        ran.push(q.sql);
+      },
+      executeRaw: async (q: { sql: string }) => {
+        ran.push(q.sql);
+      },
+      executeScript: async (script: string) => {
+        ran.push(script);
+      },
+      startTransaction: async () => {
+        ran.push('BEGIN');
+        client.inTransaction = true;
+        const end = (what: string) => async () => {
+          ran.push(what);
+          client.inTransaction = false;
+        };
+        return { commit: end('COMMIT'), rollback: end('ROLLBACK') };
+      },
+    };
+    return { ran, client, factory: withQueryLine({ connect: async () => adapter }) };
+  }
+
+  test('a query waiting for a transaction runs before a transaction that asked after it, and each runs once', async () => {
+    const { ran, factory } = recordingAdapter();
+    const adapter = (await factory.connect()) as unknown as {
+      queryRaw(q: { sql: string }): Promise<void>;
+      startTransaction(): Promise<{ commit(): Promise<void>; rollback(): Promise<void> }>;
+    };
+    await adapter.queryRaw({ sql: 'alone' });
+    const first = await adapter.startTransaction();
+    const waiting = adapter.queryRaw({ sql: 'waited' });
+    const second = adapter.startTransaction();
+    await Promise.resolve();
+    expect(ran).toEqual(['alone', 'BEGIN']);
+    await first.commit();
+    await waiting;
+    const tx = await second;
+    expect(ran).toEqual(['alone', 'BEGIN', 'COMMIT', 'waited', 'BEGIN']);
+    // Ending twice (Prisma's rollback after a failed commit) frees the line once: the late second end
+    // does not free it under the next transaction.
+    await tx.commit();
+    const third = await adapter.startTransaction();
+    await tx.rollback();
+    const afterThird = adapter.queryRaw({ sql: 'after third' });
+    await Promise.resolve();
+    expect(ran).not.toContain('after third');
+    await third.rollback();
+    await afterThird;
+    expect(ran.slice(-2)).toEqual(['ROLLBACK', 'after third']);
+  });
+});
+
+describe('the query line after a failed COMMIT', () => {
+  test('a connection still inside the transaction is rolled back before the next query; exclusive work refuses to join one', async () => {
+    const ran: string[] = [];
+    const client = {
+      inTransaction: false,
+      prepare: () => ({}),
+      exec(sql: string) {
+        ran.push(`exec ${sql}`);
+        this.inTransaction = false;
+      },
+    };
+    const adapter = {
+      client,
+      queryRaw: async (q: { sql: string }) => void ran.push(`${q.sql}${client.inTransaction ? ' (inside a transaction)' : ''}`),
+      executeRaw: async () => {},
+      executeScript: async () => {},
+      startTransaction: async () => {
+        client.inTransaction = true;
+        // As after a COMMIT that failed (a full disk): Prisma calls rollback() and sends no ROLLBACK.
+        return { commit: async () => {}, rollback: async () => {} };
+      },
+    };
+    const factory = withQueryLine({ connect: async () => adapter });
+    const connected = (await factory.connect()) as unknown as typeof adapter;
+    const tx = await connected.startTransaction();
+    await tx.rollback();
+    await connected.queryRaw({ sql: 'next' });
+    expect(ran).toEqual(['exec ROLLBACK', 'next']);
+
+    const exclusive = sqliteExclusive(factory);
+    expect(exclusive).toBeDefined();
+    client.inTransaction = true;
+    await expect(exclusive?.(() => 'joined')).rejects.toThrow(/inside a transaction/);
+    client.inTransaction = false;
+    await expect(exclusive?.(() => 'ran')).resolves.toBe('ran');
+  });
+});
