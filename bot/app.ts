@@ -217,6 +217,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
     logger,
     metrics,
     apiToken: env.TICKETBOT_API_TOKEN,
+    metricsToken: env.TICKETBOT_METRICS_TOKEN,
     checkHealth: async () => {
       await database.db.$queryRawUnsafe('SELECT 1');
     },

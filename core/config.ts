@@ -210,6 +210,8 @@ export const ZEnv = z.object({
   TICKETBOT_DATA_DIR: z.string().default('./data'),
   TICKETBOT_CONFIG: z.string().optional(),
   TICKETBOT_API_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  /** Bearer token that GET /metrics requires, when set (Prometheus: `authorization: { credentials: … }`). */
+  TICKETBOT_METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   /** Keys that seal customers' phone numbers and e-mail addresses at rest: `id:base64key,…`, the first sealing. */
   TICKETBOT_DATA_KEYS: z
     .string()

@@ -1,4 +1,4 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { type CommandReply, executeCommand, usageText } from '../../core/commands/execute-command.js';
@@ -16,6 +16,7 @@ import * as act from '../../core/tickets/ticket-actions.js';
 import { parseTicketNumber } from '../../core/tickets/ticket-number.js';
 import { type Actor, ZPriority } from '../../core/tickets/types.js';
 import type { KnowledgeBase } from '../../knowledge/kb/knowledge-base.js';
+import { requireBearer } from './bearer.js';
 import { deliveryReused, webDeliveryId } from './delivery-id.js';
 import { agentView } from './views.js';
 
@@ -70,12 +71,6 @@ function ticketId(number: string): number {
   return id;
 }
 
-function sameToken(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 /**
  * The agent API: bearer token (TICKETBOT_API_TOKEN) for the caller, `X-Agent-Id` for the agent acting.
  * Without a configured token the API is off.
@@ -83,11 +78,7 @@ function sameToken(given: string, expected: string): boolean {
 export function agentRoutes(app: FastifyInstance, deps: TicketDeps, apiToken: string | undefined, kb: KnowledgeBase): void {
   async function actorOf(request: FastifyRequest, reply: FastifyReply): Promise<Actor> {
     if (!apiToken) throw new AppError('NOT_PERMITTED', { message: 'agent API disabled: set TICKETBOT_API_TOKEN', userMessage: { key: 'error.apiDisabled' } });
-    const token = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim() ?? '';
-    if (!sameToken(token, apiToken)) {
-      reply.header('www-authenticate', 'Bearer');
-      throw Object.assign(new Error('missing or wrong bearer token'), { statusCode: 401, code: 'UNAUTHORIZED' });
-    }
+    requireBearer(request, reply, apiToken);
     const agentId = String(request.headers['x-agent-id'] ?? '');
     const agent = agentId ? await deps.directory.findAgent(agentId) : null;
     if (!agent?.active) throw AppError.user('UNKNOWN_AGENT', 'error.unknownAgent', { who: agentId || '(X-Agent-Id)' });

@@ -7,6 +7,7 @@ import type { Metrics } from '../metrics.js';
 import { urlPath } from '../url-path.js';
 import { agentRoutes } from './agent-routes.js';
 import { answerRoutes } from './answer-routes.js';
+import { requireBearer } from './bearer.js';
 import { handleError } from './errors.js';
 import { publicRoutes } from './public-routes.js';
 
@@ -16,6 +17,8 @@ export interface WebOptions {
   logger: Logger;
   metrics: Metrics;
   apiToken: string | undefined;
+  /** When set, GET /metrics requires it as a bearer token. */
+  metricsToken?: string | undefined;
   /** Throws when the database cannot be reached. */
   checkHealth: () => Promise<void>;
   /**
@@ -85,6 +88,9 @@ export function buildWebServer(opts: WebOptions): FastifyInstance {
       return reply.status(503).send({ status: 'unavailable' });
     }
   });
-  app.get('/metrics', async (_request, reply) => reply.type(opts.metrics.registry.contentType).send(await opts.metrics.registry.metrics()));
+  app.get('/metrics', async (request, reply) => {
+    if (opts.metricsToken) requireBearer(request, reply, opts.metricsToken);
+    return reply.type(opts.metrics.registry.contentType).send(await opts.metrics.registry.metrics());
+  });
   return app;
 }

@@ -315,9 +315,10 @@ describe('parseEnv', () => {
     expect(configInvalid(() => parseEnv({ PORT: port })).message).toContain('PORT');
   });
 
-  test('rejects a short API token and a non-redis REDIS_URL', () => {
-    const error = configInvalid(() => parseEnv({ TICKETBOT_API_TOKEN: 'short', REDIS_URL: 'http://cache' }));
+  test('rejects a short API or metrics token and a non-redis REDIS_URL', () => {
+    const error = configInvalid(() => parseEnv({ TICKETBOT_API_TOKEN: 'short', TICKETBOT_METRICS_TOKEN: 'short too', REDIS_URL: 'http://cache' }));
     expect(error.message).toContain('TICKETBOT_API_TOKEN');
+    expect(error.message).toContain('TICKETBOT_METRICS_TOKEN');
     expect(error.message).toContain('REDIS_URL');
   });
 });
