@@ -133,7 +133,9 @@ const SCRIPT = `
     var number = value('ticket-number');
     if (!number) return;
     var key = keyFor(number);
-    fetch('/api/tickets/' + encodeURIComponent(number) + (key ? '?key=' + encodeURIComponent(key) : ''), { headers: { Accept: 'application/json' } })
+    var headers = { Accept: 'application/json' };
+    if (key) headers['X-Ticket-Key'] = key;
+    fetch('/api/tickets/' + encodeURIComponent(number), { headers: headers })
       .then(function (res) {
         return readJson(res).then(function (data) {
           if (res.status === 404) return show(lookupResult, [el('p', T.notFound)], true);

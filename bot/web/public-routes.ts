@@ -32,7 +32,8 @@ export const ZWebIntake = z.object({
 });
 
 const ZNumberParam = z.object({ number: z.string().max(40) });
-const ZKeyQuery = z.object({ key: z.string().max(100).optional() });
+const ZKey = z.string().max(100).optional();
+const ZKeyQuery = z.object({ key: ZKey });
 const ZLangQuery = z.object({ lang: z.enum(['zh', 'en']).optional().catch(undefined) });
 
 function sameSecret(given: string, expected: string): boolean {
@@ -61,11 +62,12 @@ export function publicRoutes(app: FastifyInstance, deps: TicketDeps): void {
 
   /**
    * Ticket numbers are sequential, so the number alone shows only the status; the access key given at
-   * intake (`?key=`) shows the conversation too.
+   * intake shows the conversation too. The key is best sent in the `X-Ticket-Key` header (the page does):
+   * a query string (`?key=`, still taken) ends up in proxies' and servers' access logs.
    */
   app.get('/api/tickets/:number', async (request) => {
     const { number } = ZNumberParam.parse(request.params);
-    const { key } = ZKeyQuery.parse(request.query);
+    const key = ZKey.parse(request.headers['x-ticket-key'] ?? ZKeyQuery.parse(request.query).key);
     const lang = langFromHeader(request.headers['accept-language']);
     const id = parseTicketNumber(number);
     if (id === null) throw AppError.user('TICKET_NOT_FOUND', 'error.ticketNotFound', { number });

@@ -90,10 +90,30 @@ describe.each(PROVIDERS)('customer lookup, page, health and metrics ($name)', (p
       expect(await web.app.deps.tickets.listMessages(1, { includeInternal: true })).toHaveLength(3);
     });
 
+    test('the access key in the X-Ticket-Key header (as the page sends it) shows the conversation too', async () => {
+      await ticketWithNoteAndReply();
+      const key = (await web.app.deps.tickets.findTicket(1))?.accessKey ?? '';
+      const res = await http<{ ticket: CustomerView }>(web.base, 'GET', '/api/tickets/T-000001', { headers: { 'x-ticket-key': key } });
+      expect(res.status).toBe(200);
+      expect(res.body.ticket.messages.map((m) => m.author)).toEqual(['customer', 'support']);
+      // The header wins over the query string: a wrong header is not rescued by a right ?key=.
+      const wrong = await http<{ ticket: Record<string, unknown> }>(web.base, 'GET', `/api/tickets/T-000001?key=${key}`, {
+        headers: { 'x-ticket-key': 'aaaaaaaaaaaaaaaa' },
+      });
+      expect(wrong.body.ticket).toMatchObject({ detailsHidden: true });
+    });
+
     test('without the access key (or with a wrong one) shows the status only: numbers are sequential', async () => {
       await ticketWithNoteAndReply();
-      for (const path of ['/api/tickets/T-000001', '/api/tickets/T-000001?key=', '/api/tickets/T-000001?key=aaaaaaaaaaaaaaaa']) {
-        const res = await http<{ ticket: Record<string, unknown> }>(web.base, 'GET', path);
+      const paths: [string, Record<string, string>][] = [
+        ['/api/tickets/T-000001', {}],
+        ['/api/tickets/T-000001?key=', {}],
+        ['/api/tickets/T-000001?key=aaaaaaaaaaaaaaaa', {}],
+        ['/api/tickets/T-000001', { 'x-ticket-key': 'aaaaaaaaaaaaaaaa' }],
+        ['/api/tickets/T-000001', { 'x-ticket-key': '' }],
+      ];
+      for (const [path, headers] of paths) {
+        const res = await http<{ ticket: Record<string, unknown> }>(web.base, 'GET', path, { headers });
         expect(res.status).toBe(200);
         expect(Object.keys(res.body.ticket).sort()).toEqual(['detailsHidden', 'number', 'status', 'statusText', 'updatedAt']);
         expect(res.body.ticket).toMatchObject({ number: 'T-000001', status: 'in_progress', detailsHidden: true });
