@@ -21,7 +21,17 @@ export interface AutomationOptions {
   gateways?: ChatGateway[] | undefined;
   sweepEveryMs?: number | undefined;
   notifyPollMs?: number | undefined;
+  /** How often every team queue is drained again (default 60 s; 0: never). */
+  routingSweepMs?: number | undefined;
 }
+
+/**
+ * Auto-assignment runs as an observer of each change, and a failure there (the database gone for a
+ * moment) is logged and never undoes the change: the ticket waits in its queue. The queues are drained
+ * again this often, so such a ticket is routed within a minute instead of at the next change in its
+ * team (which may be hours away at night).
+ */
+const ROUTING_SWEEP_MS = 60_000;
 
 /** What keeps tickets moving without anyone asking: SLA timers, auto-assignment, the notification outbox. */
 export interface Automation {
@@ -60,6 +70,8 @@ export async function createAutomation(opts: AutomationOptions): Promise<Automat
     onLeaseError: (err) => logger.warn({ err }, 'could not renew the claim on a notification batch; what lapses is left to the next claim'),
   });
   let started = false;
+  let routingTimer: NodeJS.Timeout | undefined;
+  let routingSweep: Promise<unknown> | undefined;
   /** While start() fires what was missed, before `prepare` (the directory sync): no routing yet. */
   let catchingUp = false;
   return {
@@ -102,9 +114,24 @@ export async function createAutomation(opts: AutomationOptions): Promise<Automat
         return 0;
       });
       const assigned = await assigner.drainAll();
+      const every = opts.routingSweepMs ?? ROUTING_SWEEP_MS;
+      if (every > 0) {
+        routingTimer = setInterval(() => {
+          routingSweep ??= assigner
+            .drainAll()
+            .then((n) => n > 0 && logger.info({ assigned: n }, 'routing sweep assigned tickets left waiting'))
+            .catch(onError('routing sweep failed'))
+            .finally(() => {
+              routingSweep = undefined;
+            });
+        }, every);
+        routingTimer.unref();
+      }
       logger.info({ scheduler: scheduler.kind, slaFired: fired, slaArmed: armed, returned, assigned }, 'automation started');
     },
     async stop() {
+      clearInterval(routingTimer);
+      await routingSweep;
       await dispatcher.stop();
       // Stops the sweep (catchUp may have started it) and the scheduler, started or not.
       await sla.stop();

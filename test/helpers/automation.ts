@@ -49,10 +49,17 @@ export interface AutomatedCore extends TestCore {
  * outbox), on the in-process scheduler and a test clock. Workers are not started: tests move the clock
  * and call `automation.sla.sweep(0)` / `automation.dispatcher.runOnce()` to run them deterministically.
  */
-export async function makeAutomatedCore(db: TestDatabase, config: AppConfig): Promise<AutomatedCore> {
+export async function makeAutomatedCore(db: TestDatabase, config: AppConfig, opts: { routingSweepMs?: number } = {}): Promise<AutomatedCore> {
   const core = await makeCore(db, config);
   const gateway = new RecordingGateway();
-  const automation = await createAutomation({ deps: core.deps, db: core.database.db, logger: pino({ level: 'silent' }), gateways: [gateway], sweepEveryMs: 0 });
+  const automation = await createAutomation({
+    deps: core.deps,
+    db: core.database.db,
+    logger: pino({ level: 'silent' }),
+    gateways: [gateway],
+    sweepEveryMs: 0,
+    routingSweepMs: opts.routingSweepMs ?? 0,
+  });
   const record = core.deps.onChange;
   core.deps.onChange = async (change) => {
     await record?.(change);

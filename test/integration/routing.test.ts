@@ -223,4 +223,24 @@ describe.each(PROVIDERS)('routing and auto-assignment on $name', (provider) => {
     expect(await core.automation.assigner.drainAll()).toBe(1);
     expect((await core.deps.tickets.findTicket(t.id))?.assigneeId).toBe('a1');
   });
+
+  test('a ticket whose auto-assignment failed (the database away for a moment) is routed by the next routing sweep', async () => {
+    core = await makeAutomatedCore(await provider.fresh(), teamOf([{ id: 'a1' }]), { routingSweepMs: 50 });
+    await core.automation.start();
+    const assigner = core.automation.assigner;
+    const observe = assigner.onChange.bind(assigner);
+    let failures = 0;
+    assigner.onChange = async () => {
+      failures++;
+      throw Object.assign(new Error('Connection terminated unexpectedly'), { code: 'ECONNRESET' });
+    };
+    const t = await request();
+    expect(failures).toBe(1);
+    // The change stands; the ticket waits in its queue.
+    expect(t.assigneeId).toBeNull();
+    assigner.onChange = observe;
+    await vi.waitFor(async () => expect((await core.deps.tickets.findTicket(t.id))?.assigneeId).toBe('a1'), { timeout: 5_000 });
+    const events = await core.deps.tickets.listEvents(t.id);
+    expect(events.find((e) => e.action === 'assign')).toMatchObject({ actorRole: 'system', note: 'auto-assigned' });
+  });
 });
