@@ -10,6 +10,7 @@ import type { AnyMiddlewareArgs, App, Middleware, ReceiverEvent } from '@slack/b
 import { getTypeAndConversation } from '@slack/bolt/dist/helpers.js';
 import type { InboxStore } from '../../core/ports.js';
 import type { Logger } from '../logger.js';
+import type { Body } from './receiver-http.js';
 
 /** How long a process holds a delivery it took; past it, another process may take it over. */
 export const INBOX_LEASE_MS = 10 * 60_000;
@@ -57,8 +58,6 @@ const RECORDED = 'inboxDeliveryId';
 const ATTEMPT = 'inboxAttempt';
 /** Context flag: the receiver tried to record the delivery and could not (the middleware does not try again). */
 export const UNRECORDED = 'inboxUnrecorded';
-
-type Body = Record<string, unknown>;
 
 /** One key per delivery: the Events API's event_id, a command's or an interaction's trigger_id, else the body's hash. */
 export function deliveryKey(body: Body): string {

@@ -1,11 +1,10 @@
 // The inbox's record is written in plain SQL on each database (PostgreSQL's pool, SQLite's connection
 // through the query line, and Prisma when that connection cannot be reached): every way must take the
 // same deliveries and store what Prisma reads back.
-import { afterEach, describe, expect, test } from 'vitest';
-import { type Database, openDatabase } from '../../core/store/database.js';
+import { describe, expect, test } from 'vitest';
+import type { Database } from '../../core/store/database.js';
 import { PrismaInboxStore } from '../../core/store/inbox-store.js';
-import { migrate } from '../../core/store/migrate.js';
-import { PROVIDERS, type TestDatabase } from '../helpers/databases.js';
+import { migratedDatabases, PROVIDERS } from '../helpers/databases.js';
 import { heldTransaction, started } from '../helpers/held-transaction.js';
 
 const WAYS = PROVIDERS.flatMap((provider) => [
@@ -16,18 +15,9 @@ const WAYS = PROVIDERS.flatMap((provider) => [
 const entry = (key: string) => ({ deliveryKey: key, payload: JSON.stringify({ trigger_id: key, text: `新工单 ${key}` }) });
 
 describe.each(WAYS)('inbox record: $name', (way) => {
-  let target: TestDatabase | undefined;
-  let database: Database | undefined;
-  afterEach(async () => {
-    await database?.close();
-    await target?.drop();
-    database = target = undefined;
-  });
-
+  const openMigrated = migratedDatabases();
   async function open() {
-    target = await way.provider.fresh();
-    await migrate(target);
-    database = await openDatabase(target);
+    const database = await openMigrated(await way.provider.fresh());
     return { database, store: way.store(database) };
   }
 

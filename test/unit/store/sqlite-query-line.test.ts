@@ -1,27 +1,14 @@
-import { afterEach, describe, expect, test } from 'vitest';
-import { type Database, openDatabase } from '../../../core/store/database.js';
-import { migrate } from '../../../core/store/migrate.js';
+import { describe, expect, test } from 'vitest';
+import type { Database } from '../../../core/store/database.js';
 import { sqliteExclusive, withQueryLine } from '../../../core/store/sqlite-query-line.js';
-import { freshSqlite, type TestDatabase } from '../../helpers/databases.js';
+import { freshSqlite, migratedDatabases } from '../../helpers/databases.js';
 import { heldTransaction, started } from '../../helpers/held-transaction.js';
 
 const names = async (database: Database) => (await database.db.customer.findMany({ orderBy: { id: 'asc' } })).map((c) => c.name);
 
 describe('SQLite: queries outside a transaction wait for the open one (one connection)', () => {
-  let target: TestDatabase | undefined;
-  let database: Database | undefined;
-  afterEach(async () => {
-    await database?.close();
-    await target?.drop();
-    database = target = undefined;
-  });
-
-  async function open(): Promise<Database> {
-    target = freshSqlite();
-    await migrate(target);
-    database = await openDatabase(target);
-    return database;
-  }
+  const openMigrated = migratedDatabases();
+  const open = () => openMigrated(freshSqlite());
 
   test('a write made while another transaction is open is kept when that transaction rolls back', async () => {
     const db = await open();
@@ -71,49 +58,46 @@ describe('SQLite: queries outside a transaction wait for the open one (one conne
   });
 });
 
-describe('the query line, in the order queries reach the adapter', () => {
-  /** An adapter that records what runs on it; its transactions stay open until ended. */
-  function recordingAdapter() {
-    const ran: string[] = [];
-    // The driver's connection: in a transaction from BEGIN until ROLLBACK or COMMIT runs on it.
-    const client = {
-      inTransaction: false,
-      prepare: () => ({}),
-      exec(sql: string) {
-        ran.push(`exec ${sql}`);
-        this.inTransaction = false;
-      },
-    };
-    const adapter = {
-      client,
-      queryRaw: async (q: { sql: string }) => {
-        ran.push(q.sql);
-      },
-      executeRaw: async (q: { sql: string }) => {
-        ran.push(q.sql);
-      },
-      executeScript: async (script: string) => {
-        ran.push(script);
-      },
-      startTransaction: async () => {
-        ran.push('BEGIN');
-        client.inTransaction = true;
-        const end = (what: string) => async () => {
-          ran.push(what);
-          client.inTransaction = false;
-        };
-        return { commit: end('COMMIT'), rollback: end('ROLLBACK') };
-      },
-    };
-    return { ran, client, factory: withQueryLine({ connect: async () => adapter }) };
-  }
+/**
+ * An adapter that records what runs on it (a query run inside a transaction says so); its transactions
+ * stay open until ended. `failedCommit`: ending one leaves the connection inside it, as a COMMIT that
+ * failed does (Prisma then calls rollback() and sends no ROLLBACK).
+ */
+function recordingAdapter(opts: { failedCommit?: boolean } = {}) {
+  const ran: string[] = [];
+  // The driver's connection: in a transaction from BEGIN until ROLLBACK or COMMIT runs on it.
+  const client = {
+    inTransaction: false,
+    prepare: () => ({}),
+    exec(sql: string) {
+      ran.push(`exec ${sql}`);
+      this.inTransaction = false;
+    },
+  };
+  const adapter = {
+    client,
+    queryRaw: async (q: { sql: string }) => void ran.push(`${q.sql}${client.inTransaction ? ' (inside a transaction)' : ''}`),
+    executeRaw: async (q: { sql: string }) => void ran.push(q.sql),
+    executeScript: async (script: string) => void ran.push(script),
+    startTransaction: async () => {
+      ran.push('BEGIN');
+      client.inTransaction = true;
+      const end = (what: string) => async () => {
+        if (opts.failedCommit) return;
+        ran.push(what);
+        client.inTransaction = false;
+      };
+      return { commit: end('COMMIT'), rollback: end('ROLLBACK') };
+    },
+  };
+  const factory = withQueryLine({ connect: async () => adapter });
+  return { ran, client, factory, connect: async () => (await factory.connect()) as unknown as typeof adapter };
+}
 
+describe('the query line, in the order queries reach the adapter', () => {
   test('a query waiting for a transaction runs before a transaction that asked after it, and each runs once', async () => {
-    const { ran, factory } = recordingAdapter();
-    const adapter = (await factory.connect()) as unknown as {
-      queryRaw(q: { sql: string }): Promise<void>;
-      startTransaction(): Promise<{ commit(): Promise<void>; rollback(): Promise<void> }>;
-    };
+    const { ran, connect } = recordingAdapter();
+    const adapter = await connect();
     await adapter.queryRaw({ sql: 'alone' });
     const first = await adapter.startTransaction();
     const waiting = adapter.queryRaw({ sql: 'waited' });
@@ -140,32 +124,12 @@ describe('the query line, in the order queries reach the adapter', () => {
 
 describe('the query line after a failed COMMIT', () => {
   test('a connection still inside the transaction is rolled back before the next query; exclusive work refuses to join one', async () => {
-    const ran: string[] = [];
-    const client = {
-      inTransaction: false,
-      prepare: () => ({}),
-      exec(sql: string) {
-        ran.push(`exec ${sql}`);
-        this.inTransaction = false;
-      },
-    };
-    const adapter = {
-      client,
-      queryRaw: async (q: { sql: string }) => void ran.push(`${q.sql}${client.inTransaction ? ' (inside a transaction)' : ''}`),
-      executeRaw: async () => {},
-      executeScript: async () => {},
-      startTransaction: async () => {
-        client.inTransaction = true;
-        // As after a COMMIT that failed (a full disk): Prisma calls rollback() and sends no ROLLBACK.
-        return { commit: async () => {}, rollback: async () => {} };
-      },
-    };
-    const factory = withQueryLine({ connect: async () => adapter });
-    const connected = (await factory.connect()) as unknown as typeof adapter;
+    const { ran, client, factory, connect } = recordingAdapter({ failedCommit: true });
+    const connected = await connect();
     const tx = await connected.startTransaction();
     await tx.rollback();
     await connected.queryRaw({ sql: 'next' });
-    expect(ran).toEqual(['exec ROLLBACK', 'next']);
+    expect(ran).toEqual(['BEGIN', 'exec ROLLBACK', 'next']);
 
     const exclusive = sqliteExclusive(factory);
     expect(exclusive).toBeDefined();
