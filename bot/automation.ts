@@ -21,15 +21,16 @@ export interface AutomationOptions {
   gateways?: ChatGateway[] | undefined;
   sweepEveryMs?: number | undefined;
   notifyPollMs?: number | undefined;
-  /** How often every team queue is drained again (default 60 s; 0: never). */
+  /** How often to look whether auto-assignment failed since the last look, and drain every queue if so (default 60 s; 0: never). */
   routingSweepMs?: number | undefined;
 }
 
 /**
  * Auto-assignment runs as an observer of each change, and a failure there (the database gone for a
- * moment) is logged and never undoes the change: the ticket waits in its queue. The queues are drained
- * again this often, so such a ticket is routed within a minute instead of at the next change in its
- * team (which may be hours away at night).
+ * moment) is logged and never undoes the change: the ticket waits in its queue. After such a failure
+ * every queue is drained at the next look, so the ticket is routed within a minute (if someone can
+ * take it) instead of at the next change in its team, which may be hours away at night. Without a
+ * failure nothing is read: a queue nobody on duty can take is not read every minute.
  */
 const ROUTING_SWEEP_MS = 60_000;
 
@@ -57,7 +58,16 @@ export async function createAutomation(opts: AutomationOptions): Promise<Automat
   const scheduler = createScheduler({ redisUrl: opts.redisUrl, prefix: opts.redisPrefix, logger });
   const onError = (context: string) => (err: unknown) => logger.error({ err }, context);
   const sla = new SlaTimers(deps, scheduler, { sweepEveryMs: opts.sweepEveryMs, onError: (err, context) => logger.error({ err }, context) });
-  const assigner = new AutoAssigner(deps, (err, team) => logger.error({ err, team }, 'auto-assignment failed'));
+  /** Auto-assignment failed since the routing sweep last looked (in this process). */
+  let routingFailed = false;
+  const routingError = (context: string) => (err: unknown) => {
+    routingFailed = true;
+    onError(context)(err);
+  };
+  const assigner = new AutoAssigner(deps, (err, team) => {
+    routingFailed = true;
+    logger.error({ err, team }, 'auto-assignment failed');
+  });
   const notifications = new PrismaNotificationStore(opts.db);
   const dispatcher = new NotificationDispatcher({
     store: notifications,
@@ -85,11 +95,11 @@ export async function createAutomation(opts: AutomationOptions): Promise<Automat
       await sla.onChange(change).catch(onError('could not arm the SLA timer'));
       // Routing reads the directory, which start() syncs only after the catch-up; drainAll() then
       // routes whatever the catch-up left queued.
-      if (!catchingUp) await assigner.onChange(change).catch(onError('auto-assignment failed'));
+      if (!catchingUp) await assigner.onChange(change).catch(routingError('auto-assignment failed'));
       dispatcher.kick();
     },
     async onDutyChange(agentId, onDuty) {
-      if (onDuty) await assigner.onDuty(agentId).catch(onError('auto-assignment failed'));
+      if (onDuty) await assigner.onDuty(agentId).catch(routingError('auto-assignment failed'));
     },
     async start(prepare) {
       if (started) return;
@@ -117,10 +127,12 @@ export async function createAutomation(opts: AutomationOptions): Promise<Automat
       const every = opts.routingSweepMs ?? ROUTING_SWEEP_MS;
       if (every > 0) {
         routingTimer = setInterval(() => {
-          routingSweep ??= assigner
+          if (!routingFailed || routingSweep) return;
+          routingFailed = false;
+          routingSweep = assigner
             .drainAll()
-            .then((n) => n > 0 && logger.info({ assigned: n }, 'routing sweep assigned tickets left waiting'))
-            .catch(onError('routing sweep failed'))
+            .then((n) => n > 0 && logger.info({ assigned: n }, 'routing sweep assigned tickets left waiting after a failure'))
+            .catch(routingError('routing sweep failed'))
             .finally(() => {
               routingSweep = undefined;
             });

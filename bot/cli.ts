@@ -29,7 +29,7 @@ ${SLA_HELP}
 ${KB_HELP}
 ${EVAL_HELP}
 
-Environment: PORT, DATABASE_URL, REDIS_URL, REDIS_PREFIX, TICKETBOT_DATA_DIR, TICKETBOT_CONFIG, TICKETBOT_API_TOKEN, LOG_LEVEL`;
+Environment: PORT, DATABASE_URL, REDIS_URL, REDIS_PREFIX, TICKETBOT_DATA_DIR, TICKETBOT_CONFIG, TICKETBOT_API_TOKEN, TICKETBOT_METRICS_TOKEN, TICKETBOT_DATA_KEYS, LOG_LEVEL`;
 
 async function start(): Promise<void> {
   // Workers first: a restarted bot fires the reminders it missed before triage and the KB load.

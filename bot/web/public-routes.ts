@@ -34,6 +34,7 @@ export const ZWebIntake = z.object({
 const ZNumberParam = z.object({ number: z.string().max(40) });
 const ZKey = z.string().max(100).optional();
 const ZKeyQuery = z.object({ key: ZKey });
+const ZKeyHeader = z.object({ 'x-ticket-key': ZKey });
 const ZLangQuery = z.object({ lang: z.enum(['zh', 'en']).optional().catch(undefined) });
 
 function sameSecret(given: string, expected: string): boolean {
@@ -65,9 +66,12 @@ export function publicRoutes(app: FastifyInstance, deps: TicketDeps): void {
    * intake shows the conversation too. The key is best sent in the `X-Ticket-Key` header (the page does):
    * a query string (`?key=`, still taken) ends up in proxies' and servers' access logs.
    */
-  app.get('/api/tickets/:number', async (request) => {
+  app.get('/api/tickets/:number', async (request, reply) => {
     const { number } = ZNumberParam.parse(request.params);
-    const key = ZKey.parse(request.headers['x-ticket-key'] ?? ZKeyQuery.parse(request.query).key);
+    // An empty header counts as none. The answer depends on the header, so a shared cache must neither
+    // keep it nor serve one customer's answer for the same URL without the key.
+    const key = ZKeyHeader.parse(request.headers)['x-ticket-key'] || ZKeyQuery.parse(request.query).key;
+    reply.header('cache-control', 'no-store').header('vary', 'X-Ticket-Key, Accept-Language');
     const lang = langFromHeader(request.headers['accept-language']);
     const id = parseTicketNumber(number);
     if (id === null) throw AppError.user('TICKET_NOT_FOUND', 'error.ticketNotFound', { number });
