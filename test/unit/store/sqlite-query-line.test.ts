@@ -10,6 +10,20 @@ describe('SQLite: queries outside a transaction wait for the open one (one conne
   const openMigrated = migratedDatabases();
   const open = () => openMigrated(freshSqlite());
 
+  test('the database lends its connection for synchronous work, in line with the transactions', async () => {
+    const db = await open();
+    const run = db.sqlite;
+    expect(run).toBeDefined();
+    await db.db.customer.create({ data: { name: 'before' } });
+    const held = heldTransaction(db, 'rolled back', { fail: true });
+    await held.inside;
+    // Waits for the transaction, then sees only committed rows.
+    const counted = run?.((connection) => connection.prepare('SELECT count(*) AS n FROM "Customer"').get() as { n: bigint });
+    held.release();
+    await expect(held.done).rejects.toThrow();
+    expect(Number((await counted)?.n)).toBe(1);
+  });
+
   test('a write made while another transaction is open is kept when that transaction rolls back', async () => {
     const db = await open();
     const held = heldTransaction(db, 'rolled back', { fail: true });
