@@ -3,9 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterEach } from 'vitest';
-import { type Database, openDatabase, type Provider } from '../../core/store/database.js';
-import { migrate } from '../../core/store/migrate.js';
+import type { Provider } from '../../core/store/database.js';
 
 /** PostgreSQL tests run when DATABASE_URL_TEST is set (`.ci/run` sets it); SQLite tests always run. */
 export const PG_URL = process.env.DATABASE_URL_TEST;
@@ -49,24 +47,3 @@ export const PROVIDERS: { name: Provider; fresh: () => Promise<TestDatabase> }[]
   { name: 'sqlite', fresh: async () => freshSqlite() },
   ...(PG_URL ? [{ name: 'postgres' as const, fresh: freshPostgres }] : []),
 ];
-
-/**
- * For a describe block: opens a migrated database on a fresh target, and after each test closes and
- * drops what it opened.
- */
-export function migratedDatabases(): (target: TestDatabase) => Promise<Database> {
-  const opened: { target: TestDatabase; database?: Database }[] = [];
-  afterEach(async () => {
-    for (const o of opened.splice(0)) {
-      await o.database?.close();
-      await o.target.drop();
-    }
-  });
-  return async (target) => {
-    const entry: { target: TestDatabase; database?: Database } = { target };
-    opened.push(entry);
-    await migrate(target);
-    entry.database = await openDatabase(target);
-    return entry.database;
-  };
-}

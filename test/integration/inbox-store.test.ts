@@ -4,8 +4,9 @@
 import { describe, expect, test } from 'vitest';
 import type { Database } from '../../core/store/database.js';
 import { PrismaInboxStore } from '../../core/store/inbox-store.js';
-import { migratedDatabases, PROVIDERS } from '../helpers/databases.js';
+import { PROVIDERS } from '../helpers/databases.js';
 import { heldTransaction, started } from '../helpers/held-transaction.js';
+import { migratedDatabases } from '../helpers/migrated-databases.js';
 
 const WAYS = PROVIDERS.flatMap((provider) => [
   { name: `${provider.name}, on the driver`, provider, store: (d: Database) => new PrismaInboxStore(d) },

@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import type { Database } from '../../../core/store/database.js';
 import { sqliteExclusive, withQueryLine } from '../../../core/store/sqlite-query-line.js';
-import { freshSqlite, migratedDatabases } from '../../helpers/databases.js';
+import { freshSqlite } from '../../helpers/databases.js';
 import { heldTransaction, started } from '../../helpers/held-transaction.js';
+import { migratedDatabases } from '../../helpers/migrated-databases.js';
 
 const names = async (database: Database) => (await database.db.customer.findMany({ orderBy: { id: 'asc' } })).map((c) => c.name);
 
