@@ -21,18 +21,21 @@ export interface AutomationOptions {
   gateways?: ChatGateway[] | undefined;
   sweepEveryMs?: number | undefined;
   notifyPollMs?: number | undefined;
-  /** How often to look whether auto-assignment failed since the last look, and drain every queue if so (default 60 s; 0: never). */
+  /** How often the routing sweep looks (default 60 s; 0: never); see ROUTING_SWEEP_MS. */
   routingSweepMs?: number | undefined;
 }
 
 /**
  * Auto-assignment runs as an observer of each change, and a failure there (the database gone for a
- * moment) is logged and never undoes the change: the ticket waits in its queue. After such a failure
- * every queue is drained at the next look, so the ticket is routed within a minute (if someone can
- * take it) instead of at the next change in its team, which may be hours away at night. Without a
- * failure nothing is read: a queue nobody on duty can take is not read every minute.
+ * moment) is logged and never undoes the change: the ticket waits in its queue. The routing sweep
+ * looks every minute: after such a failure in this process it drains every queue, so the ticket is
+ * routed within a minute (if someone can take it) instead of at the next change in its team, which
+ * may be hours away at night. Every tenth look drains them anyway, for failures in processes that do
+ * not sweep (a one-shot CLI command). Otherwise a look reads nothing: a queue nobody on duty can take
+ * is not read every minute.
  */
 const ROUTING_SWEEP_MS = 60_000;
+const LOOKS_PER_FULL_SWEEP = 10;
 
 /** What keeps tickets moving without anyone asking: SLA timers, auto-assignment, the notification outbox. */
 export interface Automation {
@@ -81,6 +84,8 @@ export async function createAutomation(opts: AutomationOptions): Promise<Automat
   });
   let started = false;
   let routingTimer: NodeJS.Timeout | undefined;
+  let looks = 0;
+  let stopped = false;
   let routingSweep: Promise<unknown> | undefined;
   /** While start() fires what was missed, before `prepare` (the directory sync): no routing yet. */
   let catchingUp = false;
@@ -125,13 +130,15 @@ export async function createAutomation(opts: AutomationOptions): Promise<Automat
       });
       const assigned = await assigner.drainAll();
       const every = opts.routingSweepMs ?? ROUTING_SWEEP_MS;
-      if (every > 0) {
+      if (every > 0 && !stopped) {
         routingTimer = setInterval(() => {
-          if (!routingFailed || routingSweep) return;
+          if (routingSweep) return;
+          looks = (looks + 1) % LOOKS_PER_FULL_SWEEP;
+          if (!routingFailed && looks !== 0) return;
           routingFailed = false;
           routingSweep = assigner
             .drainAll()
-            .then((n) => n > 0 && logger.info({ assigned: n }, 'routing sweep assigned tickets left waiting after a failure'))
+            .then((n) => n > 0 && logger.info({ assigned: n }, 'routing sweep assigned tickets left waiting'))
             .catch(routingError('routing sweep failed'))
             .finally(() => {
               routingSweep = undefined;
@@ -142,6 +149,7 @@ export async function createAutomation(opts: AutomationOptions): Promise<Automat
       logger.info({ scheduler: scheduler.kind, slaFired: fired, slaArmed: armed, returned, assigned }, 'automation started');
     },
     async stop() {
+      stopped = true;
       clearInterval(routingTimer);
       await routingSweep;
       await dispatcher.stop();

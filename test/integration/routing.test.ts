@@ -248,4 +248,17 @@ describe.each(PROVIDERS)('routing and auto-assignment on $name', (provider) => {
     const events = await core.deps.tickets.listEvents(t.id);
     expect(events.find((e) => e.action === 'assign')).toMatchObject({ actorRole: 'system', note: 'auto-assigned' });
   });
+
+  test('the routing sweep drains every tenth look anyway: a ticket left waiting by another process is routed', async () => {
+    core = await makeAutomatedCore(await provider.fresh(), teamOf([{ id: 'a1' }]), { routingSweepMs: 30 });
+    await core.automation.start();
+    const assigner = core.automation.assigner;
+    const observe = assigner.onChange.bind(assigner);
+    // As in a one-shot CLI process whose assignment failed: nothing in this process knows.
+    assigner.onChange = async () => {};
+    const t = await request();
+    assigner.onChange = observe;
+    expect(t.assigneeId).toBeNull();
+    await vi.waitFor(async () => expect((await core.deps.tickets.findTicket(t.id))?.assigneeId).toBe('a1'), { timeout: 5_000 });
+  });
 });
