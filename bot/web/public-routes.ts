@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
@@ -8,6 +7,7 @@ import type { TicketDeps } from '../../core/tickets/deps.js';
 import { ZAttachment } from '../../core/tickets/inbound.js';
 import { intakeMessage } from '../../core/tickets/intake-message.js';
 import { parseTicketNumber } from '../../core/tickets/ticket-number.js';
+import { sameSecret } from './bearer.js';
 import { assertSameDelivery, webDeliveryId } from './delivery-id.js';
 import { renderHomePage } from './page.js';
 import { customerView, intakeView, statusOnlyView } from './views.js';
@@ -36,12 +36,6 @@ const ZKey = z.string().max(100).optional();
 const ZKeyQuery = z.object({ key: ZKey });
 const ZKeyHeader = z.object({ 'x-ticket-key': ZKey });
 const ZLangQuery = z.object({ lang: z.enum(['zh', 'en']).optional().catch(undefined) });
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return expected.length > 0 && a.length === b.length && timingSafeEqual(a, b);
-}
 
 export function publicRoutes(app: FastifyInstance, deps: TicketDeps): void {
   app.post('/api/messages', async (request, reply) => {

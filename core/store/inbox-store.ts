@@ -125,15 +125,13 @@ const insertStatements = new WeakMap<BetterSqlite3.Database, BetterSqlite3.State
  * are written as the adapter writes them (its `iso8601` format), since SQLite compares them as text.
  */
 function insertRows(connection: BetterSqlite3.Database, platform: string, fresh: Entry[], at: Date, claimedUntil: Date): Taken[] {
-  let insert = insertStatements.get(connection);
-  if (!insert) {
-    insert = connection.prepare<[string, string, string, string, string], Taken>(
+  const statement =
+    insertStatements.get(connection) ??
+    connection.prepare<[string, string, string, string, string], Taken>(
       `INSERT INTO "InboundDelivery" ("platform", "deliveryKey", "payload", "receivedAt", "claimedUntil") VALUES (?, ?, ?, ?, ?)
         ON CONFLICT ("platform", "deliveryKey") DO NOTHING RETURNING "id", "deliveryKey"`,
     );
-    insertStatements.set(connection, insert);
-  }
-  const statement = insert;
+  insertStatements.set(connection, statement);
   const received = sqliteTimestamp(at);
   const until = sqliteTimestamp(claimedUntil);
   return connection.transaction(() => {
