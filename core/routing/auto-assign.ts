@@ -154,17 +154,26 @@ export class AutoAssigner {
       return await applyEvent(this.deps, waiting.id, { type: 'assign', agentId }, SYSTEM_ACTOR, {
         note: 'auto-assigned',
         guard: (current) => {
-          if (current.assigneeId !== null || current.status !== 'new' || current.teamId !== teamId)
-            throw AppError.user('TICKET_CONFLICT', 'error.conflict', { number: current.number }, 'taken off the queue meanwhile');
+          if (current.assigneeId !== null || current.status !== 'new' || current.teamId !== teamId) throw new TakenMeanwhile();
         },
         notify: (next, now) => assignedNotice(this.deps.config, next, now),
         capacity: { agentId, statuses: [...loadStatuses(this.deps.config.routing.countPending)] },
       });
     } catch (error) {
+      // Claimed, transferred, closed or deleted meanwhile: nothing to do for this one.
+      if (error instanceof TakenMeanwhile) return null;
+      if (error instanceof AppError && error.code === 'TICKET_NOT_FOUND') return null;
       if (error instanceof AppError && error.code === 'AGENT_AT_CAPACITY') return 'full';
-      // Claimed, transferred or closed meanwhile: nothing to do for this one.
-      if (error instanceof AppError) return null;
+      // It still waits (too many concurrent changes, say): reported, so that the routing sweep tries
+      // again, and the drain goes on with the next ticket.
+      if (error instanceof AppError) {
+        this.onError(error, teamId);
+        return null;
+      }
       throw error;
     }
   }
 }
+
+/** The ticket left the queue between the drain's read and its write. */
+class TakenMeanwhile extends Error {}
