@@ -157,6 +157,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
         logger,
         inbox: new PrismaInboxStore(database),
         workConcurrency: target.provider === 'sqlite' ? 1 : 4,
+        spoolDir: join(env.TICKETBOT_DATA_DIR, 'slack-spool'),
       })
     : null;
   const automation = await createAutomation({

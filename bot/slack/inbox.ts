@@ -10,6 +10,7 @@ import type { AnyMiddlewareArgs, App, Middleware, ReceiverEvent } from '@slack/b
 import { getTypeAndConversation } from '@slack/bolt/dist/helpers.js';
 import type { InboxStore } from '../../core/ports.js';
 import type { Logger } from '../logger.js';
+import type { ParkedSpool } from './parked-spool.js';
 import type { Body } from './receiver-http.js';
 
 /** How long a process holds a delivery it took; past it, another process may take it over. */
@@ -26,7 +27,8 @@ const RETRY_AFTER_MS = 30_000;
 const retryDelay = (attempts: number) => Math.min(RETRY_AFTER_MS * 4 ** Math.max(0, attempts - 1), 30 * 60_000);
 /**
  * Deliveries that could neither be recorded nor worked on (the database was down for both), kept in
- * memory until a sweep can record them; the oldest are dropped (and logged) past this many.
+ * memory (and in the spool, when there is one) until a sweep can record them; past this many, the oldest
+ * are dropped from memory (and logged). The spool keeps them until the next sweep records the rest.
  */
 const MAX_PARKED = 10_000;
 const KEEP_FINISHED_MS = 7 * 24 * 60 * 60_000;
@@ -78,6 +80,8 @@ export class SlackInbox {
     private readonly store: InboxStore,
     private readonly logger: Logger,
     private readonly clock: () => Date = () => new Date(),
+    /** Where the parked deliveries are also written, so that a stop or crash does not lose them. */
+    private readonly spool?: ParkedSpool | undefined,
   ) {}
 
   /**
@@ -142,6 +146,11 @@ export class SlackInbox {
       await next();
     } catch (err) {
       this.parked.push(body);
+      try {
+        this.spool?.add(body);
+      } catch (spoolErr) {
+        this.logger.error({ err: spoolErr, key: deliveryKey(body) }, 'Slack delivery could not be written to the spool: kept in memory only');
+      }
       if (this.parked.length > MAX_PARKED) {
         const dropped = this.parked.shift();
         this.logger.error({ key: dropped && deliveryKey(dropped) }, 'Slack delivery dropped: too many waiting for the database');
@@ -151,8 +160,18 @@ export class SlackInbox {
     }
   }
 
-  /** Records the parked deliveries, free to be taken at once (a redelivery recorded meanwhile is skipped). They stay parked if it fails. */
+  /**
+   * Records the parked deliveries, and those other processes left in the spool, free to be taken at once
+   * (one recorded before, a redelivery say, is skipped). They stay parked if it fails.
+   */
   private async recordParked(): Promise<void> {
+    if (this.spool) {
+      try {
+        this.parked.unshift(...this.spool.adopt());
+      } catch (err) {
+        this.logger.error({ err, dir: this.spool.dir }, 'could not read the Slack spool');
+      }
+    }
     if (!this.parked.length) return;
     const bodies = this.parked.splice(0);
     try {
@@ -162,6 +181,12 @@ export class SlackInbox {
     } catch (err) {
       this.parked.unshift(...bodies);
       throw err;
+    }
+    try {
+      // What was parked while the record ran stays in the spool.
+      this.spool?.keepOnly(this.parked);
+    } catch (err) {
+      this.logger.warn({ err, dir: this.spool?.dir }, 'could not rewrite the Slack spool (its deliveries are recorded; a later sweep skips them)');
     }
   }
 
@@ -252,7 +277,12 @@ export class SlackInbox {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.sweeping;
-    if (this.parked.length) {
+    if (this.parked.length && this.spool) {
+      this.logger.warn(
+        { keys: this.parked.map(deliveryKey), dir: this.spool.dir },
+        'stopping with Slack deliveries not recorded yet: kept in the spool for the next start',
+      );
+    } else if (this.parked.length) {
       this.logger.error({ keys: this.parked.map(deliveryKey) }, 'stopping with Slack deliveries that could not be recorded: they are lost');
     }
   }

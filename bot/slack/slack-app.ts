@@ -11,6 +11,7 @@ import { FastifyReceiver } from './fastify-receiver.js';
 import { registerInbound } from './inbound.js';
 import { SlackInbox } from './inbox.js';
 import { SlackOutbound } from './outbound.js';
+import { ParkedSpool } from './parked-spool.js';
 import type { SlackSettings } from './settings.js';
 import { RecordingSocketModeReceiver } from './socket-receiver.js';
 
@@ -85,6 +86,8 @@ export function createSlackAdapter(opts: {
   inbox: InboxStore;
   /** Requests worked on at once after their ack (more suits PostgreSQL; SQLite writes one at a time). */
   workConcurrency?: number | undefined;
+  /** Where deliveries that could be neither recorded nor worked on are kept across a stop (parked-spool.ts). */
+  spoolDir?: string | undefined;
 }): SlackAdapter {
   const { settings, deps, logger } = opts;
   const slackLog = boltLogger(logger);
@@ -94,7 +97,7 @@ export function createSlackAdapter(opts: {
     ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}),
     retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2_000 },
   };
-  const inbox = new SlackInbox(opts.inbox, logger, deps.clock);
+  const inbox = new SlackInbox(opts.inbox, logger, deps.clock, opts.spoolDir ? new ParkedSpool(opts.spoolDir, logger) : undefined);
   const receiver =
     settings.mode === 'http'
       ? new FastifyReceiver({

@@ -1,7 +1,14 @@
 // A customer's reply in a ticket's thread is not lost when the database fails under it: the delivery is
 // retried by the inbox's sweep (soon, not when its lease runs out), and one that could not even be
-// recorded is kept in memory until a sweep can record it. Nobody is shown an error meanwhile.
+// recorded is kept in memory and in the spool (across a stop) until a sweep can record it. Nobody is
+// shown an error meanwhile.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { SlackInbox } from '../../../bot/slack/inbox.js';
+import { ParkedSpool } from '../../../bot/slack/parked-spool.js';
 import { PrismaInboxStore } from '../../../core/store/inbox-store.js';
 import { claimTicket, closeTicket } from '../../../core/tickets/ticket-actions.js';
 import type { Actor } from '../../../core/tickets/types.js';
@@ -11,12 +18,17 @@ import { eventCallback } from '../../helpers/slack-requests.js';
 
 describe.each(PROVIDERS)('Slack deliveries whose work fails, on $name', (provider) => {
   let s: SlackTestApp;
+  let dataDir: string;
+  let spoolDir: string;
   beforeEach(async () => {
-    s = await startSlackApp(await provider.fresh());
+    dataDir = mkdtempSync(join(tmpdir(), 'ticketbot-spool-'));
+    spoolDir = join(dataDir, 'slack-spool');
+    s = await startSlackApp(await provider.fresh(), { env: { TICKETBOT_DATA_DIR: dataDir } });
   });
   afterEach(async () => {
     vi.restoreAllMocks();
     await s.close();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   const slack = () => {
@@ -159,6 +171,33 @@ describe.each(PROVIDERS)('Slack deliveries whose work fails, on $name', (provide
     expect((await deliveryOf(ts))?.doneAt).toBeInstanceOf(Date);
     // Recorded once: the next sweep has nothing left.
     expect(await slack().inbox.replayUnfinished(slack().bolt)).toBe(0);
+    expect(errorsShownTo(SLACK_USERS.customer)).toEqual([]);
+  });
+
+  test('a reply that could be neither recorded nor worked on survives a stop: the next process takes it from the spool and keeps it once', async () => {
+    const f = await fileTicket(s, '退款申请提交三天了没有处理');
+    await s.idle();
+    const down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    vi.spyOn(PrismaInboxStore.prototype, 'record').mockRejectedValueOnce(down);
+    vi.spyOn(s.app.deps.tickets, 'findTicketByMessage').mockRejectedValueOnce(down);
+    const ts = await reply(f.threadTs, '请尽快处理退款');
+    await s.idle();
+    expect(await deliveryOf(ts)).toBeNull();
+    await slack().inbox.stop();
+    expect(readdirSync(spoolDir)).toHaveLength(1);
+
+    // The next process on the same data directory, its database back.
+    const log = pino({ level: 'silent' });
+    const next = new SlackInbox(new PrismaInboxStore(s.app.database), log, undefined, new ParkedSpool(spoolDir, log));
+    expect(await next.replayUnfinished(slack().bolt)).toBe(1);
+    await s.idle();
+    expect(await kept(f.ticket.id, ts)).toHaveLength(1);
+    expect((await deliveryOf(ts))?.doneAt).toBeInstanceOf(Date);
+    expect(readdirSync(spoolDir)).toEqual([]);
+    // The first process, still holding it in memory, records it again: skipped, kept once.
+    expect(await slack().inbox.replayUnfinished(slack().bolt)).toBe(0);
+    await s.idle();
+    expect(await kept(f.ticket.id, ts)).toHaveLength(1);
     expect(errorsShownTo(SLACK_USERS.customer)).toEqual([]);
   });
 

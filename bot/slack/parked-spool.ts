@@ -1,0 +1,106 @@
+// Deliveries that could be neither recorded in the inbox nor worked on (the database was down for both)
+// are kept in memory until a sweep can record them, and written here too: one file per process in the
+// data directory, one JSON line per delivery. A stop or a crash before the database is back then loses
+// nothing: the next sweep of any process on the same data directory (the next start, or another process
+// running beside it) takes the files it finds over and records their deliveries. Taking over a live
+// process's file is harmless: both record the delivery, and the inbox's unique key keeps one.
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from '../logger.js';
+import type { Body } from './receiver-http.js';
+
+/** A process's file, or one it was taking over when it stopped. */
+const SPOOL_FILE = /\.jsonl(\.adopting-\d+)?$/;
+/** Spools opened by this process (tests open several). */
+let opened = 0;
+
+export class ParkedSpool {
+  /** This spool's file: unique per process life (host, pid, start time) and spool. */
+  private readonly own: string;
+  private adoptions = 0;
+
+  constructor(
+    readonly dir: string,
+    private readonly logger: Logger,
+  ) {
+    this.own = `${hostname().replace(/[^\w.-]/g, '_')}-${process.pid}-${Date.now()}-${++opened}.jsonl`;
+  }
+
+  /** Appends one delivery to this process's file (synchronously: it is on disk when this returns). */
+  add(body: Body): void {
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    appendFileSync(join(this.dir, this.own), `${JSON.stringify(body)}\n`, { mode: 0o600 });
+  }
+
+  /** Rewrites this process's file to hold exactly these (what is still kept once a sweep recorded the rest); none removes it. */
+  keepOnly(bodies: readonly Body[]): void {
+    const path = join(this.dir, this.own);
+    if (!bodies.length) {
+      removeIfThere(path);
+      return;
+    }
+    // Written beside and renamed over: a crash mid-write leaves the old file whole.
+    const next = `${path}.next`;
+    writeFileSync(next, bodies.map((b) => `${JSON.stringify(b)}\n`).join(''), { mode: 0o600 });
+    renameSync(next, path);
+  }
+
+  /**
+   * Takes over every other process's file: its deliveries move into this process's file (so that they
+   * survive this process too) and are returned. A line that is not a delivery (cut short by a crash
+   * mid-write) is skipped and logged.
+   */
+  adopt(): Body[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    const adopted: Body[] = [];
+    for (const name of names) {
+      if (name === this.own || !SPOOL_FILE.test(name)) continue;
+      // The rename decides which process takes a file: the others find it gone.
+      const claim = join(this.dir, `${this.own}.adopting-${++this.adoptions}`);
+      try {
+        renameSync(join(this.dir, name), claim);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw err;
+      }
+      const bodies: Body[] = [];
+      let unreadable = 0;
+      for (const line of readFileSync(claim, 'utf8').split('\n')) {
+        if (!line) continue;
+        const body = parseLine(line);
+        if (body) bodies.push(body);
+        else unreadable++;
+      }
+      if (bodies.length) appendFileSync(join(this.dir, this.own), bodies.map((b) => `${JSON.stringify(b)}\n`).join(''), { mode: 0o600 });
+      unlinkSync(claim);
+      if (unreadable) this.logger.warn({ file: name, unreadable }, 'Slack spool: lines that are not deliveries skipped (cut short by a crash?)');
+      this.logger.info({ file: name, deliveries: bodies.length }, 'Slack spool: took over deliveries another process kept');
+      adopted.push(...bodies);
+    }
+    return adopted;
+  }
+}
+
+function parseLine(line: string): Body | null {
+  try {
+    const value: unknown = JSON.parse(line);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Body) : null;
+  } catch {
+    return null;
+  }
+}
+
+function removeIfThere(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}

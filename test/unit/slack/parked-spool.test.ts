@@ -1,0 +1,62 @@
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterEach, describe, expect, test } from 'vitest';
+import { ParkedSpool } from '../../../bot/slack/parked-spool.js';
+
+const log = pino({ level: 'silent' });
+const body = (n: number) => ({ type: 'event_callback', event_id: `Ev${n}`, event: { type: 'message', text: `第 ${n} 条回复` } });
+
+describe('the Slack spool of deliveries kept across a stop', () => {
+  let dir = '';
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const files = () => (existsSync(dir) ? readdirSync(dir) : []);
+
+  test("another process takes over what one kept, exactly once, and survives that process's stop too", () => {
+    dir = join(mkdtempSync(join(tmpdir(), 'ticketbot-spool-')), 'slack-spool');
+    const first = new ParkedSpool(dir, log);
+    first.add(body(1));
+    first.add(body(2));
+    expect(files()).toHaveLength(1);
+
+    const second = new ParkedSpool(dir, log);
+    const third = new ParkedSpool(dir, log);
+    expect(second.adopt()).toEqual([body(1), body(2)]);
+    expect(third.adopt()).toEqual([]);
+    // Now in the second's own file, which a fourth process would take over in turn.
+    expect(files()).toHaveLength(1);
+    expect(new ParkedSpool(dir, log).adopt()).toEqual([body(1), body(2)]);
+  });
+
+  test('keepOnly rewrites the own file to what is still kept, and removes it when nothing is', () => {
+    dir = join(mkdtempSync(join(tmpdir(), 'ticketbot-spool-')), 'slack-spool');
+    const spool = new ParkedSpool(dir, log);
+    spool.add(body(1));
+    spool.add(body(2));
+    spool.keepOnly([body(2)]);
+    const [name] = files();
+    expect(readFileSync(join(dir, name ?? ''), 'utf8')).toBe(`${JSON.stringify(body(2))}\n`);
+    spool.keepOnly([]);
+    expect(files()).toEqual([]);
+    // Its own file is not taken over by itself.
+    spool.add(body(3));
+    expect(spool.adopt()).toEqual([]);
+  });
+
+  test('a line cut short by a crash is skipped, the others are kept; unrelated files are left alone', () => {
+    dir = join(mkdtempSync(join(tmpdir(), 'ticketbot-spool-')), 'slack-spool');
+    const crashed = new ParkedSpool(dir, log);
+    crashed.add(body(1));
+    const [name] = files();
+    appendFileSync(join(dir, name ?? ''), '{"type":"event_callback","event_id":"Ev');
+    appendFileSync(join(dir, 'notes.txt'), 'not a spool file');
+    expect(new ParkedSpool(dir, log).adopt()).toEqual([body(1)]);
+    expect(files()).toContain('notes.txt');
+  });
+
+  test('no directory yet: nothing to take over', () => {
+    dir = join(mkdtempSync(join(tmpdir(), 'ticketbot-spool-')), 'slack-spool');
+    expect(new ParkedSpool(dir, log).adopt()).toEqual([]);
+  });
+});
