@@ -17,6 +17,8 @@ export interface BullmqSchedulerOptions extends SchedulerOptions {
    * which is harmless: every wake-up re-reads the ticket.
    */
   lockMs?: number | undefined;
+  /** How long start() waits for Redis before it returns anyway (default 5 s; the worker keeps connecting). */
+  startWaitMs?: number | undefined;
 }
 
 /** Default of {@link BullmqSchedulerOptions.lockMs}. */
@@ -58,7 +60,10 @@ export class BullmqScheduler implements Scheduler {
   readonly #queue: Queue<WakeData>;
   readonly #wakeAtKey: string;
   readonly #lockMs: number;
+  readonly #startWaitMs: number;
   #worker: Worker<WakeData> | undefined;
+  /** The worker reached Redis: closing it may wait for its wake-ups under way (it would wait forever for a connection). */
+  #workerReady = false;
 
   constructor(options: BullmqSchedulerOptions) {
     const resolved = resolveOptions(options);
@@ -69,12 +74,13 @@ export class BullmqScheduler implements Scheduler {
     this.#queueName = options.queueName ?? 'ticketbot-wake';
     this.#prefix = options.prefix ?? 'bull';
     this.#lockMs = options.lockMs ?? BULLMQ_LOCK_MS;
+    this.#startWaitMs = options.startWaitMs ?? 5_000;
     this.#wakeAtKey = `${this.#prefix}:${this.#queueName}:wake-at`;
     // Commands on this connection fail at once while Redis is unreachable instead of waiting for
     // ioredis' retries (~40 s), so schedule() reports an outage to its caller quickly (the database
     // sweep then covers). BullMQ only borrows it for the queue (it does not close shared clients).
     this.#redis = new Redis(this.#redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-    this.#redis.on('error', (err) => this.#logger.warn({ err }, 'scheduler: redis connection error'));
+    this.#redis.on('error', (err) => this.#warnThrottled('scheduler: redis connection error', err));
     this.#queue = new Queue<WakeData>(this.#queueName, {
       connection: this.#redis,
       prefix: this.#prefix,
@@ -86,7 +92,25 @@ export class BullmqScheduler implements Scheduler {
         removeOnFail: { age: 7 * 24 * 3600, count: 5000 },
       },
     });
-    this.#queue.on('error', (err) => this.#logger.warn({ err }, 'scheduler: queue error'));
+    this.#queue.on('error', (err) => this.#warnThrottled('scheduler: queue error', err));
+  }
+
+  readonly #warnedAt = new Map<string, number>();
+  readonly #suppressed = new Map<string, number>();
+  /** While Redis is away each connection reports every reconnect attempt: one line per kind a minute (with how many were left out). */
+  #warnThrottled(msg: string, err: unknown): void {
+    const now = performance.now();
+    const key = `${msg}\u0000${err instanceof Error ? err.message : String(err)}`;
+    const last = this.#warnedAt.get(key);
+    if (last !== undefined && now - last < 60_000) {
+      this.#suppressed.set(key, (this.#suppressed.get(key) ?? 0) + 1);
+      return;
+    }
+    if (this.#warnedAt.size > 100) this.#warnedAt.clear();
+    this.#warnedAt.set(key, now);
+    const suppressed = this.#suppressed.get(key) ?? 0;
+    this.#suppressed.delete(key);
+    this.#logger.warn({ err, ...(suppressed ? { suppressed } : {}) }, msg);
   }
 
   async schedule(key: string, at: Date): Promise<void> {
@@ -131,13 +155,37 @@ export class BullmqScheduler implements Scheduler {
       lockDuration: this.#lockMs,
       stalledInterval: this.#lockMs,
     });
-    this.#worker.on('error', (err) => this.#logger.warn({ err }, 'scheduler: worker error'));
-    await this.#worker.waitUntilReady();
-    if (this.#redis.status !== 'ready') await new Promise((resolve) => this.#redis.once('ready', resolve));
+    this.#worker.on('error', (err) => this.#warnThrottled('scheduler: worker error', err));
+    // Redis unreachable at start must not keep the bot from serving: both connections keep retrying in
+    // the background, and the worker takes its wake-ups once Redis answers. Meanwhile schedule() fails
+    // fast and the database sweep fires what falls due (SlaTimers).
+    const ready = Promise.all([
+      this.#worker.waitUntilReady(),
+      this.#redis.status === 'ready' ? undefined : new Promise((resolve) => this.#redis.once('ready', resolve)),
+    ]).then(() => {
+      this.#workerReady = true;
+      return true;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.#startWaitMs);
+    });
+    const waited = await Promise.race([ready.catch(() => false), gaveUp]);
+    clearTimeout(timer);
+    if (!waited) {
+      this.#logger.warn(
+        { waitedMs: this.#startWaitMs },
+        'scheduler: redis not reachable at start; wake-ups start once it is (the database sweep fires due reminders meanwhile)',
+      );
+      ready.then(
+        () => this.#logger.warn({}, 'scheduler: redis reachable again; wake-ups running'),
+        (err: unknown) => this.#logger.warn({ err }, 'scheduler: worker could not connect'),
+      );
+    }
   }
 
   async stop(): Promise<void> {
-    await this.#worker?.close();
+    await this.#worker?.close(!this.#workerReady);
     this.#worker = undefined;
     await this.#queue.close();
     // quit() needs a live connection (no offline queue): while Redis is away, just drop the socket.

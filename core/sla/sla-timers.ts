@@ -30,6 +30,11 @@ export class SlaTimers {
   private catchingUp = false;
   private caughtUp: Promise<number> | null = null;
   private started = false;
+  /**
+   * A wake-up could not be armed (the scheduler's Redis was away): the next sweep re-arms every ticket
+   * (reconcile) instead of only firing what is overdue, so the timers are whole again once Redis is back.
+   */
+  private armFailed = false;
 
   constructor(
     private readonly deps: TicketDeps,
@@ -60,8 +65,16 @@ export class SlaTimers {
     // connects (or while Redis is away); reconcile then arms every ticket from the database.
     const missed = await this.catchUp();
     await this.scheduler.start((key) => this.wake(key));
-    const { fired, armed } = await this.reconcile();
-    return { fired: missed + fired, armed };
+    try {
+      const { fired, armed } = await this.reconcile();
+      return { fired: missed + fired, armed };
+    } catch (error) {
+      // The scheduler cannot arm (Redis away): the bot runs on, the sweep fires what falls due from the
+      // database and re-arms every ticket once the scheduler answers again.
+      this.armFailed = true;
+      this.opts.onError?.(error, 'sla: could not arm the wake-ups at start (the sweep covers until the scheduler answers)');
+      return { fired: missed, armed: 0 };
+    }
   }
 
   private async runCatchUp(): Promise<number> {
@@ -120,8 +133,13 @@ export class SlaTimers {
 
   private async arm(ticketId: number, at: Date | null): Promise<void> {
     if (this.catchingUp) return;
-    if (at) await this.scheduler.schedule(SlaTimers.key(ticketId), at);
-    else await this.scheduler.cancel(SlaTimers.key(ticketId));
+    try {
+      if (at) await this.scheduler.schedule(SlaTimers.key(ticketId), at);
+      else await this.scheduler.cancel(SlaTimers.key(ticketId));
+    } catch (error) {
+      this.armFailed = true;
+      throw error;
+    }
   }
 
   /** A wake-up: fire what is due and re-arm for the next stage (a stale wake-up just re-arms). */
@@ -137,13 +155,27 @@ export class SlaTimers {
     // Re-armed here even though onChange may have done it: the scheduler that woke us must hold the next
     // wake-up itself (onChange may be wired to another SlaTimers, or have failed), and one key is one timer.
     const next = ticket?.sla.nextCheckAt ?? null;
-    await this.arm(id, next);
+    // What was due has fired; a wake-up that cannot be armed is the sweep's to cover (armFailed).
+    await this.arm(id, next).catch((error: unknown) => this.armError(error));
     return next;
+  }
+
+  private armErrorAt = Number.NEGATIVE_INFINITY;
+  /** Reported at most once a minute: while Redis is away every check fails to arm. */
+  private armError(error: unknown): void {
+    if (performance.now() - this.armErrorAt < 60_000) return;
+    this.armErrorAt = performance.now();
+    this.opts.onError?.(error, 'sla: could not arm a wake-up (the sweep fires it from the database, and re-arms every ticket once the scheduler answers)');
   }
 
   /** Fires every stage that is already due, then re-arms the wake-up of every ticket that has one. */
   async reconcile(): Promise<{ fired: number; armed: number }> {
     const fired = await this.fireOverdue(this.deps.clock());
+    return { fired, armed: await this.armAll() };
+  }
+
+  /** Arms the wake-up of every ticket that has one; returns how many. */
+  private async armAll(): Promise<number> {
     let armed = 0;
     for (let after = 0; ; ) {
       const page = await this.deps.tickets.listSlaTimers(after, 500);
@@ -154,12 +186,23 @@ export class SlaTimers {
       armed += page.length;
       after = page.at(-1)?.id ?? after;
     }
-    return { fired, armed };
+    return armed;
   }
 
-  /** Fires stages overdue by more than a grace period (their wake-up is late or lost). */
+  /**
+   * Fires stages overdue by more than a grace period (their wake-up is late or lost). After a wake-up
+   * could not be armed, re-arms every ticket as well (reconcile), once the scheduler answers again.
+   */
   async sweep(graceMs = 5_000): Promise<number> {
-    return this.fireOverdue(new Date(this.deps.clock().getTime() - graceMs));
+    const fired = await this.fireOverdue(new Date(this.deps.clock().getTime() - graceMs));
+    if (this.armFailed && this.started) {
+      this.armFailed = false;
+      await this.armAll().catch((error: unknown) => {
+        this.armFailed = true;
+        this.armError(error);
+      });
+    }
+    return fired;
   }
 
   private async fireOverdue(until: Date): Promise<number> {
