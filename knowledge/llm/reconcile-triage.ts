@@ -3,7 +3,7 @@ import type { Triage } from '../../core/ports.js';
 import { normalizeOrderNumber } from '../../core/tickets/order-number.js';
 import { PRIORITIES, type Priority } from '../../core/tickets/types.js';
 import type { LlmTriage } from '../../prompts/triage/index.js';
-import { DEFAULT_ORDER_PATTERNS, extractOrderIds } from '../triage/order-ids.js';
+import { DEFAULT_ORDER_PATTERNS, extractOrderIds, withoutNonOrderDigits } from '../triage/order-ids.js';
 
 /** Which LLM outputs the local rules overrode, for logs: a raised priority may be a prompt-injection attempt. */
 export type TriageAdjustment = 'priority_raised' | 'category_replaced' | 'order_ids_dropped' | 'title_replaced';
@@ -47,11 +47,14 @@ export function reconcileTriage(llm: LlmTriage, local: Triage, text: string, opt
   const categoryOk = options.categoryIds.has(llm.category);
   if (!categoryOk) adjustments.push('category_replaced');
 
+  // Checked against the text without links, e-mail addresses, phone and card numbers: a model (or an
+  // older local result) may take a product link's item id or a bank card number for an order number.
+  const searchable = withoutNonOrderDigits(text);
   const proposed = llm.orderIds.map((id) => normalizeOrderNumber(id)).filter((id) => id !== '');
-  const kept = proposed.filter((id) => appearsLiterally(text, id));
+  const kept = proposed.filter((id) => appearsLiterally(searchable, id));
   if (kept.length < proposed.length) adjustments.push('order_ids_dropped');
   const patterned = extractOrderIds(text, options.orderPatterns ?? DEFAULT_ORDER_PATTERNS);
-  const fromLocal = local.orderIds.filter((id) => appearsLiterally(text, id));
+  const fromLocal = local.orderIds.filter((id) => appearsLiterally(searchable, id));
   const orderIds = [...new Set([...patterned, ...fromLocal, ...kept])];
 
   // The model saw masked text, but mask again: the title is shown to every role.

@@ -26,9 +26,10 @@ export interface LocalClassifierOptions extends Partial<Omit<TrainOptions, 'soft
   /** The learned priority overrides the rules only at or above this probability (default 0.7; on the authored set 0.5 gave priority macro-F1 0.80, 0.7 gave 0.85, rules alone 0.85). */
   priorityConfidence?: number;
   /**
-   * 'auto' (default): rules, overridden by the learned model when it is sure, never below the hard
-   * floors (P1 threats, repeated contact ≥ P2). 'rules': rules only. 'learned': the learned model alone
-   * when one was trained (no rules at all; for measuring it), else rules.
+   * 'auto' (default): rules, overridden by the learned model or a remembered agent correction, never
+   * below the hard floors (P1 threats, repeated contact ≥ P2). 'rules': rules (and corrections, also
+   * floored) only. 'learned': the learned model alone when one was trained (no rules at all; for
+   * measuring it), else rules.
    */
   priorityMode?: 'auto' | 'rules' | 'learned';
   /** Categories whose messages count as negative (default: complaint, product_quality). */
@@ -140,8 +141,12 @@ export class LocalClassifier implements Classifier {
     // Priority of the message itself; the customer's tier is applied last so that sentiment can ignore it.
     let priority = rulePriority(signals, category, this.priorityRuleOptions(undefined));
     const mode = this.settings.priorityMode ?? 'auto';
-    if (remembered?.correction.priority !== undefined) priority = remembered.correction.priority;
-    else if (this.priority && mode !== 'rules') {
+    const corrected = remembered?.correction.priority;
+    if (corrected !== undefined) {
+      // The correction was made on a similar text, not this one: a customer who resends it with "12315"
+      // or "third time" added still matches it, and the hard floors must lift it as they lift the model.
+      priority = mode === 'learned' && this.priority ? corrected : moreUrgent(corrected, priorityFloor(signals));
+    } else if (this.priority && mode !== 'rules') {
       const learned = this.priority.predict(priorityFeatures(text, category, this.options.dim));
       const label = learned.label as Priority;
       // Rules carry knowledge that a few hundred labels do not (12315, injuries); the learned model wins only when sure.

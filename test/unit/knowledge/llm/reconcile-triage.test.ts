@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import type { Triage } from '../../../../core/ports.js';
 import { appearsLiterally, moreUrgent, reconcileTriage } from '../../../../knowledge/llm/reconcile-triage.js';
+import { priorityFloor } from '../../../../knowledge/triage/priority.js';
+import { detectSignals } from '../../../../knowledge/triage/signals.js';
 import type { LlmTriage } from '../../../../prompts/triage/index.js';
 
 const categoryIds = new Set(['refund', 'complaint', 'other']);
@@ -61,6 +63,27 @@ describe('reconcileTriage', () => {
     });
     expect(triage.orderIds).toEqual(['3820194756102938475', 'SO-778899', 'AB12345678']);
     expect(adjustments).toContain('order_ids_dropped');
+  });
+
+  test('digits in a link or a bank card number are not order numbers, even when the model proposes them', () => {
+    const text = '这个能用吗 https://item.taobao.com/item.htm?id=675432109876 退款请退到我的银行卡6217001234567890123';
+    const { triage, adjustments } = reconcileTriage(
+      { ...llm, orderIds: ['675432109876', '6217001234567890123'] },
+      { ...local, orderIds: ['675432109876'] },
+      text,
+      {
+        categoryIds,
+      },
+    );
+    expect(triage.orderIds).toEqual([]);
+    expect(adjustments).toContain('order_ids_dropped');
+  });
+
+  test("an everyday phrase puts no hard floor under the model's priority", () => {
+    const text = 'Hi, any news on my order #10517?';
+    expect(reconcileTriage(llm, { ...local, priority: 'P4' }, text, { categoryIds, priorityFloor: priorityFloor(detectSignals(text)) }).triage.priority).toBe(
+      'P3',
+    );
   });
 
   test('the title is masked and clipped; an empty one is replaced by the local title', () => {

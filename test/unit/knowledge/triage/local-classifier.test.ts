@@ -93,6 +93,21 @@ describe('LocalClassifier: corrections, retraining, persistence', () => {
     expect(restored.corrections).toEqual([{ text: TEXT, category: target, priority: 'P2' }]);
   });
 
+  test('a remembered priority correction never goes below the hard floors', () => {
+    const text = '你好，我上周在你们店买的那件黑色羽绒服可以直接放洗衣机机洗吗，洗了以后会不会跑绒或者变形';
+    for (const priorityMode of ['auto', 'rules'] as const) {
+      const classifier = LocalClassifier.train(config, [], { priorityMode });
+      classifier.correct({ text, priority: 'P3' });
+      expect(classifier.triage(text, ctx).priority).toBe('P3');
+      // Near copies still get the agent's label, but a legal threat or a repeated contact lifts it.
+      expect(classifier.triage(`${text}，不然我打12315`, ctx).priority).toBe('P1');
+      expect(classifier.triage(`${text}，第三次问了`, ctx).priority).toBe('P2');
+      // An agent's more urgent correction stands.
+      classifier.correct({ text, priority: 'P1' });
+      expect(classifier.triage(`${text}，第三次问了`, ctx).priority).toBe('P1');
+    }
+  });
+
   test('the model itself learns the correction (not only the memory): a paraphrase moves too', () => {
     const classifier = LocalClassifier.train(config, [], { correctionSimilarity: 1.01 });
     const x = '这个保温杯可以进洗碗机吗';

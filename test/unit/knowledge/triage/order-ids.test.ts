@@ -25,6 +25,32 @@ describe('extractOrderIds', () => {
     expect(extractOrderIds('paid $1,899 for 2 items')).toEqual([]);
   });
 
+  test.each([
+    // a product link's item id is not an order (12 digits look like a JD order)
+    ['这个能用吗 https://item.taobao.com/item.htm?id=675432109876', []],
+    ['https://item.jd.com/100012043978.html 有货吗', []],
+    ['看这个 item.jd.com/100012043978.html', []],
+    // a landline without a dash, a bank card (PII on a ticket card)
+    ['座机075583765432', []],
+    ['电话：0755 8376 5432，订单号1234567890123456789', ['1234567890123456789']],
+    ['退款请退到我的银行卡6217001234567890123', []],
+    ['卡号 6217 0012 3456 7890 123', []],
+    ['my card number is 4111111111111111', []],
+    // a QQ mail address is digits too
+    ['发票发到301928475613@qq.com', []],
+  ] as const)('not an order number: %s', (text, ids) => {
+    expect(extractOrderIds(text)).toEqual(ids);
+  });
+
+  test('real order numbers still count, next to links and cues, and inside an order link', () => {
+    expect(extractOrderIds('https://item.jd.com/100012043978.html 这个我买了，京东订单301928475613')).toEqual(['301928475613']);
+    expect(extractOrderIds('手机 3820194756102938475 还没发货')).toEqual(['3820194756102938475']);
+    expect(extractOrderIds('订单详情 https://buyertrade.taobao.com/trade/detail/trade_item_detail.htm?bizOrderId=3820194756102938475')).toEqual([
+      '3820194756102938475',
+    ]);
+    expect(extractOrderIds('退到银行卡了吗？订单号1234567890123456789')).toEqual(['1234567890123456789']);
+  });
+
   test('custom patterns replace the defaults', () => {
     expect(extractOrderIds('AB-1234 and 1234567890123456789', [{ source: 'ab', pattern: /AB-\d{4}/g }])).toEqual(['AB-1234']);
     expect(DEFAULT_ORDER_PATTERNS.map((p) => p.source)).toContain('taobao');
@@ -40,6 +66,13 @@ describe('shop-specific order-number formats from the config', () => {
     const classifier = LocalClassifier.train(config);
     expect((await classifier.classify(text, { config })).orderIds.sort()).toEqual(['1234567890123456789', 'WX20261123']);
     expect((await classifier.classify(text, { config: base })).orderIds).toEqual(['1234567890123456789']);
+  });
+
+  test("the shop's own formats are not taken from links or phone numbers either, and still work beside them", () => {
+    const config = { orderNumbers: [{ source: 'erp', pattern: '\\b\\d{10}\\b' }] };
+    const patterns = orderPatternsFor(config);
+    expect(extractOrderIds('https://shop.example.com/item/4412345678 有货吗', patterns)).toEqual([]);
+    expect(extractOrderIds('电话 0755837654 订单 4412345678', patterns)).toEqual(['4412345678']);
   });
 
   test('an invalid pattern is a config error', () => {

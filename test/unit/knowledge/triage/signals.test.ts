@@ -49,6 +49,79 @@ describe('detectSignals', () => {
   });
 });
 
+// Hard signals put a P1/P2 floor under every priority (the LLM's too), so a false positive on an everyday
+// phrase escalates tickets that no agent or model can lower. Each row: text, signal, expected.
+describe('hard signals: everyday phrases do not fire, real threats still do', () => {
+  test.each([
+    // false positives found in review
+    ['Hi, any news on my order #10517?', 'media', false],
+    ['这款多媒体音箱有蓝牙吗', 'media', false],
+    ['Do you sell a media console in oak?', 'media', false],
+    ['这款相机曝光补偿怎么调', 'media', false],
+    ['Is this pillow hypoallergenic?', 'safety', false],
+    ['Is the choker necklace adjustable?', 'safety', false],
+    ['Do you have this jacket in smoke grey?', 'safety', false],
+    ['手机充电到一半就自动关机了', 'safety', false],
+    ['收到的不是我买的那款', 'fraud', false],
+    ['发来的不是我买的颜色', 'fraud', false],
+    ['这个是5千克装吗', 'largeAmount', false],
+    ['2万毫安的充电宝能带上飞机吗', 'largeAmount', false],
+    ['Thanks again!', 'repeated', false],
+    ['再次感谢', 'repeated', false],
+    ['Will definitely order again', 'repeated', false],
+    ['这是我第二次买你们家的了', 'repeated', false],
+    // true positives that must keep firing
+    ['记者已经联系我了', 'media', true],
+    ['I will contact the media about this', 'media', true],
+    ['I am talking to a journalist', 'media', true],
+    ['this will be on the news', 'media', true],
+    ['我要去媒体曝光你们', 'media', true],
+    ['我要发小红书曝光', 'media', true],
+    ['插座电到我了', 'safety', true],
+    ['手被电到了', 'safety', true],
+    ['这个热水壶漏电', 'safety', true],
+    ['用了面霜过敏了', 'safety', true],
+    ['My son had an allergic reaction to it', 'safety', true],
+    ['my baby choked on a small part', 'safety', true],
+    ['there was smoke coming out of the charger', 'safety', true],
+    ['充电宝冒烟了', 'safety', true],
+    ['有骗子冒充你们客服给我打电话', 'fraud', true],
+    ['This looks like fraud, I never placed this order', 'fraud', true],
+    ['我遇到诈骗了', 'fraud', true],
+    ['这单不是我买的，账号被人登录了', 'fraud', true],
+    ['扣了我5000元', 'largeAmount', true],
+    ['扣了¥5000', 'largeAmount', true],
+    ['扣了一万二 订单还没生成', 'largeAmount', true],
+    ['第三次问了，到底什么时候退款', 'repeated', true],
+    ['I have asked again and again', 'repeated', true],
+    ['I asked again yesterday and nobody answered', 'repeated', true],
+    ['asking again, nobody replied', 'repeated', true],
+    ['再次询问一下我的退款', 'repeated', true],
+  ] as const)('%s → %s: %s', (text, signal, expected) => {
+    expect(detectSignals(text)[signal]).toBe(expected);
+  });
+
+  test('"骗子" said of the shop is anger (P2), not account fraud', () => {
+    expect(detectSignals('你们就是骗子').angry).toBe(true);
+    expect(sentimentOf(detectSignals('你们就是骗子'))).toBe('negative');
+  });
+
+  test('the false positives get no hard floor, and thanks stay positive', () => {
+    for (const text of [
+      'Hi, any news on my order #10517?',
+      '这款多媒体音箱有蓝牙吗',
+      'Is this pillow hypoallergenic?',
+      '这个是5千克装吗',
+      'Thanks again!',
+      '再次感谢',
+    ]) {
+      expect(priorityFloor(detectSignals(text))).toBe('P4');
+    }
+    expect(sentimentOf(detectSignals('Thanks again!'))).toBe('positive');
+    expect(sentimentOf(detectSignals('再次感谢'))).toBe('positive');
+  });
+});
+
 describe('priority and sentiment from signals', () => {
   const none = detectSignals('ok');
   test('rulePriority', () => {
@@ -87,6 +160,17 @@ describe('detectLanguage', () => {
     ['ok好的', 'zh'],
     ['Please ship to 李女士, thanks a lot', 'en'],
     ['😡😡', 'en'],
+    // links and e-mail addresses are not English words
+    ['退款还没到 https://detail.tmall.com/item.htm?id=6723', 'zh'],
+    ['发票发邮箱 wei.zhang@abc-trading.com.cn', 'zh'],
+    ['Where is my refund? 详情 https://detail.tmall.com/item.htm?id=6723', 'en'],
+    // a Chinese sentence around an English product name is Chinese…
+    ['Nike Air Force 1 Low White 还有42码吗', 'zh'],
+    ['Apple MacBook Pro 14 M3 Max 有现货吗', 'zh'],
+    // …and an English sentence around a Chinese name is English
+    ['Please send it to 王小明', 'en'],
+    ['Ship to 张伟', 'en'],
+    ['I ordered the 保温杯 last week, where is it?', 'en'],
   ] as const)('%s → %s', (text, lang) => {
     expect(detectLanguage(text)).toBe(lang);
   });
