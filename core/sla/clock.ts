@@ -96,7 +96,10 @@ export function stagesOf(config: AppConfig, t: SlaSubject): Stage[] {
   const warnAt = config.sla.warnAt;
   const stages: Stage[] = [];
   if (t.status === 'closed' || t.duplicateOfId !== null) return stages;
-  if (t.firstResponseAt === null && t.status !== 'resolved' && sla.firstResponseMs !== null && sla.firstResponseDueAt) {
+  // First response is the first contact's clock: a ticket resolved without a public reply and reopened
+  // (a rebound) is timed by its new resolution clock and the next-response clock, not by a first-response
+  // deadline that passed while it was resolved (that breached the moment it was reopened).
+  if (t.firstResponseAt === null && t.status !== 'resolved' && t.reboundCount === 0 && sla.firstResponseMs !== null && sla.firstResponseDueAt) {
     stages.push({ kind: 'fr_warning', at: addBusinessTime(cal, clockStart(t), sla.firstResponseMs * warnAt) });
     stages.push({ kind: 'fr_breach', at: sla.firstResponseDueAt });
   }
@@ -168,6 +171,20 @@ export function nextCheckAt(config: AppConfig, t: SlaSubject): Date | null {
   return next === null ? null : new Date(next);
 }
 
+/**
+ * The time paused (`pausedMs`, business time on `from`, up to `until`) restated on calendar `to`, so
+ * that the resolution time already used is carried over and what is left counts on the new calendar
+ * from now: used = business time on `from` since the start, less the pause; the pause on `to` is then
+ * its business time since the start, less the same use. It may be negative (the new calendar had less
+ * business time since the start than was used): the deadline is then nearer, never the time used lost.
+ * Adding the old figure to a start on the new calendar put a transferred ticket's deadline days in the
+ * past (a long wait on the customer measured on office hours, replayed on a 24/7 calendar).
+ */
+export function pauseOnCalendar(from: BusinessCalendar | null, to: BusinessCalendar | null, start: Date, until: Date, pausedMs: number): number {
+  const used = businessTimeBetween(from, start, until) - pausedMs;
+  return businessTimeBetween(to, start, until) - used;
+}
+
 /** The clocks of a new ticket. */
 export function initialSla(config: AppConfig, t: Omit<SlaSubject, 'sla'>): SlaState {
   return trackSla(config, { ...t, sla: EMPTY_SLA }, t, t.createdAt, { retarget: true });
@@ -192,6 +209,9 @@ export function trackSla(
     ? targetsFor(config.sla, { priority: next.priority, category: next.category, customerTier: before.customerTier })
     : { firstResponseMs: prev.firstResponseMs, resolutionMs: prev.resolutionMs, nextResponseMs: prev.nextResponseMs };
   let { pausedSince, pausedMs } = prev;
+  // Moved to a team on another calendar: the business time paused so far was measured on the old one.
+  const oldCal = calendarFor(config, before.teamId);
+  if (oldCal !== cal) pausedMs = pauseOnCalendar(oldCal, cal, clockStart(before), pausedSince ?? now, pausedMs);
   const paused = PAUSED.has(next.status);
   // A reopened ticket (a rebound) starts a new resolution clock at the reopen: the business time before
   // it is left out like a pause, and its reminders may fire again. Resuming the old clock instead made a

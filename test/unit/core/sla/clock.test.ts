@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayZone, initialSla, trackSla } from '../../../../core/sla/clock.js';
+import { displayZone, initialSla, stagesOf, trackSla } from '../../../../core/sla/clock.js';
 import { at, config, configWith, FRIDAY_P1, HOUR, MINUTE, sla, stateOf, ticket } from './clock-fixtures.js';
 
 describe('initialSla', () => {
@@ -164,6 +164,19 @@ describe('trackSla: pausing the resolution clock', () => {
     expect(result.nextCheckAt?.getTime()).toBeGreaterThan(reopenAt.getTime());
   });
 
+  it('a ticket resolved without a public reply and reopened later gets no first-response reminders', () => {
+    const unanswered = { ...created, firstResponseAt: null };
+    const resolvedAt = at('2026-11-23T09:30:00+08:00');
+    const resolved = { ...unanswered, status: 'resolved' as const, resolvedAt, sla: sla({ ...created.sla, pausedSince: resolvedAt }) };
+    const reopenAt = at('2026-11-24T10:00:00+08:00');
+    const result = trackSla(config, resolved, stateOf(resolved, { status: 'assigned', resolvedAt: null, reboundCount: 1 }), reopenAt);
+    // The first-response deadline (Monday 11:00) passed while it was resolved: not a breach at the reopen.
+    expect(result.nextCheckAt?.getTime()).toBeGreaterThan(reopenAt.getTime());
+    expect(
+      stagesOf(config, { ...resolved, ...stateOf(resolved, { status: 'assigned', resolvedAt: null, reboundCount: 1 }), sla: result }).map((st) => st.kind),
+    ).toEqual(['res_warning', 'res_breach']);
+  });
+
   it('on a 24/7 team the pause counts wall-clock time', () => {
     const t = ticket({
       teamId: 'logistics',
@@ -181,6 +194,59 @@ describe('trackSla: pausing the resolution clock', () => {
     const result = trackSla(config, t, stateOf(t, { status: 'in_progress', pendingSince: null }), at('2026-11-24T15:00:00+08:00'));
     expect(result.pausedMs).toBe(3 * HOUR);
     expect(result.resolutionDueAt).toEqual(at('2026-11-25T13:00:00+08:00'));
+  });
+});
+
+describe('trackSla: a transfer to a team on another calendar', () => {
+  // P2 (24 business hours) created Monday 09:00 on office hours (cn), answered 09:20, waiting on the
+  // customer from 09:30 until the next Monday 09:30: 5 × 7.5 h paused on cn.
+  const answered = ticket({
+    priority: 'P2',
+    status: 'in_progress',
+    assigneeId: 'lin',
+    firstResponseAt: at('2026-11-23T09:20:00+08:00'),
+    createdAt: at('2026-11-23T09:00:00+08:00'),
+    sla: sla({
+      firstResponseMs: 2 * HOUR,
+      resolutionMs: 24 * HOUR,
+      pausedMs: 37.5 * HOUR,
+      firstResponseDueAt: at('2026-11-23T11:00:00+08:00'),
+      resolutionDueAt: at('2026-12-03T10:30:00+08:00'),
+    }),
+  });
+
+  it('keeps the resolution time used and counts what is left on the new calendar', () => {
+    // 40 minutes used on cn (09:00–09:30 and 09:30–09:40 a week later); 23 h 20 min left, 24/7, from 09:40.
+    const now = at('2026-11-30T09:40:00+08:00');
+    const result = trackSla(config, answered, stateOf(answered, { teamId: 'logistics', status: 'new', assigneeId: null }), now);
+    expect(result.resolutionDueAt).toEqual(at('2026-12-01T09:00:00+08:00'));
+    expect(result.nextCheckAt?.getTime()).toBeGreaterThan(now.getTime());
+  });
+
+  it('and back: the same time used, what is left on office hours', () => {
+    const onLogistics = trackSla(config, answered, stateOf(answered, { teamId: 'logistics' }), at('2026-11-30T09:40:00+08:00'));
+    const moved = { ...answered, teamId: 'logistics', sla: onLogistics };
+    // Two hours later on 24/7 (2 h 40 min used), back to cn: 21 h 20 min of office hours from 11:40.
+    const result = trackSla(config, moved, stateOf(moved, { teamId: 'after-sales' }), at('2026-11-30T11:40:00+08:00'));
+    // Monday 11:40–12:00 and 13:30–18:00 (4 h 50 min), Tuesday and Wednesday (15 h), 1.5 h on Thursday.
+    expect(result.resolutionDueAt).toEqual(at('2026-12-03T10:30:00+08:00'));
+  });
+
+  it('while waiting on the customer: the pause goes on, counted on the new calendar', () => {
+    const waiting = {
+      ...answered,
+      status: 'pending_customer' as const,
+      pendingSince: at('2026-11-23T09:30:00+08:00'),
+      sla: sla({ ...answered.sla, pausedMs: 0, pausedSince: at('2026-11-23T09:30:00+08:00') }),
+    };
+    const moved = {
+      ...waiting,
+      teamId: 'logistics',
+      sla: trackSla(config, waiting, stateOf(waiting, { teamId: 'logistics' }), at('2026-11-25T09:30:00+08:00')),
+    };
+    const resumed = trackSla(config, moved, stateOf(moved, { status: 'in_progress', pendingSince: null }), at('2026-11-30T09:30:00+08:00'));
+    // 30 minutes used before the wait; 23.5 h left, 24/7, from the customer's answer.
+    expect(resumed.resolutionDueAt).toEqual(at('2026-12-01T09:00:00+08:00'));
   });
 });
 
