@@ -25,13 +25,15 @@ function sideEffect(ticket: Ticket, actor: Actor): LifecycleEvent | null {
 }
 
 /**
- * The next-response clock after a public message: a customer writing after the first response starts
- * it (when the ticket has a next-response target and it is not already running); an agent's public
+ * The next-response clock after a public message: a customer writing after the first response (or on
+ * a reopened ticket) starts it (when the ticket has a next-response target and it is not already running); an agent's public
  * reply stops it.
  */
 function awaitingReply(ticket: Ticket, next: TicketState, actor: Actor, now: Date): Date | null {
   if (actor.role !== 'customer') return actor.role === 'system' ? next.awaitingReplySince : null;
-  if (next.awaitingReplySince || next.firstResponseAt === null || ticket.sla.nextResponseMs === null || !WORKING_STATUSES.has(next.status)) {
+  // A rebound that never had a first response is timed like one that had: it has no first-response clock (core/sla/clock.ts).
+  const unanswered = next.firstResponseAt === null && next.reboundCount === 0;
+  if (next.awaitingReplySince || unanswered || ticket.sla.nextResponseMs === null || !WORKING_STATUSES.has(next.status)) {
     return next.awaitingReplySince;
   }
   return now;

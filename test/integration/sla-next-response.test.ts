@@ -94,6 +94,25 @@ describe.each(PROVIDERS)('next-response clock on $name', (provider) => {
     expect((await core.deps.tickets.findTicket(ticket.id))?.awaitingReplySince).toBeNull();
   });
 
+  test('a ticket resolved without a public reply and reopened by the customer: no first-response breach at the reopen; the next-response clock times the answer', async () => {
+    await start(withNextResponse);
+    const { ticket, customer } = await openTicket();
+    // Resolved within the hour with an internal note only: no first response.
+    core.clock.advance(30 * MIN);
+    await act.resolveTicket(core.deps, ticket.id, lin, '已线下退款');
+    core.clock.advance(24 * HOUR);
+    const reopened = await addReply(core.deps, ticket.id, customer, { body: '退款还没到账' });
+    expect(reopened.ticket.status).toBe('assigned');
+    expect(reopened.ticket.firstResponseAt).toBeNull();
+    expect(reopened.ticket.awaitingReplySince?.toISOString()).toBe(core.clock.now().toISOString());
+    await later(1 * MIN);
+    expect(await kinds(ticket.id)).not.toContain('fr_breach');
+    expect(await kinds(ticket.id)).not.toContain('fr_warning');
+    await later(59 * MIN);
+    expect(await kinds(ticket.id)).toContain('nr_breach');
+    expect(await kinds(ticket.id)).not.toContain('fr_breach');
+  });
+
   test("without a next-response target, customers' later messages change nothing on the ticket", async () => {
     await start();
     const { ticket, customer } = await openTicket();
