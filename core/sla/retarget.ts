@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AppConfig } from '../config.js';
 import { changeOf } from '../tickets/apply-event.js';
 import type { TicketDeps } from '../tickets/deps.js';
-import { type SlaState, SYSTEM_ACTOR } from '../tickets/types.js';
+import { type SlaState, SYSTEM_ACTOR, type Ticket } from '../tickets/types.js';
 import { trackSla } from './clock.js';
 
 const SETTING = 'sla.policyFingerprint';
@@ -40,6 +40,7 @@ export async function retargetOnPolicyChange(deps: Pick<TicketDeps, 'tickets' | 
   const stored = await deps.tickets.getSetting(SETTING);
   if (stored === fingerprint) return 0;
   let changed = 0;
+  let missed = 0;
   if (stored !== null) {
     for (let after = 0; ; ) {
       const page = await deps.tickets.listClocked(after, 200);
@@ -47,13 +48,29 @@ export async function retargetOnPolicyChange(deps: Pick<TicketDeps, 'tickets' | 
       if (!last) break;
       after = last.id;
       for (const ticket of page) {
-        const sla = trackSla(deps.config, ticket, ticket, deps.clock(), { retarget: true });
-        if (sameClocks(sla, ticket.sla)) continue;
-        const change = { ...changeOf(ticket, { ...ticket, version: ticket.version + 1 }, 'sla_retargeted', SYSTEM_ACTOR), sla };
-        if (await deps.tickets.applyChanges([change])) changed++;
+        const outcome = await retargetOne(deps, ticket);
+        if (outcome === 'changed') changed++;
+        else if (outcome === 'missed') missed++;
       }
     }
   }
-  await deps.tickets.setSetting(SETTING, fingerprint);
+  // A ticket that kept losing its write (changed by agents or the SLA sweep meanwhile) would keep the old
+  // targets for good once the policy is recorded as applied: the next start tries again instead.
+  if (missed === 0) await deps.tickets.setSetting(SETTING, fingerprint);
   return changed;
+}
+
+const ATTEMPTS = 5;
+
+/** Applies the policy in effect to one ticket; on a lost race, re-reads it and decides again. */
+async function retargetOne(deps: Pick<TicketDeps, 'tickets' | 'config' | 'clock'>, listed: Ticket): Promise<'changed' | 'same' | 'missed'> {
+  let ticket: Ticket | null = listed;
+  for (let attempt = 1; attempt <= ATTEMPTS && ticket; attempt++) {
+    const sla = trackSla(deps.config, ticket, ticket, deps.clock(), { retarget: true });
+    if (sameClocks(sla, ticket.sla)) return 'same';
+    const change = { ...changeOf(ticket, { ...ticket, version: ticket.version + 1 }, 'sla_retargeted', SYSTEM_ACTOR), sla };
+    if (await deps.tickets.applyChanges([change])) return 'changed';
+    ticket = await deps.tickets.findTicket(ticket.id);
+  }
+  return ticket ? 'missed' : 'same';
 }

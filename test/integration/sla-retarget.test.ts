@@ -70,6 +70,33 @@ describe.each(PROVIDERS)('SLA policy changes on $name', (provider) => {
     expect((await core.deps.tickets.listEvents(waiting.id)).length).toBe(events);
   });
 
+  test('a ticket whose retarget keeps losing its write is retried, and the policy is applied again at the next start if it still could not be', async () => {
+    core = await makeAutomatedCore(await provider.fresh(), policy({ firstResponse: '8h', resolution: '48h' }));
+    const first = await open(1);
+    const second = await open(2);
+    expect(await retargetOnPolicyChange(core.deps)).toBe(0);
+    const store = core.deps.tickets;
+    const tighter = policy({ firstResponse: '4h', resolution: '24h' });
+    // The first ticket loses one race (re-read, then applied); the second loses every race this start.
+    let lostOnce = false;
+    const racing = Object.create(store) as typeof store;
+    racing.applyChanges = (changes) => {
+      const id = changes[0]?.ticketId;
+      if (id === second.id || (id === first.id && !lostOnce)) {
+        lostOnce ||= id === first.id;
+        return Promise.resolve(false);
+      }
+      return store.applyChanges(changes);
+    };
+    expect(await retargetOnPolicyChange({ ...core.deps, tickets: racing, config: tighter })).toBe(1);
+    expect((await ticket(first.id)).sla.firstResponseMs).toBe(4 * HOUR);
+    expect((await ticket(second.id)).sla.firstResponseMs).toBe(8 * HOUR);
+    // Not recorded as applied: the next start gives the second ticket its new targets.
+    expect(await retargetOnPolicyChange({ ...core.deps, config: tighter })).toBe(1);
+    expect((await ticket(second.id)).sla.firstResponseMs).toBe(4 * HOUR);
+    expect(await retargetOnPolicyChange({ ...core.deps, config: tighter })).toBe(0);
+  });
+
   test('closed tickets keep the deadlines they had', async () => {
     core = await makeAutomatedCore(await provider.fresh(), policy());
     const done = await open(1);
