@@ -15,15 +15,13 @@ type Logged = AutoAnswerDecision & { id: number; feedback: string | null };
  * Answers a customer's question from the knowledge base only when retrieval is confident (top score ≥
  * the configured threshold); otherwise opens a ticket at once. Every decision is logged with the top
  * candidates and scores, for evaluation. One decision per platform message: a redelivery gets the first
- * one back (`repeated`), with nothing logged or opened again.
+ * one back (`repeated`), with nothing logged or opened again (unless the entry answered with is gone,
+ * see {@link repeat}). `fileIt` files the question the adapter's way; by default an intake ticket.
  */
-export async function autoAnswer(
-  deps: Deps,
-  input: AutoAnswerInput,
-  open: () => Promise<Ticket> = () => openTicket(deps.tickets, input),
-): Promise<AutoAnswerResult> {
+export async function autoAnswer(deps: Deps, input: AutoAnswerInput, fileIt?: () => Promise<Ticket>): Promise<AutoAnswerResult> {
+  const open = fileIt ?? (() => openTicket(deps.tickets, input));
   const earlier = await deps.knowledge.findAutoAnswerByMessage(input.platform, input.messageId);
-  if (earlier) return repeat(deps, earlier, input);
+  if (earlier) return repeat(deps, earlier, input, fileIt);
   const { threshold, enabled } = deps.tickets.config.autoAnswer;
   // A failing search (e.g. the embeddings endpoint is down) must not drop the question: open a ticket.
   const hits = enabled ? await deps.kb.search(input.question, 5).catch(() => []) : [];
@@ -47,7 +45,7 @@ export async function autoAnswer(
   } catch (error) {
     // The same message decided at the same moment by another delivery: that decision stands.
     const raced = await deps.knowledge.findAutoAnswerByMessage(input.platform, input.messageId);
-    if (raced) return repeat(deps, raced, input);
+    if (raced) return repeat(deps, raced, input, fileIt);
     throw error;
   }
   if (ticket) return { answered: false, logId, repeated: false, ticket };
@@ -60,17 +58,31 @@ export async function autoAnswer(
   };
 }
 
-/** The decision taken on this message before, as a result. */
-async function repeat(deps: Deps, log: Logged, input: AutoAnswerInput): Promise<AutoAnswerResult> {
+/**
+ * The decision taken on this message before, as a result. An answer is given again from the entry it
+ * came from, by its full key (source and entry id; the top candidate is the one answered with), not by
+ * searching again: a search can fail (the embeddings endpoint down) or rank otherwise, and entry ids
+ * repeat across files. When that entry is gone since, there is nothing to give again: a ticket is
+ * opened (with the question first asked), so that a person answers.
+ */
+async function repeat(deps: Deps, log: Logged, input: AutoAnswerInput, fileIt: (() => Promise<Ticket>) | undefined): Promise<AutoAnswerResult> {
   if (!log.answered) {
     const ticket = log.ticketId === null ? null : await deps.tickets.tickets.findTicket(log.ticketId);
     return { answered: false, logId: log.id, repeated: true, ticket: ticket ?? (await openTicket(deps.tickets, input)) };
   }
-  const hit = (await deps.kb.search(log.question, 5).catch(() => [])).find((h) => h.document.entryId === log.answerEntryId);
-  const answer = hit
-    ? { id: hit.id, title: hit.document.title, answer: hit.document.answer, source: hit.document.source, score: hit.score }
-    : { id: log.answerEntryId ?? '', title: log.answerEntryId ?? '', answer: '', source: '', score: log.topScore };
-  return { answered: true, logId: log.id, repeated: true, answer };
+  const top = log.candidates[0];
+  const entry = top && top.entryId === log.answerEntryId ? deps.kb.entry(top.source, top.entryId) : undefined;
+  if (entry && entry.document.answer.trim() !== '') {
+    const { document } = entry;
+    return {
+      answered: true,
+      logId: log.id,
+      repeated: true,
+      answer: { id: entry.id, title: document.title, answer: document.answer, source: document.source, score: log.topScore },
+    };
+  }
+  const ticket = await (fileIt ?? (() => openTicket(deps.tickets, { ...input, question: log.question })))();
+  return { answered: false, logId: log.id, repeated: true, ticket };
 }
 
 function openTicket(deps: TicketDeps, input: AutoAnswerInput): Promise<Ticket> {

@@ -123,7 +123,8 @@ export class KnowledgeBase {
   }
 
   private async ingestNow(path: string, written: { documents: boolean }, onProgress?: (done: number, total: number) => void): Promise<IngestReport> {
-    const entries = await readSources(path);
+    // A file ingested on its own replaces the entries an earlier folder ingest stored for it (see singleFileSource).
+    const entries = await readSources(path, new Set([...this.docs.values()].map((d) => d.source)));
     // An empty or wrong folder would otherwise delete the whole knowledge base.
     if (!entries.length) throw new AppError('INVALID_INPUT', { message: `no knowledge-base entries under ${path} (files: ${KB_EXTENSIONS.join(', ')})` });
     // A single file updates that file's entries; a folder makes the KB mirror the folder.
@@ -218,6 +219,16 @@ export class KnowledgeBase {
       this.seenRevision = revision;
       return changed.length > 0 || gone.length > 0;
     });
+  }
+
+  /**
+   * The entry stored as `entryId` of `source`, with its search id; undefined when it is not (or no
+   * longer) in the knowledge base. Entry ids repeat across files (a CSV's `row-1`), so both are needed.
+   */
+  entry(source: string, entryId: string): { id: string; document: KbDocumentRecord } | undefined {
+    const id = keyOf({ source, entryId });
+    const document = this.docs.get(id);
+    return document ? { id, document } : undefined;
   }
 
   /** The best entries for a question, each with its stored document. */

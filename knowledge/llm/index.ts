@@ -52,6 +52,14 @@ export function createLlmServices(
     }),
     draftReply: createReplyDrafter({ client, model: settings.replyModel, timeoutMs, responseFormat, onFailure: deps.onReplyFailure }),
     createEmbedder: () =>
-      OpenAIEmbedder.create({ client, model: settings.embeddingModel, dimensions: settings.embeddingDimensions, timeoutMs: settings.embeddingTimeoutMs }),
+      OpenAIEmbedder.create({
+        client,
+        model: settings.embeddingModel,
+        dimensions: settings.embeddingDimensions,
+        timeoutMs: settings.embeddingTimeoutMs,
+        // A search's query embedding holds up an auto-answer or a suggestion: it gets the deadline of any
+        // other LLM call (LLM_TIMEOUT_MS), not the one sized for ingest batches (EMBEDDING_TIMEOUT_MS).
+        queryTimeoutMs: Math.min(timeoutMs, settings.embeddingTimeoutMs),
+      }),
   };
 }

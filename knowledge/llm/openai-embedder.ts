@@ -22,6 +22,13 @@ export interface OpenAIEmbedderOptions {
   /** Bound per request, the SDK's retries included. */
   timeoutMs: number;
   /**
+   * Bound for a request of one text, which is what a search sends (its query, see HybridRetriever.search):
+   * someone waits on it (an auto-answer, a suggestion), so it fails fast and the caller falls back, where
+   * `timeoutMs` is sized for an ingest batch. An ingest of a one-text entry gets it too, which is fine:
+   * one text takes no longer to embed than a query. Unset: `timeoutMs`.
+   */
+  queryTimeoutMs?: number | undefined;
+  /**
    * Unset: the SDK asks for base64 and decodes it (a third of the JSON size). 'float' for servers that
    * reject base64; either way a vector may come back as numbers or base64, and both are accepted.
    */
@@ -69,7 +76,8 @@ export class OpenAIEmbedder implements Embedder {
   /** An embedder whose dimension is known: asks the endpoint once when neither configured nor well known. */
   static async create(options: OpenAIEmbedderOptions): Promise<OpenAIEmbedder> {
     const embedder = new OpenAIEmbedder(options);
-    if (embedder.dimension === 0) await embedder.embed(['dimension probe']);
+    // The batch bound: this runs once at start, when a local server may still be loading its model.
+    if (embedder.dimension === 0) await embedder.embedBatch(['dimension probe'], options.timeoutMs);
     return embedder;
   }
 
@@ -84,17 +92,18 @@ export class OpenAIEmbedder implements Embedder {
 
   async embed(texts: string[]): Promise<Float32Array[]> {
     const size = Math.max(1, this.options.batchSize ?? 64);
+    const timeoutMs = texts.length === 1 ? (this.options.queryTimeoutMs ?? this.options.timeoutMs) : this.options.timeoutMs;
     const out: Float32Array[] = [];
     // Sequential batches: simple back-pressure against rate limits; ingestion is offline anyway.
-    for (let start = 0; start < texts.length; start += size) out.push(...(await this.embedBatch(texts.slice(start, start + size))));
+    for (let start = 0; start < texts.length; start += size) out.push(...(await this.embedBatch(texts.slice(start, start + size), timeoutMs)));
     return out;
   }
 
-  private async embedBatch(texts: string[]): Promise<Float32Array[]> {
+  private async embedBatch(texts: string[], timeoutMs: number): Promise<Float32Array[]> {
     const mask = this.options.mask ?? maskForLlm;
     // Most endpoints reject an empty input string.
     const input = texts.map((t) => mask(t).trim() || ' ');
-    const { client, model, dimensions, encodingFormat, timeoutMs } = this.options;
+    const { client, model, dimensions, encodingFormat } = this.options;
     let data: { index: number; embedding: unknown }[];
     try {
       const response = await withDeadline(timeoutMs, (signal) =>

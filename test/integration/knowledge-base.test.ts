@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -91,6 +91,32 @@ describe('knowledge base on SQLite with the bundled demo FAQ', () => {
     const shoes = (await store.listDocuments()).find((d) => d.answer.includes('童鞋另见童装页'));
     expect(shoes?.source).toBe('size-guide.md');
     expect(await top(kb, '童鞋的脚长对照在哪看')).toBe(shoes?.entryId);
+  });
+
+  test('ingesting one nested file of an ingested folder updates its entries, without copies', async () => {
+    mkdirSync(join(dir, 'src', 'zh'));
+    renameSync(join(dir, 'src', 'faq.jsonl'), join(dir, 'src', 'zh', 'faq.jsonl'));
+    const kb = await KnowledgeBase.open({ store, dir: join(dir, 'kb') });
+    await kb.ingest(join(dir, 'src'));
+    const before = await store.listDocuments();
+    const faq = join(dir, 'src', 'zh', 'faq.jsonl');
+    const lines = readFileSync(faq, 'utf8').trim().split('\n');
+    const invoice = lines.findIndex((l) => l.includes('"invoice-zh"'));
+    const edited = JSON.parse(lines[invoice] ?? '{}') as { answer: string };
+    edited.answer = '电子发票在确认收货后 1 个工作日内开具。';
+    lines[invoice] = JSON.stringify(edited);
+    writeFileSync(faq, `${lines.join('\n')}\n`);
+
+    const report = await kb.ingest(faq);
+    expect(report).toMatchObject({ added: 0, updated: 1, removed: 0, unchanged: lines.length - 1 });
+    const after = await store.listDocuments();
+    expect(after).toHaveLength(before.length);
+    expect(new Set(after.map((d) => d.source))).toEqual(new Set(['zh/faq.jsonl', 'size-guide.md', 'shipping-regions.csv']));
+    expect(kb.size).toBe(before.length);
+    // One copy of each entry: the best match leads the runner-up, and the edited answer is the one found.
+    const hits = await kb.search('开发票要提供什么，公司抬头税号', 2);
+    expect(hits[0]?.document).toMatchObject({ source: 'zh/faq.jsonl', entryId: 'invoice-zh', answer: edited.answer });
+    expect(hits[1]?.document.entryId).not.toBe('invoice-zh');
   });
 
   test('a missing or stale index is rebuilt from the database', async () => {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { AppError } from '../../core/errors.js';
 import { createOpenAIClient } from '../../knowledge/llm/client.js';
+import { createLlmServices } from '../../knowledge/llm/index.js';
 import { OpenAIEmbedder, type OpenAIEmbedderOptions } from '../../knowledge/llm/openai-embedder.js';
 import { type FakeOpenAI, fakeVector, startFakeOpenAI } from '../helpers/fake-openai.js';
 
@@ -116,6 +117,48 @@ describe('OpenAIEmbedder', () => {
     const started = performance.now();
     await expect(embedder({ timeoutMs: 200 }).embed(['a'])).rejects.toThrow(/timeout/);
     expect(performance.now() - started).toBeLessThan(1500);
+  });
+
+  test('a query (one text) is cut at queryTimeoutMs; batches and the dimension probe keep timeoutMs', async () => {
+    const e = embedder({ dimensions: 8, timeoutMs: 5000, queryTimeoutMs: 200 });
+    fake.embeddings.enqueue({ kind: 'delay', ms: 5000 });
+    const started = performance.now();
+    await expect(e.embed(['退款多久到账'])).rejects.toThrow(/timeout/);
+    expect(performance.now() - started).toBeLessThan(1500);
+
+    fake.embeddings.enqueue({ kind: 'delay', ms: 600 });
+    expect(await e.embed(['a', 'b'])).toHaveLength(2);
+    fake.embeddings.enqueue({ kind: 'delay', ms: 600 });
+    const probed = await OpenAIEmbedder.create({
+      client: createOpenAIClient({ apiKey: 'k', baseURL: fake.baseURL, timeoutMs: 5000, maxRetries: 0 }),
+      model: 'm2',
+      timeoutMs: 5000,
+      queryTimeoutMs: 200,
+    });
+    expect(probed.dimension).toBe(8);
+  });
+
+  test('the wired embedder bounds a query by LLM_TIMEOUT_MS, not by EMBEDDING_TIMEOUT_MS (meant for ingest batches)', async () => {
+    const llm = createLlmServices(
+      {
+        apiKey: 'test-key',
+        baseURL: fake.baseURL,
+        triageModel: 'fake-chat',
+        replyModel: 'fake-chat',
+        embeddingModel: 'fake-embed',
+        embeddingDimensions: 8,
+        timeoutMs: 300,
+        embeddingTimeoutMs: 30_000,
+        maxRetries: 2,
+        responseFormat: 'json_schema',
+      },
+      { fallback: { classify: () => Promise.reject(new Error('not used')) } },
+    );
+    const e = await llm.createEmbedder();
+    fake.embeddings.otherwise = { kind: 'delay', ms: 30_000 };
+    const started = performance.now();
+    await expect(e.embed(['退款多久到账'])).rejects.toThrow(AppError);
+    expect(performance.now() - started).toBeLessThan(2000);
   });
 
   test('masks personal data and replaces empty texts before sending', async () => {

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { parseCsv } from '../../../../knowledge/kb/csv.js';
 import { readFaqCsv, readFaqJsonl } from '../../../../knowledge/kb/read-faq.js';
 import { readMarkdown } from '../../../../knowledge/kb/read-markdown.js';
-import { readSources } from '../../../../knowledge/kb/read-sources.js';
+import { readSources, singleFileSource } from '../../../../knowledge/kb/read-sources.js';
 import { contentHash, embeddedTexts } from '../../../../knowledge/kb/types.js';
 
 describe('CSV parser', () => {
@@ -91,6 +91,21 @@ describe('readSources', () => {
     const entries = await readSources(dir);
     expect(entries.map((e) => `${e.source}#${e.entryId}`)).toEqual(['faq.jsonl#a', 'sub/guide.md#returns']);
     expect((await readSources(join(dir, 'faq.jsonl'))).map((e) => e.source)).toEqual(['faq.jsonl']);
+  });
+
+  test('a file read on its own takes the stored name its path ends with, so it replaces what a folder ingest stored', async () => {
+    mkdirSync(join(dir, 'zh'));
+    writeFileSync(join(dir, 'zh', 'faq.jsonl'), '{"faq_id":"b","question":"多久发货","answer":"48 小时内"}\n');
+    const stored = (await readSources(dir)).map((e) => e.source);
+    expect(stored).toContain('zh/faq.jsonl');
+    expect((await readSources(join(dir, 'zh', 'faq.jsonl'), stored)).map((e) => `${e.source}#${e.entryId}`)).toEqual(['zh/faq.jsonl#b']);
+    // The root faq.jsonl is another file: the longest match wins, whole segments only.
+    expect(singleFileSource(join(dir, 'zh', 'faq.jsonl'), ['faq.jsonl', 'zh/faq.jsonl'])).toBe('zh/faq.jsonl');
+    expect(singleFileSource(join(dir, 'faq.jsonl'), ['faq.jsonl', 'zh/faq.jsonl'])).toBe('faq.jsonl');
+    expect(singleFileSource('/srv/kb/xzh/faq.jsonl', ['zh/faq.jsonl'])).toBe('faq.jsonl');
+    expect(singleFileSource('/srv/copy/my-faq/zh/faq.jsonl', ['zh/faq.jsonl', 'en/faq.jsonl'])).toBe('zh/faq.jsonl');
+    // Nothing stored under that path: the file name, as before.
+    expect(singleFileSource(join(dir, 'zh', 'faq.jsonl'), ['en/faq.jsonl'])).toBe('faq.jsonl');
   });
 
   test('content hash changes with what is embedded or shown, embedded texts are unique', () => {
