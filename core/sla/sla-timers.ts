@@ -126,9 +126,13 @@ export class SlaTimers {
     // Observers of concurrent changes may finish out of order: an older version must not win.
     const { id, version } = change.ticket;
     if ((this.armedVersion.get(id) ?? -1) > version) return;
+    this.noteArmed(id, version);
+    await this.arm(id, change.ticket.sla.nextCheckAt);
+  }
+
+  private noteArmed(id: number, version: number): void {
     if (this.armedVersion.size > 100_000) this.armedVersion.clear();
     this.armedVersion.set(id, version);
-    await this.arm(id, change.ticket.sla.nextCheckAt);
   }
 
   private async arm(ticketId: number, at: Date | null): Promise<void> {
@@ -155,6 +159,10 @@ export class SlaTimers {
     // Re-armed here even though onChange may have done it: the scheduler that woke us must hold the next
     // wake-up itself (onChange may be wired to another SlaTimers, or have failed), and one key is one timer.
     const next = ticket?.sla.nextCheckAt ?? null;
+    // A change newer than what this check read has armed the ticket meanwhile (an agent reopened it while
+    // the check closed it, say): arming from the older read would move or cancel that wake-up.
+    if (ticket && (this.armedVersion.get(id) ?? -1) > ticket.version) return next;
+    if (ticket) this.noteArmed(id, ticket.version);
     // What was due has fired; a wake-up that cannot be armed is the sweep's to cover (armFailed).
     await this.arm(id, next).catch((error: unknown) => this.armError(error));
     return next;
