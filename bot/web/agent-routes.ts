@@ -18,16 +18,17 @@ import { type Actor, ZPriority } from '../../core/tickets/types.js';
 import type { KnowledgeBase } from '../../knowledge/kb/knowledge-base.js';
 import { requireBearer } from './bearer.js';
 import { deliveryReused, webDeliveryId } from './delivery-id.js';
+import { webString } from './input.js';
 import { agentView } from './views.js';
 
-const ZTicketParams = z.object({ number: z.string().max(40) });
+const ZTicketParams = z.object({ number: webString().max(40) });
 const ZListQuery = z.object({
   scope: z.enum(['open', 'mine', 'team', 'breaching']).default('open'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 const empty = z.object({}).optional();
 /** A note or reply; `messageId` (optional) makes a retried request add it once. */
-const text = z.object({ text: z.string().trim().min(1).max(20_000), messageId: z.string().trim().min(1).max(100).optional() });
+const text = z.object({ text: webString().trim().min(1).max(20_000), messageId: webString().trim().min(1).max(100).optional() });
 /** Scoped to the agent, the ticket and the kind (note or reply), as customers' ids are to the customer. */
 const agentMessageId = (actor: Actor, ticketId: number, kind: 'note' | 'reply', messageId: string | undefined) =>
   messageId ? webDeliveryId(`agent:${actor.agentId ?? ''}:${ticketId}:${kind}`, messageId) : undefined;
@@ -37,21 +38,37 @@ function sameText(message: { body: string }, text: string, messageId: string | u
   if (messageId && message.body !== text) throw deliveryReused(messageId);
 }
 
+/**
+ * The id of a `new` command's first message. Every agent calls with the one bearer token, so a caller's
+ * messageId is scoped to the agent, as notes' and replies' are: another agent's equal id is another
+ * ticket. Commands sent before ids were scoped (2026-12) were stored under the raw messageId: a retry
+ * of one of those now files a second ticket.
+ */
+const commandMessageId = (actor: Actor, messageId: string) => webDeliveryId(`agent:${actor.agentId ?? ''}:command`, messageId);
+
+/** A retried `new` must repeat its text: it gets its ticket back, while another text under its messageId is a conflict. */
+async function sameCommand(deps: TicketDeps, platformMessageId: string, text: string, messageId: string): Promise<void> {
+  const first = await deps.tickets.findMessage('api', platformMessageId);
+  if (first?.body !== text.trim()) throw deliveryReused(messageId);
+}
+
 /** Agent actions on one ticket: body schema and what to do. */
 type Run<B> = (deps: TicketDeps, id: number, actor: Actor, body: B) => Promise<unknown>;
 const action = <S extends z.ZodType>(body: S, run: Run<z.infer<S>>) => ({ body, run: run as Run<unknown> });
 
 const ACTIONS = {
   claim: action(empty, (d, id, a) => act.claimTicket(d, id, a)),
-  assign: action(z.object({ agent: z.string().min(1) }), (d, id, a, b) => act.assignTicket(d, id, a, b.agent)),
-  transfer: action(z.object({ team: z.string().min(1), note: z.string().max(2000).optional() }), (d, id, a, b) => act.transferTicket(d, id, a, b.team, b.note)),
+  assign: action(z.object({ agent: webString().min(1) }), (d, id, a, b) => act.assignTicket(d, id, a, b.agent)),
+  transfer: action(z.object({ team: webString().min(1), note: webString().max(2000).optional() }), (d, id, a, b) =>
+    act.transferTicket(d, id, a, b.team, b.note),
+  ),
   pending: action(empty, (d, id, a) => act.markPending(d, id, a)),
-  resolve: action(z.object({ note: z.string().max(2000).optional() }).optional(), (d, id, a, b) => act.resolveTicket(d, id, a, b?.note)),
-  close: action(z.object({ reason: z.string().max(2000).optional() }).optional(), (d, id, a, b) => act.closeTicket(d, id, a, b?.reason)),
-  reopen: action(z.object({ reason: z.string().max(2000).optional() }).optional(), (d, id, a, b) => act.reopenTicket(d, id, a, b?.reason)),
-  category: action(z.object({ category: z.string().min(1) }), (d, id, a, b) => act.setCategory(d, id, a, b.category)),
+  resolve: action(z.object({ note: webString().max(2000).optional() }).optional(), (d, id, a, b) => act.resolveTicket(d, id, a, b?.note)),
+  close: action(z.object({ reason: webString().max(2000).optional() }).optional(), (d, id, a, b) => act.closeTicket(d, id, a, b?.reason)),
+  reopen: action(z.object({ reason: webString().max(2000).optional() }).optional(), (d, id, a, b) => act.reopenTicket(d, id, a, b?.reason)),
+  category: action(z.object({ category: webString().min(1) }), (d, id, a, b) => act.setCategory(d, id, a, b.category)),
   priority: action(z.object({ priority: ZPriority }), (d, id, a, b) => act.setPriority(d, id, a, b.priority)),
-  merge: action(z.object({ into: z.string().min(1) }), (d, id, a, b) => act.mergeTicket(d, id, a, ticketId(b.into))),
+  merge: action(z.object({ into: webString().min(1) }), (d, id, a, b) => act.mergeTicket(d, id, a, ticketId(b.into))),
   note: action(text, async (d, id, a, b) => {
     const { ticket, message } = await addNote(d, id, a, b.text, agentMessageId(a, id, 'note', b.messageId));
     sameText(message, b.text, b.messageId);
@@ -101,7 +118,7 @@ export function agentRoutes(app: FastifyInstance, deps: TicketDeps, apiToken: st
 
   app.post('/api/agent/tickets/:number/:action', async (request, reply) => {
     const actor = await actorOf(request, reply);
-    const { number, action } = z.object({ number: z.string(), action: z.enum(Object.keys(ACTIONS) as [keyof typeof ACTIONS]) }).parse(request.params);
+    const { number, action } = z.object({ number: webString(), action: z.enum(Object.keys(ACTIONS) as [keyof typeof ACTIONS]) }).parse(request.params);
     const spec = ACTIONS[action];
     const body = spec.body.parse(request.body ?? undefined);
     await spec.run(deps, ticketId(number), actor, body);
@@ -117,7 +134,7 @@ export function agentRoutes(app: FastifyInstance, deps: TicketDeps, apiToken: st
   /** Tickets at risk (past the warning share) and breached, by deadline. */
   app.get('/api/agent/sla', async (request, reply) => {
     await actorOf(request, reply);
-    const { team } = z.object({ team: z.string().min(1).optional() }).parse(request.query);
+    const { team } = z.object({ team: webString().min(1).optional() }).parse(request.query);
     const report = await slaReport(deps, { teamId: team });
     const row = (r: SlaRow) => ({ clock: r.clock, dueAt: r.dueAt.toISOString(), ticket: agentView(r.ticket) });
     return { breached: report.breached.map(row), atRisk: report.atRisk.map(row) };
@@ -125,7 +142,7 @@ export function agentRoutes(app: FastifyInstance, deps: TicketDeps, apiToken: st
 
   app.get('/api/agent/kb/search', async (request, reply) => {
     await actorOf(request, reply);
-    const { q, k } = z.object({ q: z.string().trim().min(1).max(2000), k: z.coerce.number().int().min(1).max(20).default(5) }).parse(request.query);
+    const { q, k } = z.object({ q: webString().trim().min(1).max(2000), k: z.coerce.number().int().min(1).max(20).default(5) }).parse(request.query);
     const hits = await kb.search(q, k);
     return { hits: hits.map((h) => ({ id: h.id, score: h.score, title: h.document.title, answer: h.document.answer, source: h.document.source })) };
   });
@@ -134,7 +151,7 @@ export function agentRoutes(app: FastifyInstance, deps: TicketDeps, apiToken: st
   app.post('/api/agent/commands', async (request, reply) => {
     const actor = await actorOf(request, reply);
     const body = z
-      .object({ text: z.string().trim().min(1).max(20_000), ticket: z.string().optional(), messageId: z.string().trim().min(1).max(200).optional() })
+      .object({ text: webString().trim().min(1).max(20_000), ticket: webString().optional(), messageId: webString().trim().min(1).max(200).optional() })
       .parse(request.body);
     const parsed = parseCommand(body.text, langFromHeader(request.headers['accept-language']));
     if (!parsed.ok) {
@@ -142,20 +159,19 @@ export function agentRoutes(app: FastifyInstance, deps: TicketDeps, apiToken: st
       const usage = parsed.problem.key === 'usage.bad' ? '' : `\n${usageText(parsed.lang, parsed.usage)}`;
       return reply.status(400).send({ error: { code: 'INVALID_COMMAND', message: render(parsed.lang, parsed.problem) + usage } });
     }
+    // `messageId` makes `new` idempotent for callers that retry. Random ids ('api:…') and scoped ones
+    // ('agent%3A…' or '#h:…') never meet.
+    const platformMessageId = body.messageId ? commandMessageId(actor, body.messageId) : `api:${randomUUID()}`;
     let result: CommandReply;
     try {
       result = await executeCommand(deps, parsed.command, {
         actor,
         lang: parsed.lang,
         ticketId: body.ticket ? ticketId(body.ticket) : undefined,
-        // `messageId` makes `new` idempotent for callers that retry.
-        inbound: {
-          platform: 'api',
-          platformMessageId: body.messageId ?? `api:${randomUUID()}`,
-          author: { platformUserId: actor.agentId ?? 'api' },
-          channel: 'api',
-        },
+        inbound: { platform: 'api', platformMessageId, author: { platformUserId: actor.agentId ?? 'api' }, channel: 'api' },
       });
+      // Checked after the command: a concurrent first delivery with another text may have won the id.
+      if (body.messageId && parsed.command.verb === 'new') await sameCommand(deps, platformMessageId, parsed.command.text, body.messageId);
     } catch (error) {
       // Refusals answer in the language of the command typed, like its success replies.
       const e = toAppError(error);

@@ -6,20 +6,21 @@ import type { TicketDeps } from '../../core/tickets/deps.js';
 import { MAX_DB_ID } from '../../core/tickets/ticket-number.js';
 import { AnswerTokens } from './answer-token.js';
 import { assertSameDelivery, deliveryReused, webDeliveryId } from './delivery-id.js';
+import { webString } from './input.js';
 import { intakeView } from './views.js';
 
 const ZAsk = z.object({
-  messageId: z.string().trim().min(1).max(200),
-  question: z.string().trim().min(1).max(5000),
-  customer: z.object({ id: z.string().trim().min(1).max(200), name: z.string().trim().max(100).optional() }),
+  messageId: webString().trim().min(1).max(200),
+  question: webString().trim().min(1).max(5000),
+  customer: z.object({ id: webString().trim().min(1).max(200), name: webString().trim().max(100).optional() }),
 });
 /** Auto-answer log ids are 32-bit integers in the database: a larger one is bad input, not a server error. */
 const ZLogParams = z.object({ id: z.coerce.number().int().positive().max(MAX_DB_ID) });
 const ZFeedback = z.object({
   helpful: z.boolean(),
-  customer: z.object({ id: z.string().trim().min(1).max(200) }),
+  customer: z.object({ id: webString().trim().min(1).max(200) }),
   /** The `feedbackToken` given with the answer. */
-  token: z.string().min(1).max(100),
+  token: webString().min(1).max(100),
 });
 
 /**

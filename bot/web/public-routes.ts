@@ -9,30 +9,40 @@ import { intakeMessage } from '../../core/tickets/intake-message.js';
 import { parseTicketNumber } from '../../core/tickets/ticket-number.js';
 import { sameSecret } from './bearer.js';
 import { assertSameDelivery, webDeliveryId } from './delivery-id.js';
+import { webString } from './input.js';
 import { renderHomePage } from './page.js';
 import { customerView, intakeView, statusOnlyView } from './views.js';
 
-/** Body of POST /api/messages: intake from a web form, an e-mail gateway or an order system. */
-export const ZWebIntake = z.object({
-  messageId: z.string().trim().min(1).max(200),
-  text: z.string().trim().min(1).max(20_000),
-  customer: z.object({
-    id: z.string().trim().min(1).max(200),
-    name: z.string().trim().max(100).optional(),
-    phone: z
-      .string()
-      .trim()
-      .regex(/^\+?[\d\s-]{5,20}$/, 'not a phone number')
-      .optional(),
-    email: z.email().max(200).optional(),
-  }),
-  orderId: z.string().trim().min(1).max(64).optional(),
-  channel: z.enum(['web', 'email', 'phone', 'order-system']).default('web'),
-  attachments: z.array(ZAttachment).max(20).optional(),
+/** An attachment as core takes it, its strings checked like every web string (a URL may carry a NUL). */
+const ZWebAttachment = ZAttachment.extend({
+  url: webString().pipe(ZAttachment.shape.url),
+  name: webString().max(200).optional(),
+  contentType: webString().max(100).optional(),
 });
 
-const ZNumberParam = z.object({ number: z.string().max(40) });
-const ZKey = z.string().max(100).optional();
+/**
+ * Digits in groups separated by spaces or hyphens, an optional leading '+', 5 to 20 characters after it
+ * and at least 5 of them digits: "+86 138-1234-5678", "010-12345678"; not "-----".
+ */
+const PHONE = /^\+?(?=[\d\s-]{5,20}$)(?=(?:\D*\d){5})\d+(?:[\s-]+\d+)*$/;
+
+/** Body of POST /api/messages: intake from a web form, an e-mail gateway or an order system. */
+export const ZWebIntake = z.object({
+  messageId: webString().trim().min(1).max(200),
+  text: webString().trim().min(1).max(20_000),
+  customer: z.object({
+    id: webString().trim().min(1).max(200),
+    name: webString().trim().max(100).optional(),
+    phone: webString().trim().regex(PHONE, 'not a phone number').optional(),
+    email: z.email().max(200).optional(),
+  }),
+  orderId: webString().trim().min(1).max(64).optional(),
+  channel: z.enum(['web', 'email', 'phone', 'order-system']).default('web'),
+  attachments: z.array(ZWebAttachment).max(20).optional(),
+});
+
+const ZNumberParam = z.object({ number: webString().max(40) });
+const ZKey = webString().max(100).optional();
 const ZKeyQuery = z.object({ key: ZKey });
 const ZKeyHeader = z.object({ 'x-ticket-key': ZKey });
 const ZLangQuery = z.object({ lang: z.enum(['zh', 'en']).optional().catch(undefined) });

@@ -110,6 +110,47 @@ describe.each(PROVIDERS)('agent commands over HTTP ($name)', (provider) => {
       for (const id of [1, 2, 3]) expect(await actions(id)).toEqual(['create']);
     });
 
+    test('new with a messageId: a retry gets its ticket back, and nothing more is written', async () => {
+      const first = await as('lin', 'zh').command('new 顾客投诉A', { messageId: '1' });
+      const again = await as('lin', 'zh').command('  new 顾客投诉A ', { messageId: '1' });
+
+      expect([first.status, again.status]).toEqual([200, 200]);
+      expect(first.body.ticket?.number).toBe('T-000004');
+      expect(again.body.ticket?.number).toBe('T-000004');
+      expect(await web.app.deps.tickets.countTickets({})).toBe(4);
+      expect(await actions(4)).toEqual(['create']);
+    });
+
+    // Regression: the messageId was stored as given, and every agent calls with the one bearer token, so
+    // zhou's "new" under lin's messageId answered "created T-000004" (lin's ticket) and filed nothing.
+    test("new with another agent's messageId files that agent's own ticket", async () => {
+      const lin = await as('lin').command('new 顾客投诉A', { messageId: '1' });
+      const zhou = await as('zhou').command('new 另一个问题B', { messageId: '1' });
+
+      expect([lin.status, zhou.status]).toEqual([200, 200]);
+      expect(lin.body.ticket?.number).toBe('T-000004');
+      expect(zhou.body.ticket?.number).toBe('T-000005');
+      expect(zhou.body.text).toBe('Created ticket T-000005: 另一个问题B');
+      expect((await web.app.deps.tickets.findTicket(5))?.description).toBe('另一个问题B');
+    });
+
+    test('new with a messageId used before for another text is 409 in the language typed, and files nothing', async () => {
+      expect((await as('lin').command('new 顾客投诉A', { messageId: '1' })).status).toBe(200);
+
+      const reused = await as('lin', 'en').command('新建 另一个问题B', { messageId: '1' });
+
+      expect(reused.status).toBe(409);
+      expect(reused.body.ticket).toBeUndefined();
+      expect(reused.body.error).toMatchObject({ code: 'TICKET_CONFLICT', message: '这个消息编号已用于另一条内容不同的消息。请为新消息使用新的编号。' });
+      expect(await web.app.deps.tickets.countTickets({})).toBe(4);
+    });
+
+    test('new without a messageId files a ticket each time', async () => {
+      const results = [await as('lin').command('new 顾客来电'), await as('lin').command('new 顾客来电')];
+
+      expect(results.map((r) => r.body.ticket?.number)).toEqual(['T-000004', 'T-000005']);
+    });
+
     // Regression: the problem line already quotes the verb's usage; the route used to append it again.
     test('a malformed command shows its usage line once', async () => {
       const res = await as('lin').command('claim T-000001 right now');

@@ -227,6 +227,11 @@ describe.each(PROVIDERS)('web intake and customer pages ($name)', (provider) => 
       { name: 'blank customer.id', body: intakeBody({ customer: { id: '   ' } }), fields: ['customer.id'] },
       { name: 'bad email', body: intakeBody({ customer: { id: 'c', email: 'not-an-email' } }), fields: ['customer.email'] },
       { name: 'bad phone', body: intakeBody({ customer: { id: 'c', phone: 'call me maybe' } }), fields: ['customer.phone'] },
+      // Regression: the phone check took any 5 to 20 digits, blanks and hyphens, with no digit among them too.
+      { name: 'a phone of hyphens only', body: intakeBody({ customer: { id: 'c', phone: '-----' } }), fields: ['customer.phone'] },
+      { name: 'a phone of blanks and hyphens after a +', body: intakeBody({ customer: { id: 'c', phone: '+ - - - -' } }), fields: ['customer.phone'] },
+      { name: 'a phone of four digits', body: intakeBody({ customer: { id: 'c', phone: '12-34--' } }), fields: ['customer.phone'] },
+      { name: 'a phone starting with a hyphen', body: intakeBody({ customer: { id: 'c', phone: '-13812345678' } }), fields: ['customer.phone'] },
       { name: 'bad channel', body: intakeBody({ channel: 'fax' }), fields: ['channel'] },
       { name: 'empty orderId', body: intakeBody({ orderId: '' }), fields: ['orderId'] },
       { name: 'attachment without a URL', body: intakeBody({ attachments: [{ url: 'not a url' }] }), fields: ['attachments.0.url'] },
@@ -249,6 +254,13 @@ describe.each(PROVIDERS)('web intake and customer pages ($name)', (provider) => 
       expect(Object.keys(error.fields ?? {}).sort()).toEqual([...fields].sort());
       for (const field of fields) expect(error.fields?.[field], field).toMatch(/\S/);
       await expectNothingWritten();
+    });
+
+    test.each(['+86 138-1234-5678', '010-12345678', '138 1234 5678', '12345'])('the phone %j is taken', async (phone) => {
+      const res = await postMessage(web.base, intakeBody({ customer: { id: 'c', phone } }));
+
+      expect(res.status).toBe(201);
+      expect((await web.app.database.db.customer.findFirst())?.phone).toBe(phone);
     });
 
     test('a body that is not JSON, an empty JSON body, plain text and a form are refused; nothing written', async () => {

@@ -36,6 +36,10 @@ function validIdEndingInX(): string {
   throw new Error('no X check character found');
 }
 
+/** Every province code of GB/T 2260, with 81/82/83 for the residence permits of Hong Kong, Macau and Taiwan residents. */
+const PROVINCES = ['11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37', '41', '42', '43', '44', '45', '46'];
+PROVINCES.push('50', '51', '52', '53', '54', '61', '62', '63', '64', '65', '71', '81', '82', '83');
+
 const ID = validId('11010519491231002');
 const ID_X = validIdEndingInX();
 
@@ -65,17 +69,58 @@ describe('isChineseIdNumber', () => {
   });
 
   test('agrees with the oracle on many generated numbers', () => {
-    // A small deterministic generator (LCG), so every digit position varies.
+    // A small deterministic generator (LCG), so every digit position varies within what an ID number allows.
     let seed = 20_250_601;
+    const below = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return Math.floor((seed / 2 ** 31) * n);
+    };
+    const digits = (count: number) => Array.from({ length: count }, () => below(10)).join('');
+    const two = (n: number) => String(n).padStart(2, '0');
+    for (let i = 0; i < 300; i++) {
+      const province = PROVINCES[below(PROVINCES.length)] ?? '11';
+      const birth = `${1900 + below(125)}${two(1 + below(12))}${two(1 + below(28))}`;
+      const first17 = `${province}${digits(4)}${birth}${digits(3)}`;
+      expect(isChineseIdNumber(validId(first17)), first17).toBe(true);
+      expect(isChineseIdNumber(wrongCheckId(first17)), first17).toBe(false);
+    }
+  });
+
+  test('takes every province code and the residence permits of Hong Kong, Macau and Taiwan residents (81, 82, 83)', () => {
+    for (const province of PROVINCES) expect(isChineseIdNumber(validId(`${province}010519900307123`)), province).toBe(true);
+  });
+
+  // Regression: about 1 in 11 order numbers of 18 digits passed the checksum and was masked as an ID number.
+  test.each([
+    [
+      'a province code that does not exist',
+      ['00', '10', '16', '20', '30', '38', '47', '55', '60', '66', '70', '72', '80', '84', '90', '99'].map((p) => `${p}010519900307123`),
+    ],
+    ['month 00 or 13', ['11010519900007123', '11010519901307123']],
+    ['day 00 or 32', ['11010519900300123', '11010519900332123']],
+    ['a day its month does not have', ['11010519900230123', '11010519900431123', '11010519000229123']],
+    ['a birth year before 1900', ['11010518991231123']],
+  ])('refuses numbers with a valid check character but %s', (_name, stems) => {
+    for (const first17 of stems) expect(isChineseIdNumber(validId(first17)), first17).toBe(false);
+  });
+
+  test('takes 29 February in a leap year, and a birth date up to today but not after', () => {
+    expect(isChineseIdNumber(validId('31010420000229001'))).toBe(true);
+    const today = new Date(2026, 5, 1, 15, 30);
+    expect(isChineseIdNumber(validId('44030120260601123'), today)).toBe(true);
+    expect(isChineseIdNumber(validId('44030120260602123'), today)).toBe(false);
+    expect(isChineseIdNumber(validId('44030120270101123'), today)).toBe(false);
+  });
+
+  test('takes fewer than 1 in 1,000 random 18-digit numbers whose check character is valid', () => {
+    let seed = 7;
     const digit = () => {
       seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
       return String(Math.floor((seed / 2 ** 31) * 10));
     };
-    for (let i = 0; i < 300; i++) {
-      const first17 = Array.from({ length: 17 }, digit).join('');
-      expect(isChineseIdNumber(validId(first17))).toBe(true);
-      expect(isChineseIdNumber(wrongCheckId(first17))).toBe(false);
-    }
+    let taken = 0;
+    for (let i = 0; i < 10_000; i++) if (isChineseIdNumber(validId(Array.from({ length: 17 }, digit).join('')))) taken++;
+    expect(taken).toBeLessThan(10);
   });
 });
 
@@ -144,6 +189,44 @@ describe('maskPii', () => {
     }
   });
 
+  // Regression: "订单号123456789012345677还没发货" became "订单号123456********5677还没发货".
+  test('leaves 18-digit order numbers whose check character happens to be valid alone', () => {
+    expect(validId('12345678901234567')).toBe('123456789012345677');
+    // A province code but no birth date in digits 7–14, a date but no province, a date in the future.
+    const orders = [
+      '123456789012345677',
+      validId('20250601123456789'),
+      validId('31256719874561234'),
+      validId('44030120991231123'),
+      validId('38201947561029384'),
+    ];
+    for (const order of orders) {
+      expect(maskPii(`订单号${order}还没发货`)).toBe(`订单号${order}还没发货`);
+      expect(maskForLlm(`order ${order}, please check`)).toBe(`order ${order}, please check`);
+    }
+  });
+
+  test.each([
+    ['Beijing', validId('11010519491231002')],
+    ['Shenzhen', validId('44030119851111123')],
+    ['Shanghai, born on 29 February', validId('31010420000229001')],
+    ['Xinjiang', validId('65010219781231456')],
+    ['a Hong Kong resident’s permit', validId('81000019900101001')],
+    ['a Taiwan resident’s permit', validId('83000020010915002')],
+  ])('masks a real-looking ID number: %s', (_name, id) => {
+    expect(maskPii(`身份证${id}谢谢`)).toBe(`身份证${id.slice(0, 6)}********${id.slice(-4)}谢谢`);
+  });
+
+  test('masks phone numbers, e-mail addresses and ID numbers typed in full-width characters, keeping their width', () => {
+    expect(maskPii('电话１３８１２３４５６７８')).toBe('电话１３８****５６７８');
+    expect(maskPii('电话：＋８６ １３８－１２３４－５６７８。')).toBe('电话：１３８****５６７８。');
+    const fullWidth = ID.replace(/\d/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
+    expect(maskPii(`身份证${fullWidth}`)).toBe(`身份证${fullWidth.slice(0, 6)}********${fullWidth.slice(-4)}`);
+    expect(maskPii('邮箱ｗａｎｇ．ｆａｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ')).toBe('邮箱ｗ***@ｅｘａｍｐｌｅ．ｃｏｍ');
+    // A full-width run that is not a mobile number stays.
+    expect(maskPii('编号１２８１２３４５６７８')).toBe('编号１２８１２３４５６７８');
+  });
+
   test('masks PII next to an order number without touching the order number', () => {
     expect(maskPii('订单1234567890123456789，电话13812345678')).toBe('订单1234567890123456789，电话138****5678');
   });
@@ -173,6 +256,13 @@ describe('maskAddress', () => {
     ['杭州市西湖区文三路 90号', '[地址]'],
     ['北京市海淀区中关村大街1号', '[地址]'],
     ['我住在阳光花园3栋2单元501，快递放门口', '我住在[地址]，快递放门口'],
+    // Regression: a sub-number, a lettered building and full-width digits were not masked.
+    ['北京市朝阳区建国路88-1号', '[地址]'],
+    ['寄到阳光花园B栋1203室，谢谢', '寄到[地址]，谢谢'],
+    ['地址：星海城12A座3单元', '地址：[地址]'],
+    ['北京市朝阳区建国路８８号', '[地址]'],
+    ['天津市和平区南京道5号', '[地址]'],
+    ['苏州市姑苏区马医科弄12号', '[地址]'],
   ])('Chinese %j → %j', (text, masked) => {
     expect(maskAddress(text)).toBe(masked);
   });
@@ -192,6 +282,12 @@ describe('maskAddress', () => {
 
   test.each([
     '我知道3号发货，订单号1234567890123456789',
+    // Regression: 道, 弄 and 街 as ordinary words before a day of the month were taken for a street.
+    '我1号下的单，物流渠道5号才更新',
+    '能不能弄3号发货',
+    '周末逛街5号那天',
+    'The parcel has been 5 days on the road',
+    'It was 3 hours on the Road to the depot',
     '12月3号之前能到吗',
     '退款金额不对啊，少退了20块',
     'I returned 3 items the same way',
