@@ -103,6 +103,13 @@ export interface TicketChange {
    * these statuses (this one aside) than their max load; else the change fails with AGENT_AT_CAPACITY.
    */
   capacity?: { agentId: string; statuses: readonly Status[] } | undefined;
+  /** A message stored on this ticket with the change (a merge's note on the ticket merged into). */
+  message?: NewMessage | undefined;
+  /**
+   * The threads linked to that ticket move to this one with the change (a merge: the duplicate's customer
+   * goes on talking to the ticket it was merged into, and replies on it reach their thread).
+   */
+  takeConversationsFrom?: number | undefined;
 }
 
 export type TicketListFilter = {
@@ -142,7 +149,10 @@ export interface TicketStore {
   createTicket(input: NewTicket): Promise<{ ticket: Ticket; created: boolean }>;
   /** Applies a lifecycle change if the version still matches; null when someone else changed the ticket first. */
   applyChange(change: TicketChange): Promise<Ticket | null>;
-  /** Applies several changes in one transaction, all or none; false when any version check fails. */
+  /**
+   * Applies several changes in one transaction, all or none; false when any version check fails or the
+   * write lost a race to a concurrent one on the same tickets (rows are taken in id order).
+   */
   applyChanges(changes: TicketChange[]): Promise<boolean>;
   /**
    * Adds a message (and applies `change`, queues `notifications`) in one transaction, idempotent by

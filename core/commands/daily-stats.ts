@@ -1,10 +1,10 @@
 import { type Lang, t } from '../i18n/translate.js';
+import type { TicketListFilter } from '../ports.js';
 import { displayZone } from '../sla/clock.js';
 import { formatDuration } from '../sla/duration.js';
 import { slaReport } from '../sla/sla-report.js';
 import { DAY_MS, localDayOf, wallResolverForDay } from '../sla/time-zone.js';
 import type { TicketDeps } from '../tickets/deps.js';
-import { OPEN_STATUSES } from '../tickets/types.js';
 
 export interface DailyStats {
   /** Local midnight the figures count from, and the zone it is in. */
@@ -30,27 +30,33 @@ export async function dailyStats(deps: TicketDeps): Promise<DailyStats> {
   const timeZone = zoneOf(deps);
   const day = localDayOf(timeZone, now.getTime());
   const since = new Date(wallResolverForDay(timeZone, day)(day * DAY_MS));
-  const [created, resolved, closed, open, report] = await Promise.all([
+  // Counted by the database, so the figures stay exact on a busy day (a list read is capped).
+  const count = (filter: TicketListFilter) => deps.tickets.countTickets(filter);
+  const [created, resolved, closed, fresh, working, pending, sample, report] = await Promise.all([
+    count({ createdSince: since }),
+    count({ resolvedSince: since }),
+    count({ closedSince: since }),
+    count({ statuses: ['new'] }),
+    count({ statuses: ['assigned', 'in_progress'] }),
+    count({ statuses: ['pending_customer'] }),
+    // The median needs the tickets themselves: up to 10,000 of today's.
     deps.tickets.listTickets({ createdSince: since, limit: 10_000 }),
-    deps.tickets.countTickets({ resolvedSince: since }),
-    deps.tickets.countTickets({ closedSince: since }),
-    deps.tickets.listTickets({ statuses: OPEN_STATUSES, limit: 10_000 }),
     slaReport(deps),
   ]);
-  const waits = created
+  const waits = sample
     .filter((x) => x.firstResponseAt)
     .map((x) => (x.firstResponseAt?.getTime() ?? 0) - x.createdAt.getTime())
     .sort((a, b) => a - b);
   const mid = Math.floor(waits.length / 2);
   const median = waits.length === 0 ? null : waits.length % 2 ? (waits[mid] ?? 0) : ((waits[mid - 1] ?? 0) + (waits[mid] ?? 0)) / 2;
-  const count = (statuses: string[]) => open.filter((x) => statuses.includes(x.status)).length;
   return {
     since,
     timeZone,
-    created: created.length,
+    created,
     resolved,
     closed,
-    open: { total: open.length, new: count(['new']), working: count(['assigned', 'in_progress']), pending: count(['pending_customer']) },
+    // The open statuses are exactly these three groups: the total is their sum, so the figures always add up.
+    open: { total: fresh + working + pending, new: fresh, working, pending },
     sla: { breached: report.breached.length, atRisk: report.atRisk.length },
     firstResponseMedianMs: median,
   };

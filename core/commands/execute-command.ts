@@ -13,7 +13,7 @@ import * as act from '../tickets/ticket-actions.js';
 import type { Actor, Ticket } from '../tickets/types.js';
 import { dailyStats, renderDailyStats } from './daily-stats.js';
 import { type Command, type Mention, usageFor } from './grammar.js';
-import { listTickets } from './list-tickets.js';
+import { listTicketsWithTotal } from './list-tickets.js';
 
 /** Where a command was typed: who typed it, and the ticket of the thread it was typed in, if any. */
 export interface CommandContext {
@@ -37,6 +37,14 @@ export function usageText(lang: Lang, lines: LocalizedText[]): string {
 }
 
 const STAFF = new Set(['agent', 'supervisor', 'admin']);
+
+/** Lines a chat list shows at most (a chat message is no place for hundreds). */
+const LIST_LIMIT = 50;
+
+/** The line that says a list was cut short, if it was. */
+function more(lang: Lang, shown: number, total: number): string[] {
+  return total > shown ? [t(lang, 'reply.listMore', { more: total - shown, shown })] : [];
+}
 
 function requireStaff(actor: Actor): void {
   if (!STAFF.has(actor.role)) throw AppError.user('NOT_PERMITTED', 'error.notAgent');
@@ -89,12 +97,12 @@ export async function executeCommand(deps: TicketDeps, cmd: Command, ctx: Comman
     }
     case 'list': {
       requireStaff(actor);
-      const tickets = await listTickets(deps, cmd.scope, actor);
+      const { tickets, total } = await listTicketsWithTotal(deps, cmd.scope, actor, LIST_LIMIT);
       if (!tickets.length) return { text: t(lang, 'reply.listEmpty'), tickets };
       const lines = tickets.map(
         (x) => `${x.number} [${x.priority}] ${t(lang, `status.${x.status}`)} · ${x.assigneeId ?? t(lang, 'reply.nobody')} · ${x.title}`,
       );
-      return { text: [t(lang, 'reply.listHeader', { count: tickets.length }), ...lines].join('\n'), tickets };
+      return { text: [t(lang, 'reply.listHeader', { count: total }), ...lines, ...more(lang, tickets.length, total)].join('\n'), tickets };
     }
     case 'duty': {
       requireStaff(actor);
@@ -110,7 +118,7 @@ export async function executeCommand(deps: TicketDeps, cmd: Command, ctx: Comman
       const rows = [...report.breached, ...report.atRisk];
       if (!rows.length) return { text: t(lang, 'reply.slaNone'), tickets: [] };
       const lines = rows
-        .slice(0, 50)
+        .slice(0, LIST_LIMIT)
         .map(
           (r) =>
             `${r.ticket.number} [${r.ticket.priority}] ${t(lang, r.state === 'breached' ? 'sla.breached' : 'sla.atRisk')} · ` +
@@ -118,7 +126,7 @@ export async function executeCommand(deps: TicketDeps, cmd: Command, ctx: Comman
             `${r.ticket.assigneeId ?? t(lang, 'reply.nobody')} · ${r.ticket.title}`,
         );
       const header = t(lang, 'reply.slaHeader', { breached: report.breached.length, atRisk: report.atRisk.length });
-      return { text: [header, ...lines].join('\n'), tickets: rows.map((r) => r.ticket) };
+      return { text: [header, ...lines, ...more(lang, lines.length, rows.length)].join('\n'), tickets: rows.map((r) => r.ticket) };
     }
     case 'stats': {
       requireStaff(actor);

@@ -1,22 +1,46 @@
+import type { TicketListFilter } from '../ports.js';
 import { slaReport } from '../sla/sla-report.js';
 import type { TicketDeps } from '../tickets/deps.js';
 import { type Actor, OPEN_STATUSES, type Ticket } from '../tickets/types.js';
 
-export async function listTickets(deps: TicketDeps, scope: 'mine' | 'open' | 'team' | 'breaching', actor: Actor, limit = 50): Promise<Ticket[]> {
-  const open = { statuses: OPEN_STATUSES, limit };
+export type ListScope = 'mine' | 'open' | 'team' | 'breaching';
+
+/** The store filter of a scope; null when the scope holds nothing (an agent without a team). Not for 'breaching'. */
+async function scopeFilter(deps: TicketDeps, scope: Exclude<ListScope, 'breaching'>, actor: Actor): Promise<TicketListFilter | null> {
+  const open = { statuses: OPEN_STATUSES };
   switch (scope) {
     case 'mine':
-      return deps.tickets.listTickets({ ...open, assigneeId: actor.agentId ?? '' });
+      return { ...open, assigneeId: actor.agentId ?? '' };
     case 'team': {
       const agent = actor.agentId ? await deps.directory.findAgent(actor.agentId) : null;
-      return agent?.teamId ? deps.tickets.listTickets({ ...open, teamId: agent.teamId }) : [];
+      return agent?.teamId ? { ...open, teamId: agent.teamId } : null;
     }
     case 'open':
-      return deps.tickets.listTickets(open);
-    case 'breaching': {
-      // Breached first, then at risk, each by deadline.
-      const report = await slaReport(deps);
-      return [...report.breached, ...report.atRisk].map((r) => r.ticket).slice(0, limit);
-    }
+      return open;
   }
+}
+
+/** Breached first, then at risk, each by deadline. */
+async function breaching(deps: TicketDeps): Promise<Ticket[]> {
+  const report = await slaReport(deps);
+  return [...report.breached, ...report.atRisk].map((r) => r.ticket);
+}
+
+export async function listTickets(deps: TicketDeps, scope: ListScope, actor: Actor, limit = 50): Promise<Ticket[]> {
+  if (scope === 'breaching') return (await breaching(deps)).slice(0, limit);
+  const filter = await scopeFilter(deps, scope, actor);
+  return filter ? deps.tickets.listTickets({ ...filter, limit }) : [];
+}
+
+/** The first `limit` tickets of a scope and how many it holds in all, so that a list cut short can say so. */
+export async function listTicketsWithTotal(deps: TicketDeps, scope: ListScope, actor: Actor, limit = 50): Promise<{ tickets: Ticket[]; total: number }> {
+  if (scope === 'breaching') {
+    const all = await breaching(deps);
+    return { tickets: all.slice(0, limit), total: all.length };
+  }
+  const filter = await scopeFilter(deps, scope, actor);
+  if (!filter) return { tickets: [], total: 0 };
+  const [tickets, total] = await Promise.all([deps.tickets.listTickets({ ...filter, limit }), deps.tickets.countTickets(filter)]);
+  // Two reads: a change between them may leave the count short of the page; never say fewer than are shown.
+  return { tickets, total: Math.max(total, tickets.length) };
 }

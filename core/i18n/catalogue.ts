@@ -75,6 +75,7 @@ export const catalogue = {
   },
   'reply.listEmpty': { zh: '没有符合条件的工单。', en: 'No tickets match.' },
   'reply.listHeader': { zh: '共 {count} 个工单：', en: '{count} ticket(s):' },
+  'reply.listMore': { zh: '……另有 {more} 个未列出（只显示前 {shown} 个）', en: '… {more} more not shown (only the first {shown} are listed)' },
   'reply.nobody': { zh: '未分配', en: 'unassigned' },
   'reply.none': { zh: '无', en: 'none' },
 

@@ -5,17 +5,27 @@ import type { ConversationRef, LinkedConversation, Platform, Ticket, TicketEvent
 import { readAssigneeLoads } from './agent-loads.js';
 import { upsertCustomer } from './customer-rows.js';
 import type { Db } from './database.js';
-import type { Prisma } from './generated/sqlite/client.js';
+import type { OrderRef, Prisma } from './generated/sqlite/client.js';
 import { slaPatch, statePatch, toEvent, toMessage, toTicket } from './mappers.js';
 
 type Tx = Prisma.TransactionClient;
 const withOrders = { orders: { orderBy: { id: 'asc' } } } as const;
+/** Tickets whose order references one statement reads: well under SQLite's 999 bound parameters. */
+const ORDER_CHUNK = 500;
 
 /** Thrown inside a transaction to roll it back when a version check fails. */
 class VersionConflict extends Error {}
 
 export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
+}
+
+/**
+ * PostgreSQL ended the transaction to let a concurrent one through (a deadlock, a serialization failure):
+ * Prisma's P2034, which the driver adapter raises as a TransactionWriteConflict.
+ */
+function isWriteConflict(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2034';
 }
 
 function eventData(ticketId: number, event: NewEvent) {
@@ -80,6 +90,10 @@ async function applyInTx(tx: Tx, change: TicketChange): Promise<void> {
   const { count } = await tx.ticket.updateMany({ where: { id: change.ticketId, version: change.expectedVersion }, data });
   if (count === 0) throw new VersionConflict();
   await tx.ticketEvent.create({ data: eventData(change.ticketId, change.event) });
+  if (change.message) await tx.message.create({ data: messageData(change.ticketId, change.message) });
+  if (change.takeConversationsFrom !== undefined) {
+    await tx.ticketConversation.updateMany({ where: { ticketId: change.takeConversationsFrom }, data: { ticketId: change.ticketId } });
+  }
   for (const n of change.notifications ?? []) {
     // The same cause queued before (a reminder re-armed by an edge case): once is enough.
     if (await tx.notification.findUnique({ where: { dedupeKey: n.dedupeKey }, select: { id: true } })) continue;
@@ -191,14 +205,19 @@ export class PrismaTicketStore implements TicketStore {
   }
 
   async applyChanges(changes: TicketChange[]): Promise<boolean> {
+    // Rows in id order: two writes on the same tickets (crossed merges, A into B and B into A) queue on the
+    // first row instead of each holding one and waiting for the other, and the second then fails its version check.
+    // The sort is stable: successive changes to one ticket (SLA stages, version after version) keep their order.
+    const ordered = [...changes].sort((a, b) => a.ticketId - b.ticketId);
     try {
       await this.db.$transaction(async (tx) => {
-        for (const change of changes) await applyInTx(tx, change);
+        for (const change of ordered) await applyInTx(tx, change);
       });
       return true;
     } catch (error) {
-      // A unique violation here is a notification another process queued meanwhile: re-read and decide again.
-      if (error instanceof VersionConflict || isUniqueViolation(error)) return false;
+      // A unique violation here is a notification another process queued meanwhile; a write conflict is a race
+      // the database settled for us (rows locked elsewhere in another order). Either way: re-read and decide again.
+      if (error instanceof VersionConflict || isUniqueViolation(error) || isWriteConflict(error)) return false;
       throw error;
     }
   }
@@ -281,13 +300,19 @@ export class PrismaTicketStore implements TicketStore {
   }
 
   async listTickets(filter: TicketListFilter): Promise<Ticket[]> {
-    const rows = await this.db.ticket.findMany({
-      where: this.where(filter),
-      include: withOrders,
-      orderBy: [{ priority: 'asc' }, { id: 'asc' }],
-      take: filter.limit ?? 50,
-    });
-    return rows.map(toTicket);
+    const rows = await this.db.ticket.findMany({ where: this.where(filter), orderBy: [{ priority: 'asc' }, { id: 'asc' }], take: filter.limit ?? 50 });
+    // The order references apart, a chunk of tickets at a time: an `include` binds every ticket id in one
+    // statement, and beyond 999 (a long queue, a busy day) SQLite refuses it (P2029).
+    const orders = new Map<number, OrderRef[]>();
+    for (let i = 0; i < rows.length; i += ORDER_CHUNK) {
+      const ids = rows.slice(i, i + ORDER_CHUNK).map((r) => r.id);
+      for (const o of await this.db.orderRef.findMany({ where: { ticketId: { in: ids } }, orderBy: { id: 'asc' } })) {
+        const held = orders.get(o.ticketId);
+        if (held) held.push(o);
+        else orders.set(o.ticketId, [o]);
+      }
+    }
+    return rows.map((r) => toTicket({ ...r, orders: orders.get(r.id) ?? [] }));
   }
 
   countTickets(filter: TicketListFilter): Promise<number> {

@@ -48,11 +48,28 @@ export async function intakeMessage(deps: TicketDeps, input: InboundMessageInput
   try {
     return await intakeOnce(deps, ZInboundMessage.parse(input));
   } catch (error) {
-    // Two first messages in one new thread: the loser finds the winner's ticket on the second pass.
-    if (error instanceof AppError && error.code === 'TICKET_CONFLICT' && error.details === 'conversation')
-      return intakeOnce(deps, ZInboundMessage.parse(input));
+    // Two first messages in one new thread: the loser finds the winner's ticket on the second pass. The
+    // thread's ticket closed or was merged after it was looked up: the second pass follows the thread to
+    // the ticket it is linked to now, or opens a follow-up, instead of refusing the customer's message.
+    const conflict = error instanceof AppError && error.code === 'TICKET_CONFLICT' && error.details === 'conversation';
+    if (conflict || (error instanceof AppError && error.userMessage.key === 'error.closedTicket')) return intakeOnce(deps, ZInboundMessage.parse(input));
     throw error;
   }
+}
+
+/**
+ * The ticket a thread's conversation goes on in: the linked ticket, or the one it was merged into (chains
+ * followed). Merges move their threads along; this covers threads merged before they did.
+ */
+async function survivorOf(deps: TicketDeps, linked: Ticket): Promise<Ticket> {
+  let ticket = linked;
+  // Bounded: a merge never targets a merged ticket, so chains are short and acyclic, but data may be old.
+  for (let hop = 0; hop < 10 && ticket.duplicateOfId !== null; hop++) {
+    const target = await deps.tickets.findTicket(ticket.duplicateOfId);
+    if (!target) break;
+    ticket = target;
+  }
+  return ticket;
 }
 
 async function intakeOnce(deps: TicketDeps, msg: InboundMessage): Promise<IntakeResult> {
@@ -61,12 +78,15 @@ async function intakeOnce(deps: TicketDeps, msg: InboundMessage): Promise<Intake
 
   const actor = await resolveActor(deps.directory, msg.platform, msg.author.platformUserId, msg.author.name);
   const linked = msg.conversation ? await deps.tickets.findTicketByConversation(msg.conversation) : null;
-  if (linked && linked.status !== 'closed') {
-    const { ticket, duplicate } = await addReply(deps, linked.id, actor, {
+  const current = linked ? await survivorOf(deps, linked) : null;
+  if (current && current.status !== 'closed') {
+    const { ticket, duplicate } = await addReply(deps, current.id, actor, {
       body: msg.text,
       platformMessageId: msg.platformMessageId,
       attachments: msg.attachments,
     });
+    // The thread was still linked to a merged ticket: from now on it is the surviving ticket's, so replies reach it.
+    if (msg.conversation && linked && linked.id !== current.id) await deps.tickets.linkConversation(current.id, msg.conversation);
     return { ticket, outcome: duplicate ? 'duplicate' : 'appended' };
   }
 
@@ -104,7 +124,8 @@ async function intakeOnce(deps: TicketDeps, msg: InboundMessage): Promise<Intake
     // A follow-up in a closed ticket's thread takes the thread's link over (once, however many race).
     conversation: linked ? null : (msg.conversation ?? null),
     takeOver: linked && msg.conversation ? { conversation: msg.conversation, fromTicketId: linked.id } : null,
-    orderNumbers: [...new Set([...msg.orderIds, ...triage.orderIds].map(normalizeOrderNumber))],
+    // An adapter's "#" passes the input check but is no order number once normalised.
+    orderNumbers: [...new Set([...msg.orderIds, ...triage.orderIds].map(normalizeOrderNumber))].filter((id) => id !== ''),
     firstMessage: firstMessage(msg, actor),
     actor,
     accessKey: newAccessKey(),

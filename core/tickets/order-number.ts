@@ -2,7 +2,7 @@
 export function normalizeOrderNumber(raw: string): string {
   return raw
     .trim()
-    .replace(/^[#＃]/, '')
+    .replace(/^[#＃]\s*/, '')
     .toUpperCase();
 }
 

@@ -66,11 +66,6 @@ export function setPriority(deps: TicketDeps, ticketId: number, actor: Actor, pr
   return applyEvent(deps, ticketId, { type: 'set_priority', priority }, actor);
 }
 
-/**
- * Closes a ticket as a duplicate of another open (or resolved) ticket. The merge and a version-checked
- * event on the target are written together, so two crossed merges (A→B and B→A at once) cannot both
- * succeed: the loser re-reads, finds its target closed, and is refused.
- */
 /** A customer waiting for an answer on the duplicate waits on the ticket it is merged into (the earlier wait counts). */
 function mergedWait(duplicate: Ticket, target: Ticket): Date | null {
   const waits = [duplicate.awaitingReplySince, target.awaitingReplySince].filter((d): d is Date => d !== null);
@@ -79,6 +74,15 @@ function mergedWait(duplicate: Ticket, target: Ticket): Date | null {
   return new Date(Math.min(...waits.map((d) => d.getTime())));
 }
 
+/**
+ * Closes a ticket as a duplicate of another open (or resolved) ticket. The merge and a version-checked
+ * event on the target are written together, so two crossed merges (A→B and B→A at once) cannot both
+ * succeed: the loser re-reads, finds its target closed, and is refused.
+ *
+ * The duplicate's chat threads move to the target in the same write: its customer's conversation goes on
+ * there (their next message is added to the target, replies on the target reach their thread). The note
+ * on the target is part of that write too, so a merge is never committed without it.
+ */
 export async function mergeTicket(deps: TicketDeps, ticketId: number, actor: Actor, intoId: number): Promise<Ticket> {
   for (let attempt = 1; attempt <= 5; attempt++) {
     const [ticket, target] = [await getTicket(deps, ticketId), await getTicket(deps, intoId)];
@@ -92,22 +96,20 @@ export async function mergeTicket(deps: TicketDeps, ticketId: number, actor: Act
     const now = deps.clock();
     const result = transition(ticket, { type: 'merge', intoId }, actor, now);
     if (!result.ok) throw result.error;
+    const next = { ...target, version: target.version + 1, awaitingReplySince: mergedWait(ticket, target) };
     const written = await deps.tickets.applyChanges([
       trackedChange(deps, ticket, result.ticket, now, 'merge', actor, `merged into ${target.number}`),
-      trackedChange(
-        deps,
-        target,
-        { ...target, version: target.version + 1, awaitingReplySince: mergedWait(ticket, target) },
-        now,
-        'merged_in',
-        actor,
-        `${ticket.number} merged into this ticket`,
-      ),
+      {
+        ...trackedChange(deps, target, next, now, 'merged_in', actor, `${ticket.number} merged into this ticket`),
+        message: internalNote(actor, `${ticket.number} → ${target.number} (duplicate)`),
+        takeConversationsFrom: ticket.id,
+      },
     ]);
     if (!written) continue;
-    await deps.tickets.addMessage(intoId, internalNote(actor, `${ticket.number} → ${target.number} (duplicate)`));
-    const merged = await getTicket(deps, ticketId);
+    const [merged, kept] = [await getTicket(deps, ticketId), await getTicket(deps, intoId)];
     await deps.onChange?.({ action: 'merge', ticket: merged, before: ticket, actor });
+    // The target changed too (the customer's wait, its threads): its SLA timer and chat cards follow.
+    await deps.onChange?.({ action: 'merged_in', ticket: kept, before: target, actor });
     return merged;
   }
   throw AppError.user('TICKET_CONFLICT', 'error.conflict', { number: formatTicketNumber(ticketId) });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { dailyStats, renderDailyStats } from '../../core/commands/daily-stats.js';
+import { executeCommand } from '../../core/commands/execute-command.js';
 import { addReply } from '../../core/tickets/add-reply.js';
 import { intakeMessage } from '../../core/tickets/intake-message.js';
 import { claimTicket, closeTicket, markPending, resolveTicket } from '../../core/tickets/ticket-actions.js';
@@ -52,6 +53,39 @@ describe.each(PROVIDERS)('daily stats on $name', (provider) => {
     expect(zh).toContain('2026-11-23');
     expect(zh).toContain('新建 3');
     expect(renderDailyStats(stats, 'en')).toContain('3 opened, 1 resolved, 1 closed');
+  });
+
+  /** `n` open tickets created now, written in bulk (the figures are about counting, not about intake). */
+  const bulk = (n: number, firstResponseAfterMs?: number) => {
+    const createdAt = core.clock.now();
+    const firstResponseAt = firstResponseAfterMs === undefined ? null : new Date(createdAt.getTime() + firstResponseAfterMs);
+    return core.database.db.ticket.createMany({
+      data: Array.from({ length: n }, (_, i) => ({ title: `t${i}`, description: 'x', channel: 'web', createdAt, firstResponseAt })),
+    });
+  };
+
+  test('figures are exact on a busy day, beyond any list limit', async () => {
+    await bulk(10_001, 5 * MINUTE);
+    const stats = await dailyStats(core.deps);
+    expect(stats).toMatchObject({ created: 10_001, open: { total: 10_001, new: 10_001, working: 0, pending: 0 } });
+    expect(stats.firstResponseMedianMs).toBe(5 * MINUTE);
+  });
+
+  test('list says how many match in all and that only the first 50 are shown', async () => {
+    await bulk(51);
+    const list = (lang: 'zh' | 'en') => executeCommand(core.deps, { verb: 'list', scope: 'open' }, { actor: lin, lang });
+    const zh = (await list('zh')).text.split('\n');
+    expect(zh[0]).toBe('共 51 个工单：');
+    expect(zh).toHaveLength(1 + 50 + 1);
+    expect(zh.at(-1)).toBe('……另有 1 个未列出（只显示前 50 个）');
+    expect((await list('en')).text.split('\n').at(-1)).toBe('… 1 more not shown (only the first 50 are listed)');
+  });
+
+  test('a list that fits says nothing more', async () => {
+    await bulk(3);
+    const { text } = await executeCommand(core.deps, { verb: 'list', scope: 'open' }, { actor: lin, lang: 'en' });
+    expect(text.split('\n')).toHaveLength(4);
+    expect(text).toMatch(/^3 ticket\(s\):/);
   });
 
   test('an empty day says so rather than inventing a median', async () => {

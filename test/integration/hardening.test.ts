@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { AppError } from '../../core/errors.js';
 import { intakeMessage } from '../../core/tickets/intake-message.js';
 import { mergeTicket } from '../../core/tickets/ticket-actions.js';
 import { PROVIDERS } from '../helpers/databases.js';
@@ -98,6 +99,10 @@ describe.each(PROVIDERS)('crossed merges on $name', (provider) => {
       const li = { role: 'supervisor' as const, agentId: 'li', platform: 'api' as const };
       const results = await Promise.allSettled([mergeTicket(deps, a.ticket.id, li, b.ticket.id), mergeTicket(deps, b.ticket.id, li, a.ticket.id)]);
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      // The loser is told the ordinary refusal (its target is closed now), never a database error such as a deadlock.
+      const lost = results.find((r) => r.status === 'rejected');
+      expect(lost?.reason).toBeInstanceOf(AppError);
+      expect(lost?.reason).toMatchObject({ code: 'TICKET_INVALID_TRANSITION' });
       const states = [await deps.tickets.findTicket(a.ticket.id), await deps.tickets.findTicket(b.ticket.id)];
       expect(states.filter((t) => t?.status === 'closed')).toHaveLength(1);
       expect(states.filter((t) => t?.duplicateOfId === null)).toHaveLength(1);

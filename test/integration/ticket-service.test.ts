@@ -119,6 +119,21 @@ describe.each(PROVIDERS)('ticket service on $name', (provider) => {
     ]);
   });
 
+  test('a list longer than SQLite binds in one statement (a long queue) is read whole, with its order references', async () => {
+    const { count } = await core.database.db.ticket.createMany({
+      data: Array.from({ length: 1200 }, (_, i) => ({ title: `t${i}`, description: 'x', channel: 'web' })),
+    });
+    const rows = await core.database.db.ticket.findMany({ select: { id: true }, orderBy: { id: 'desc' }, take: 2 });
+    await core.database.db.orderRef.createMany({ data: rows.map((r) => ({ ticketId: r.id, orderNumber: `SO-${r.id}` })) });
+    const listed = await core.deps.tickets.listTickets({ limit: 5000 });
+    expect(listed).toHaveLength(count + 1);
+    expect(listed.find((t) => t.id === ticket.id)?.orderNumbers).toEqual(['1234567890123456789']);
+    expect(listed.filter((t) => t.orderNumbers.length).map((t) => t.orderNumbers)).toEqual([
+      ['1234567890123456789'],
+      ...rows.map((r) => [`SO-${r.id}`]).reverse(),
+    ]);
+  });
+
   test('merge closes the duplicate, points at the original and notes it there', async () => {
     const other = await intakeMessage(core.deps, {
       platform: 'web',
