@@ -2,16 +2,18 @@
 // are kept in memory until a sweep can record them, and written here too: one file per process in the
 // data directory, one JSON line per delivery. A stop or a crash before the database is back then loses
 // nothing: the next sweep of any process on the same data directory (the next start, or another process
-// running beside it) takes the files it finds over and records their deliveries. Taking over a live
-// process's file is harmless: both record the delivery, and the inbox's unique key keeps one.
+// running beside it) takes the files of processes that are gone over and records their deliveries. A
+// file of a live process on this host is left to it; one from another host cannot be checked and is taken
+// too, which is harmless: both record the delivery, and the inbox's unique key keeps one.
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../logger.js';
 import type { Body } from './receiver-http.js';
 
-/** A process's file, or one it was taking over when it stopped. */
-const SPOOL_FILE = /\.jsonl(\.adopting-\d+)?$/;
+/** A process's file (`<host>-<pid>-<start ms>-<n>.jsonl`), or one it was taking over (`….adopting-<k>`). */
+const SPOOL_FILE = /^(.*)-(\d+)-\d+-\d+\.jsonl(?:\.adopting-\d+)?$/;
+const HOST = hostname().replace(/[^\w.-]/g, '_');
 /** Spools opened by this process (tests open several). */
 let opened = 0;
 
@@ -24,7 +26,7 @@ export class ParkedSpool {
     readonly dir: string,
     private readonly logger: Logger,
   ) {
-    this.own = `${hostname().replace(/[^\w.-]/g, '_')}-${process.pid}-${Date.now()}-${++opened}.jsonl`;
+    this.own = `${HOST}-${process.pid}-${Date.now()}-${++opened}.jsonl`;
   }
 
   /** Appends one delivery to this process's file (synchronously: it is on disk when this returns). */
@@ -61,7 +63,8 @@ export class ParkedSpool {
     }
     const adopted: Body[] = [];
     for (const name of names) {
-      if (name === this.own || !SPOOL_FILE.test(name)) continue;
+      const owner = SPOOL_FILE.exec(name);
+      if (name === this.own || !owner || (owner[1] === HOST && isOtherLiveProcess(Number(owner[2])))) continue;
       // The rename decides which process takes a file: the others find it gone.
       const claim = join(this.dir, `${this.own}.adopting-${++this.adoptions}`);
       try {
@@ -85,6 +88,18 @@ export class ParkedSpool {
       adopted.push(...bodies);
     }
     return adopted;
+  }
+}
+
+/** Whether `pid` is another process running on this host (this process's own earlier spools are not). */
+function isOtherLiveProcess(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists, under another user.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -13,7 +13,7 @@ describe('the Slack spool of deliveries kept across a stop', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
   const files = () => (existsSync(dir) ? readdirSync(dir) : []);
 
-  test("another process takes over what one kept, exactly once, and survives that process's stop too", () => {
+  test('a later spool takes over what an earlier one kept, once, and keeps it in its own file', () => {
     dir = join(mkdtempSync(join(tmpdir(), 'ticketbot-spool-')), 'slack-spool');
     const first = new ParkedSpool(dir, log);
     first.add(body(1));
@@ -21,12 +21,28 @@ describe('the Slack spool of deliveries kept across a stop', () => {
     expect(files()).toHaveLength(1);
 
     const second = new ParkedSpool(dir, log);
-    const third = new ParkedSpool(dir, log);
     expect(second.adopt()).toEqual([body(1), body(2)]);
-    expect(third.adopt()).toEqual([]);
-    // Now in the second's own file, which a fourth process would take over in turn.
+    expect(second.adopt()).toEqual([]);
+    // Now in the second's own file, which the next process takes over in turn.
     expect(files()).toHaveLength(1);
     expect(new ParkedSpool(dir, log).adopt()).toEqual([body(1), body(2)]);
+    expect(files()).toHaveLength(1);
+  });
+
+  test("a live process's file on this host is left to it; a gone process's file is taken over", () => {
+    dir = join(mkdtempSync(join(tmpdir(), 'ticketbot-spool-')), 'slack-spool');
+    const spool = new ParkedSpool(dir, log);
+    spool.add(body(1));
+    const [mine = ''] = files();
+    const host = mine.split(`-${process.pid}-`)[0];
+    // The parent process (vitest's) is alive; a pid past the kernel's limit is not.
+    const live = `${host}-${process.ppid}-1700000000000-1.jsonl`;
+    const gone = `${host}-4194305-1700000000000-1.jsonl`;
+    appendFileSync(join(dir, live), `${JSON.stringify(body(2))}\n`);
+    appendFileSync(join(dir, gone), `${JSON.stringify(body(3))}\n`);
+    expect(new ParkedSpool(dir, log).adopt()).toEqual(expect.arrayContaining([body(1), body(3)]));
+    expect(files()).toContain(live);
+    expect(files()).not.toContain(gone);
   });
 
   test('keepOnly rewrites the own file to what is still kept, and removes it when nothing is', () => {
