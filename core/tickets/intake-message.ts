@@ -59,14 +59,15 @@ export async function intakeMessage(deps: TicketDeps, input: InboundMessageInput
 
 /**
  * The ticket a thread's conversation goes on in: the linked ticket, or the one it was merged into (chains
- * followed). Merges move their threads along; this covers threads merged before they did.
+ * followed) while that is the same customer's. Merges move such threads along; this covers threads merged
+ * before they did. Another customer's ticket is not followed: the thread stays apart (a follow-up).
  */
 async function survivorOf(deps: TicketDeps, linked: Ticket): Promise<Ticket> {
   let ticket = linked;
   // Bounded: a merge never targets a merged ticket, so chains are short and acyclic, but data may be old.
   for (let hop = 0; hop < 10 && ticket.duplicateOfId !== null; hop++) {
     const target = await deps.tickets.findTicket(ticket.duplicateOfId);
-    if (!target) break;
+    if (!target || target.customerId !== linked.customerId) break;
     ticket = target;
   }
   return ticket;

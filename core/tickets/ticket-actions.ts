@@ -69,7 +69,9 @@ export function setPriority(deps: TicketDeps, ticketId: number, actor: Actor, pr
 /** A customer waiting for an answer on the duplicate waits on the ticket it is merged into (the earlier wait counts). */
 function mergedWait(duplicate: Ticket, target: Ticket): Date | null {
   const waits = [duplicate.awaitingReplySince, target.awaitingReplySince].filter((d): d is Date => d !== null);
-  const tracked = target.firstResponseAt !== null && target.sla.nextResponseMs !== null && WORKING_STATUSES.has(target.status);
+  // As in add-reply.ts: the next-response clock runs after the first response, or on a reopened ticket.
+  const answeredOrReopened = target.firstResponseAt !== null || target.reboundCount > 0;
+  const tracked = answeredOrReopened && target.sla.nextResponseMs !== null && WORKING_STATUSES.has(target.status);
   if (!tracked || !waits.length) return target.awaitingReplySince;
   return new Date(Math.min(...waits.map((d) => d.getTime())));
 }
@@ -79,9 +81,12 @@ function mergedWait(duplicate: Ticket, target: Ticket): Date | null {
  * event on the target are written together, so two crossed merges (A→B and B→A at once) cannot both
  * succeed: the loser re-reads, finds its target closed, and is refused.
  *
- * The duplicate's chat threads move to the target in the same write: its customer's conversation goes on
- * there (their next message is added to the target, replies on the target reach their thread). The note
- * on the target is part of that write too, so a merge is never committed without it.
+ * When both tickets are the same customer's (or both nobody's), the duplicate's chat threads move to the
+ * target in the same write: the conversation goes on there (their next message is added to the target,
+ * replies on the target may reach that thread). Another customer's thread stays with the duplicate, so
+ * that one customer's replies are never posted where the other reads; their next message there opens a
+ * follow-up as on any closed ticket. The note on the target is part of that write too, so a merge is never
+ * committed without it.
  */
 export async function mergeTicket(deps: TicketDeps, ticketId: number, actor: Actor, intoId: number): Promise<Ticket> {
   for (let attempt = 1; attempt <= 5; attempt++) {
@@ -102,7 +107,7 @@ export async function mergeTicket(deps: TicketDeps, ticketId: number, actor: Act
       {
         ...trackedChange(deps, target, next, now, 'merged_in', actor, `${ticket.number} merged into this ticket`),
         message: internalNote(actor, `${ticket.number} → ${target.number} (duplicate)`),
-        takeConversationsFrom: ticket.id,
+        ...(ticket.customerId === target.customerId ? { takeConversationsFrom: ticket.id } : {}),
       },
     ]);
     if (!written) continue;

@@ -49,6 +49,20 @@ describe.each(PROVIDERS)('merging tickets on $name', (provider) => {
     expect(bodies).toEqual(['快递三天没动了，订单 88123', '还是没有物流信息']);
   });
 
+  test("another customer's ticket merged in keeps its thread: replies on the kept ticket never reach it, and their next message opens a follow-up", async () => {
+    const kept = await say('1.0', '1.0', '快递三天没动了，订单 88123', 'U0ALICE');
+    const dup = await say('2.0', '2.0', '我的快递也没动', 'U0BOB');
+    await mergeTicket(core.deps, dup.ticket.id, supervisor, kept.ticket.id);
+    expect(await threadsOf(kept.ticket.id)).toEqual(['1.0']);
+    expect(await threadsOf(dup.ticket.id)).toEqual(['2.0']);
+
+    const again = await say('2.0', '2.1', '还是没有物流信息', 'U0BOB');
+    expect(again.outcome).toBe('created');
+    expect(again.ticket.id).not.toBe(kept.ticket.id);
+    expect(await threadsOf(again.ticket.id)).toEqual(['2.0']);
+    expect(await threadsOf(kept.ticket.id)).toEqual(['1.0']);
+  });
+
   test('a message racing the merge (its ticket looked up just before) still lands on the surviving ticket', async () => {
     const kept = await say('1.0', '1.0', '快递三天没动了');
     const dup = await say('2.0', '2.0', '快递还没到');
