@@ -4,7 +4,8 @@ const HAN = /\p{Script=Han}/gu;
 const HAN_FUNCTION = /[的了吗呢吧啊呀么是在有我你他她们这那哪个不没能会要还就都也和把被给让请怎什]/gu;
 const LATIN_WORD = /[A-Za-z]{2,}/g;
 // Links and e-mail addresses are made of Latin letters whatever language the message is in.
-const URL_OR_EMAIL = /\b(?:https?:\/\/|www\.)[!-~]*|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b(?:[a-z0-9-]+\.)+(?:com|cn|net|org)(?:\/[!-~]*)?/gi;
+// Runs anchored at their start (unanchored, a long run of letters was tried from every position).
+const URL_OR_EMAIL = /\b(?:https?:\/\/|www\.)[!-~]*|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![a-z0-9.-])(?:[a-z0-9-]+\.)+(?:com|cn|net|org)(?:\/[!-~]*)?/gi;
 
 /**
  * zh or en for a customer message. Mixed messages are common ("iPhone 15能用这个壳吗", "Nike Air Force 1

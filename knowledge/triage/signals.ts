@@ -28,7 +28,7 @@ export const LARGE_AMOUNT = { cny: 5000, usd: 1000 };
 // These floors are hard (P1 over any model or agent), so each word is bounded to its harmful sense:
 // "充电到一半" is charging, "防过敏"/"hypoallergenic" a product claim, "choker" jewellery, "smoke grey" a colour.
 const SAFETY =
-  /受伤|烫伤|割伤|夹伤|划伤|摔伤|砸伤|流血|(?<![防抗])过敏|红肿|起疹|疹子|皮疹|住院|医院|急诊|中毒|上吐下泻|腹泻|冒烟|起火|着火|失火|爆炸|炸了|自燃|漏电|触电|(?<![充放来停断通供用耗没])电到(?:我|了|人|手|脚|孩子|宝宝|小孩|他|她)|焦味|烧黑|烧焦|烧坏|窒息|\binjur|\bhurt\b|\bburn(?:ed|t|s|ing)?\b|\bfire\b(?!\s*(?:tv|stick|tablet)\b)|\bsmok(?:e|ing)\b(?![\s-]*(?:gr[ae]y|colou?r|black|blue|glass|tint|detector|alarm|free)\b)|explod|electric shock|shocked me|(?<![\w-])allerg|hives|\brash\b|hospital|urgent care|emergency room|food poisoning|poison|\bchok(?:e|ed|es|ing)\b|melt(?:ed|ing)|scorch|bleed/i;
+  /受伤|烫伤|割伤|夹伤|划伤|摔伤|砸伤|流血|(?<![防抗])过敏|红肿|起疹|疹子|皮疹|住院|医院|急诊|中毒|上吐下泻|腹泻|冒烟|起火|着火|失火|爆炸|炸了|自燃|漏电|触电|(?<![充放来停断通供用耗没])电到(?:我|了|人|手|脚|孩子|宝宝|小孩|他|她)|被电(?:到|了|击|伤)?|焦味|烧黑|烧焦|烧坏|窒息|\binjur|\bhurt\b|\bburn(?:ed|t|s|ing)?\b|\bfire\b(?!\s*(?:tv|stick|tablet)\b)|\bsmok(?:e|es|ed|ing)\b(?![\s-]*(?:gr[ae]y|colou?r|black|blue|glass|tint|detector|alarm|free)\b)|explod|electric shock|shocked me|(?<![\w-])allerg|hives|\brash\b|hospital|urgent care|emergency room|food poisoning|poison|\bchok(?:e|ed|es|ing)\b|melt(?:ed|ing)|scorch|bleed/i;
 const LEGAL =
   /12315|消协|消费者协会|市场监管|工商局|律师|起诉|法院|法庭|仲裁|报警|立案|\blawyer|\battorney|\bsue\b|\bsuing\b|lawsuit|legal action|\bcourt\b|small claims|\bpolice\b|consumer protection|better business bureau|\bbbb\b|chargeback/i;
 // "多媒体音箱", "曝光补偿" (camera exposure), "any news on my order", "media console" are not threats.
@@ -37,11 +37,11 @@ const MEDIA =
 // "不是我买的" is account misuse ("这单不是我买的"), except when it describes the parcel's content
 // ("收到的不是我买的那款": wrong item, a P2 problem). "骗子" alone is anger at the shop (ANGRY).
 const FRAUD =
-  /被盗|盗号|盗刷|被人登录|异地登录|外地登录|(?<!(?:收到|发来|寄来|送来|到手|发的|寄的|发给我|给我发)[^，。,.!?！？\s]{0,6})不是我(?:本人)?(?:操作|买|下|弄)(?![^，。,.!?！？\s]{0,3}(?:那|这|款|件|个|颜色|型号|尺码|规格|东西|商品))|诈骗|冒充(?:你们|客服|官方|店铺|快递)|骗子(?:客服|电话|短信|链接)|hack(?:ed|er)|someone (?:got into|logged into|used) my|unauthori[sz]ed|\bfraud|stolen (?:card|account)|identity theft/i;
+  /被盗|盗号|盗刷|被人登录|异地登录|外地登录|(?<!(?:收到的|到手的|寄来的|发来的|送来的|发的|寄的|发给我的|给我发的)[^，。,.!?！？\s]{0,4})不是我(?:本人)?(?:操作|买|下|弄)(?![^，。,.!?！？\s]{0,3}(?:那|这|款|件|个|颜色|型号|尺码|规格|东西|商品))|诈骗|冒充(?:你们|客服|官方|店铺|快递)|骗子(?:客服|电话|短信|链接)|hack(?:ed|er)|someone (?:got into|logged into|used) my|unauthori[sz]ed|\bfraud|stolen (?:card|account)|identity theft/i;
 // Repeated contact is a P2 floor, so "again"/"再次" count only about asking or a recurring fault, not
 // "thanks again", "再次感谢" or "order again"; "第二次买" is a returning customer, not a second complaint.
 const REPEATED =
-  /第[二三四五六七八九十两\d]+次(?!(?:购买|买|下单|回购|光顾|来买))|[二三四五六七八九十两\d]+遍|好几次|多次|反复|又(?:来|问|催|找|坏|出问题|是|没|要|被)|再次(?:询问|问|催|联系|反映|反馈|投诉|提醒|找|咨询|申请|出现|发生|坏|损坏|出问题)|一再|催了|问了好|\bagain and again\b|\b(?:yet|once) again\b(?![^.!?]{0,20}\bthank)|\b(?:ask|asking|asked|write|writing|wrote|contact|contacting|contacted|e-?mail|e-?mailing|e-?mailed|messag(?:e|ing|ed)|call|calling|called|chas(?:e|ing|ed)|remind|reminding|reminded|follow(?:ing|ed)? up|reach(?:ing|ed)? out)\b[^.!?]{0,20}\bagain\b|\b(?:broken?|broke|happened|late|delayed|wrong|failed|stopped|not working|same (?:problem|issue))\b[^.!?]{0,15}\bagain\b|(?:second|third|fourth|fifth|2nd|3rd|[4-9]th) (?:time|message|email|request)|multiple times|several times|\d+ (?:emails|messages|calls)|(?:five|four|three) (?:emails|messages|calls)|keep (?:asking|calling|emailing)|already (?:asked|contacted|emailed|called)/i;
+  /第[二三四五六七八九十两\d]+次(?!(?:购买|买|下单|回购|光顾|来买))|(?<![二三四五六七八九十两\d])[二三四五六七八九十两\d]+遍|好几次|多次|反复|又(?:来|问|催|找|坏|出问题|是|没|要|被)|再次(?:发|询问|问|催|联系|反映|反馈|投诉|提醒|找|咨询|申请|出现|发生|坏|损坏|出问题)|一再|催了|问了好|\bagain and again\b|\b(?:yet|once) again\b(?![^.!?]{0,20}\bthank)|\b(?:send|sending|sent|ask|asking|asked|write|writing|wrote|contact|contacting|contacted|e-?mail|e-?mailing|e-?mailed|messag(?:e|ing|ed)|call|calling|called|chas(?:e|ing|ed)|remind|reminding|reminded|follow(?:ing|ed)? up|reach(?:ing|ed)? out)\b[^.!?]{0,20}\bagain\b|\b(?:broken?|broke|happened|late|delayed|wrong|failed|stopped|not working|same (?:problem|issue))\b[^.!?]{0,15}\bagain\b|(?:second|third|fourth|fifth|2nd|3rd|[4-9]th) (?:time|message|email|request)|multiple times|several times|(?<!\d)\d+ (?:emails|messages|calls)|(?:five|four|three) (?:emails|messages|calls)|keep (?:asking|calling|emailing)|already (?:asked|contacted|emailed|called)/i;
 const URGENT =
   /急|尽快|赶紧|马上|立刻|立即|今天(?:必须|一定|之内|能)|明天(?:就|要|必须)|截止|来不及|等着(?:用|穿|送)|生日|满月|婚礼|出国|urgent|asap|as soon as possible|immediately|right now|right away|by (?:today|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|the weekend)|deadline|birthday|wedding|spoil/i;
 const BROKEN =
@@ -76,14 +76,16 @@ export function largestAmount(text: string): { cny: number; usd: number } {
   let cny = 0;
   let usd = 0;
   const num = (s: string) => Number(s.replace(/,/g, ''));
-  for (const m of text.matchAll(/[¥￥]\s?([\d,]+(?:\.\d+)?)|([\d,]+(?:\.\d+)?)\s?(?:多|余)?(?:元|块|rmb|人民币)/gi))
+  // Digit runs are anchored at their start (`(?<![\d,.])`): unanchored, a long run of digits was tried
+  // from every position, quadratic in its length (a second for 20,000 digits).
+  for (const m of text.matchAll(/[¥￥]\s?([\d,]+(?:\.\d+)?)|(?<![\d,.])([\d,]+(?:\.\d+)?)\s?(?:多|余)?(?:元|块|rmb|人民币)/gi))
     cny = Math.max(cny, num(m[1] ?? m[2] ?? '0'));
   // "5千克", "2万毫安", "1万步" are weights, capacities and counts, not ¥5000 or ¥20000.
   for (const m of text.matchAll(
-    /(?:[\d.]+|[一二两三四五六七八九十])[万千][\d一二两三四五六七八九]?(?![\d一二两三四五六七八九]|\s*(?:克|米|瓦|卡|焦|帕|兆|字|步|次|人|位|个|件|粉|赞|转|像素|公里|毫|mah|km|kg|kw|hz)|\s*w\b)/gi,
+    /(?:(?<![\d.])[\d.]+|[一二两三四五六七八九十])[万千][\d一二两三四五六七八九]?(?![\d一二两三四五六七八九]|\s*(?:克|米|瓦|卡|焦|帕|兆|字|步|次|人(?!民币)|位|个|件|粉|赞|转|像素|公里|毫|mah|km|kg|kw|hz)|\s*w\b)/gi,
   ))
     cny = Math.max(cny, cnNumber(m[0]) || 0);
-  for (const m of text.matchAll(/(?:US)?\$\s?([\d,]+(?:\.\d+)?)(k)?|([\d,]+(?:\.\d+)?)\s?(?:usd|dollars)/gi)) {
+  for (const m of text.matchAll(/(?:US)?\$\s?([\d,]+(?:\.\d+)?)(k)?|(?<![\d,.])([\d,]+(?:\.\d+)?)\s?(?:usd|dollars)/gi)) {
     usd = Math.max(usd, num(m[1] ?? m[3] ?? '0') * (m[2] ? 1000 : 1));
   }
   return { cny, usd };

@@ -15,13 +15,23 @@ export type DataTag = (typeof DATA_TAGS)[number];
 // What a model may still read as one of the tags: full-width and small angle brackets (what a Chinese
 // input method types), invisible format characters (zero-width spaces, bidi controls) inside the tag,
 // "-" or a space for "_", any case, attributes, a missing ">".
+// Every quantifier is bounded and no two adjacent ones can match the same character (U+FEFF is both
+// \s and \p{Cf}): stacked unbounded ones backtracked cubically on "<customer" and 2,000 U+FEFF, and
+// this runs on unauthenticated intake text, on the event loop.
 const OPEN = '[<\\uFF1C\\uFE64]';
 const CLOSE = '[>\\uFF1E\\uFE65]';
 const NOT_BRACKET = '[^<>\\uFF1C\\uFF1E\\uFE64\\uFE65\\n]';
-const GAP = '[\\s\\p{Cf}]*';
-/** The tag's name, letter by letter (tags are lower-case ASCII letters and "_"). */
-const tagName = (tag: string) => [...tag].map((ch) => (ch === '_' ? '[\\s_-]*' : ch)).join('\\p{Cf}*');
-const DATA_TAG_PATTERN = new RegExp(`${OPEN}${GAP}/?${GAP}(?:${DATA_TAGS.map(tagName).join('|')})(?![\\p{L}\\p{N}_])(?:${NOT_BRACKET}*${CLOSE})?`, 'giu');
+const GAP = '[\\s\\p{Cf}]{0,8}';
+/** The tag's name: its letters with up to 3 invisible characters between them, its words joined by up to 5 of "_", "-", spaces or invisible characters. */
+const tagName = (tag: string) =>
+  tag
+    .split('_')
+    .map((word) => [...word].join('\\p{Cf}{0,3}'))
+    .join('[\\s\\p{Cf}_-]{0,5}');
+const DATA_TAG_PATTERN = new RegExp(
+  `${OPEN}${GAP}(?:/${GAP})?(?:${DATA_TAGS.map(tagName).join('|')})(?![\\p{L}\\p{N}_])(?:${NOT_BRACKET}{0,200}${CLOSE})?`,
+  'giu',
+);
 
 /**
  * Removes every data tag (see {@link DATA_TAGS}) from untrusted text. Repeated until nothing is left:

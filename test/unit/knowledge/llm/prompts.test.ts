@@ -105,3 +105,15 @@ describe('suggest-reply prompt', () => {
     expect(user?.content).toContain('(no relevant knowledge passages)');
   });
 });
+
+describe('stripDataTags on hostile padding', () => {
+  test('a tag padded with thousands of invisible characters or spaces is still removed, and the text around it kept', () => {
+    const pad = '\uFEFF'.repeat(5);
+    expect(stripDataTags(`a <know${pad.slice(0, 3)}ledge>b`)).toBe('a b');
+    // Long runs that are not a tag (no bounded match) are left as they are.
+    const feff = `<customer${'\uFEFF'.repeat(20_000)}x`;
+    expect(stripDataTags(feff)).toBe(feff);
+    const spaces = `<${' '.repeat(20_000)}x`;
+    expect(stripDataTags(spaces)).toBe(spaces);
+  });
+});

@@ -97,6 +97,18 @@ describe('hard signals: everyday phrases do not fire, real threats still do', ()
     ['I asked again yesterday and nobody answered', 'repeated', true],
     ['asking again, nobody replied', 'repeated', true],
     ['再次询问一下我的退款', 'repeated', true],
+    // missed by the first narrowing, found in a second review
+    ['我被电到，手都麻了', 'safety', true],
+    ['it smokes when charging', 'safety', true],
+    ['smoked grey lens', 'safety', false],
+    ['刚收到银行短信不是我本人操作的', 'fraud', true],
+    ['收到扣款通知不是我操作的', 'fraud', true],
+    ['收到的东西不是我买的', 'fraud', false],
+    ['我再次发消息问一下', 'repeated', true],
+    ['I am sending this again, no reply', 'repeated', true],
+    ['被骗了2万人民币', 'largeAmount', true],
+    ['损失两万人民币', 'largeAmount', true],
+    ['1万人排队', 'largeAmount', false],
   ] as const)('%s → %s: %s', (text, signal, expected) => {
     expect(detectSignals(text)[signal]).toBe(expected);
   });
