@@ -13,7 +13,9 @@ const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK = '10X98765432';
 // GB/T 2260 provinces (11 Beijing … 65 Xinjiang, 71 Taiwan) and 81/82/83, the residence permits of
 // Hong Kong, Macau and Taiwan residents.
-const ID_PROVINCES = /^(?:1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[1-3])/;
+// A leading 9: the foreigner's permanent residence ID card (2023), the issuing province after it, the
+// birth date and check character where a resident ID has them.
+const ID_PROVINCES = /^9?(?:1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[1-3])/;
 
 /**
  * A resident ID number (GB 11643-1999): 18 characters, the first two a province code, digits 7–14 a birth

@@ -195,7 +195,7 @@ export interface TicketStore {
   /** Stores the value unless the key has one already; returns the stored value (the first writer's, across processes). */
   initSetting(key: string, value: string): Promise<string>;
   /** Tickets with an SLA stage to watch, by id after `afterId` (paging through them to re-arm timers). */
-  listSlaTimers(afterId: number, limit: number): Promise<{ id: number; nextCheckAt: Date }[]>;
+  listSlaTimers(afterId: number, limit: number): Promise<{ id: number; version: number; nextCheckAt: Date }[]>;
   /** Teams that have unassigned new tickets waiting. */
   teamsWithQueue(): Promise<string[]>;
 }

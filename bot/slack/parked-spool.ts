@@ -12,7 +12,7 @@ import type { Logger } from '../logger.js';
 import type { Body } from './receiver-http.js';
 
 /** A process's file (`<host>-<pid>-<start ms>-<n>.jsonl`), or one it was taking over (`….adopting-<k>`). */
-const SPOOL_FILE = /^(.*)-(\d+)-\d+-\d+\.jsonl(?:\.adopting-\d+)?$/;
+const SPOOL_FILE = /^(.*)-(\d+)-\d+-\d+\.jsonl(\.adopting-\d+|\.next)?$/;
 const HOST = hostname().replace(/[^\w.-]/g, '_');
 /** Spools opened by this process (tests open several). */
 let opened = 0;
@@ -65,29 +65,40 @@ export class ParkedSpool {
     for (const name of names) {
       const owner = SPOOL_FILE.exec(name);
       if (name === this.own || !owner || (owner[1] === HOST && isOtherLiveProcess(Number(owner[2])))) continue;
-      // The rename decides which process takes a file: the others find it gone.
-      const claim = join(this.dir, `${this.own}.adopting-${++this.adoptions}`);
       try {
-        renameSync(join(this.dir, name), claim);
+        // A rewrite cut short by a crash: the file it was to replace is whole, so this half is dropped.
+        if (owner[3] === '.next') removeIfThere(join(this.dir, name));
+        else adopted.push(...this.takeOver(name));
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        throw err;
+        // Left where it is for the next sweep; what the files before it held is returned all the same.
+        this.logger.error({ err, file: name }, 'Slack spool: could not take a file over');
       }
-      const bodies: Body[] = [];
-      let unreadable = 0;
-      for (const line of readFileSync(claim, 'utf8').split('\n')) {
-        if (!line) continue;
-        const body = parseLine(line);
-        if (body) bodies.push(body);
-        else unreadable++;
-      }
-      if (bodies.length) appendFileSync(join(this.dir, this.own), bodies.map((b) => `${JSON.stringify(b)}\n`).join(''), { mode: 0o600 });
-      unlinkSync(claim);
-      if (unreadable) this.logger.warn({ file: name, unreadable }, 'Slack spool: lines that are not deliveries skipped (cut short by a crash?)');
-      this.logger.info({ file: name, deliveries: bodies.length }, 'Slack spool: took over deliveries another process kept');
-      adopted.push(...bodies);
     }
     return adopted;
+  }
+
+  private takeOver(name: string): Body[] {
+    // The rename decides which process takes a file: the others find it gone.
+    const claim = join(this.dir, `${this.own}.adopting-${++this.adoptions}`);
+    try {
+      renameSync(join(this.dir, name), claim);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    const bodies: Body[] = [];
+    let unreadable = 0;
+    for (const line of readFileSync(claim, 'utf8').split('\n')) {
+      if (!line) continue;
+      const body = parseLine(line);
+      if (body) bodies.push(body);
+      else unreadable++;
+    }
+    if (bodies.length) appendFileSync(join(this.dir, this.own), bodies.map((b) => `${JSON.stringify(b)}\n`).join(''), { mode: 0o600 });
+    unlinkSync(claim);
+    if (unreadable) this.logger.warn({ file: name, unreadable }, 'Slack spool: lines that are not deliveries skipped (cut short by a crash?)');
+    this.logger.info({ file: name, deliveries: bodies.length }, 'Slack spool: took over deliveries another process kept');
+    return bodies;
   }
 }
 

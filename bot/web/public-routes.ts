@@ -24,7 +24,7 @@ const ZWebAttachment = ZAttachment.extend({
  * Digits in groups separated by spaces or hyphens, an optional leading '+', 5 to 20 characters after it
  * and at least 5 of them digits: "+86 138-1234-5678", "010-12345678"; not "-----".
  */
-const PHONE = /^\+?(?=[\d\s-]{5,20}$)(?=(?:\D*\d){5})\d+(?:[\s-]+\d+)*$/;
+const PHONE = /^\+?\s?(?=[\d\s-]{5,20}$)(?=(?:\D*\d){5})\d+(?:[\s-]+\d+)*$/;
 
 /** Body of POST /api/messages: intake from a web form, an e-mail gateway or an order system. */
 export const ZWebIntake = z.object({

@@ -66,6 +66,8 @@ const ATTEMPTS = 5;
 async function retargetOne(deps: Pick<TicketDeps, 'tickets' | 'config' | 'clock'>, listed: Ticket): Promise<'changed' | 'same' | 'missed'> {
   let ticket: Ticket | null = listed;
   for (let attempt = 1; attempt <= ATTEMPTS && ticket; attempt++) {
+    // Closed (or merged) since it was listed: it keeps the deadlines it had, as closed tickets do.
+    if (ticket.status === 'closed') return 'same';
     const sla = trackSla(deps.config, ticket, ticket, deps.clock(), { retarget: true });
     if (sameClocks(sla, ticket.sla)) return 'same';
     const change = { ...changeOf(ticket, { ...ticket, version: ticket.version + 1 }, 'sla_retargeted', SYSTEM_ACTOR), sla };

@@ -189,7 +189,14 @@ export class SlaTimers {
       const page = await this.deps.tickets.listSlaTimers(after, 500);
       if (!page.length) break;
       for (let i = 0; i < page.length; i += 50) {
-        await Promise.all(page.slice(i, i + 50).map((t) => this.scheduler.schedule(SlaTimers.key(t.id), t.nextCheckAt)));
+        await Promise.all(
+          page.slice(i, i + 50).map(async (t) => {
+            // A change newer than this read has armed the ticket meanwhile: its time stands.
+            if ((this.armedVersion.get(t.id) ?? -1) > t.version) return;
+            this.noteArmed(t.id, t.version);
+            await this.scheduler.schedule(SlaTimers.key(t.id), t.nextCheckAt);
+          }),
+        );
       }
       armed += page.length;
       after = page.at(-1)?.id ?? after;

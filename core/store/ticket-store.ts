@@ -380,14 +380,14 @@ export class PrismaTicketStore implements TicketStore {
     }
   }
 
-  async listSlaTimers(afterId: number, limit: number): Promise<{ id: number; nextCheckAt: Date }[]> {
+  async listSlaTimers(afterId: number, limit: number): Promise<{ id: number; version: number; nextCheckAt: Date }[]> {
     const rows = await this.db.ticket.findMany({
       where: { id: { gt: afterId }, slaNextCheckAt: { not: null }, status: { not: 'closed' } },
-      select: { id: true, slaNextCheckAt: true },
+      select: { id: true, version: true, slaNextCheckAt: true },
       orderBy: { id: 'asc' },
       take: limit,
     });
-    return rows.flatMap((r) => (r.slaNextCheckAt ? [{ id: r.id, nextCheckAt: r.slaNextCheckAt }] : []));
+    return rows.flatMap((r) => (r.slaNextCheckAt ? [{ id: r.id, version: r.version, nextCheckAt: r.slaNextCheckAt }] : []));
   }
 
   async teamsWithQueue(): Promise<string[]> {

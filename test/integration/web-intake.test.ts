@@ -256,7 +256,7 @@ describe.each(PROVIDERS)('web intake and customer pages ($name)', (provider) => 
       await expectNothingWritten();
     });
 
-    test.each(['+86 138-1234-5678', '010-12345678', '138 1234 5678', '12345'])('the phone %j is taken', async (phone) => {
+    test.each(['+86 138-1234-5678', '+ 86 138 1234 5678', '010-12345678', '138 1234 5678', '12345'])('the phone %j is taken', async (phone) => {
       const res = await postMessage(web.base, intakeBody({ customer: { id: 'c', phone } }));
 
       expect(res.status).toBe(201);

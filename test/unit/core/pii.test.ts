@@ -53,6 +53,9 @@ describe('isChineseIdNumber', () => {
   test('accepts valid numbers, with X or x as check character', () => {
     expect(isChineseIdNumber(ID)).toBe(true);
     expect(isChineseIdNumber(validId('44030119851111123'))).toBe(true);
+    // The foreigner's permanent residence ID card (2023): 9, the issuing province, then as a resident ID.
+    expect(isChineseIdNumber('91184019900101123X')).toBe(true);
+    expect(isChineseIdNumber('991840199001011234')).toBe(false); // valid check character, no province 91
     expect(ID_X.endsWith('X')).toBe(true);
     expect(isChineseIdNumber(ID_X)).toBe(true);
     expect(isChineseIdNumber(ID_X.toLowerCase())).toBe(true);

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -69,6 +69,19 @@ describe('the Slack spool of deliveries kept across a stop', () => {
     appendFileSync(join(dir, 'notes.txt'), 'not a spool file');
     expect(new ParkedSpool(dir, log).adopt()).toEqual([body(1)]);
     expect(files()).toContain('notes.txt');
+  });
+
+  test("a file that cannot be read does not lose the others' deliveries; a gone process's half-written rewrite is removed", () => {
+    dir = join(mkdtempSync(join(tmpdir(), 'ticketbot-spool-')), 'slack-spool');
+    const spool = new ParkedSpool(dir, log);
+    spool.add(body(1));
+    const [mine = ''] = files();
+    const host = mine.split(`-${process.pid}-`)[0];
+    // Named like a spool file, but a folder: reading it fails.
+    mkdirSync(join(dir, `${host}-4194305-1700000000000-1.jsonl`));
+    appendFileSync(join(dir, `${host}-4194305-1700000000000-2.jsonl.next`), `${JSON.stringify(body(9))}\n`);
+    expect(new ParkedSpool(dir, log).adopt()).toEqual([body(1)]);
+    expect(files().some((f) => f.endsWith('.next'))).toBe(false);
   });
 
   test('no directory yet: nothing to take over', () => {
