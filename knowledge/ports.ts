@@ -7,4 +7,6 @@ export interface Embedder {
   readonly id: string;
   readonly dimension: number;
   embed(texts: string[]): Promise<Float32Array[]>;
+  /** A search's query, when it is bounded otherwise than an ingest (someone waits on it); default: `embed([text])`. */
+  embedQuery?(text: string): Promise<Float32Array>;
 }

@@ -22,10 +22,9 @@ export interface OpenAIEmbedderOptions {
   /** Bound per request, the SDK's retries included. */
   timeoutMs: number;
   /**
-   * Bound for a request of one text, which is what a search sends (its query, see HybridRetriever.search):
-   * someone waits on it (an auto-answer, a suggestion), so it fails fast and the caller falls back, where
-   * `timeoutMs` is sized for an ingest batch. An ingest of a one-text entry gets it too, which is fine:
-   * one text takes no longer to embed than a query. Unset: `timeoutMs`.
+   * Bound for a search's query (`embedQuery`, see HybridRetriever.search): someone waits on it (an
+   * auto-answer, a suggestion), so it fails fast and the caller falls back, where `timeoutMs` is sized for
+   * ingest (a one-text ingest too: a local server may still be loading its model). Unset: `timeoutMs`.
    */
   queryTimeoutMs?: number | undefined;
   /**
@@ -92,11 +91,17 @@ export class OpenAIEmbedder implements Embedder {
 
   async embed(texts: string[]): Promise<Float32Array[]> {
     const size = Math.max(1, this.options.batchSize ?? 64);
-    const timeoutMs = texts.length === 1 ? (this.options.queryTimeoutMs ?? this.options.timeoutMs) : this.options.timeoutMs;
     const out: Float32Array[] = [];
     // Sequential batches: simple back-pressure against rate limits; ingestion is offline anyway.
-    for (let start = 0; start < texts.length; start += size) out.push(...(await this.embedBatch(texts.slice(start, start + size), timeoutMs)));
+    for (let start = 0; start < texts.length; start += size) out.push(...(await this.embedBatch(texts.slice(start, start + size), this.options.timeoutMs)));
     return out;
+  }
+
+  /** A search's query: bounded by `queryTimeoutMs` (someone waits on it), where ingest batches of any size keep `timeoutMs`. */
+  async embedQuery(text: string): Promise<Float32Array> {
+    const [vector] = await this.embedBatch([text], this.options.queryTimeoutMs ?? this.options.timeoutMs);
+    if (!vector) throw new AppError('INTERNAL', { message: 'Embedding endpoint returned no vector for the query' });
+    return vector;
   }
 
   private async embedBatch(texts: string[], timeoutMs: number): Promise<Float32Array[]> {

@@ -165,7 +165,7 @@ export class HybridRetriever implements KbSearcher {
   /** The best `k` entries for `query`; `exclude` skips entries (e.g. an answer already sent). */
   async search(query: string, k = 5, opts: { exclude?: ReadonlySet<string> } = {}): Promise<KbHit[]> {
     if (k <= 0 || this.entries.size === 0) return [];
-    const [qv] = await this.embedder.embed([query]);
+    const qv = this.embedder.embedQuery ? await this.embedder.embedQuery(query) : (await this.embedder.embed([query]))[0];
     if (!qv) return [];
     const excludeChunks = new Set<string>();
     for (const id of opts.exclude ?? []) {

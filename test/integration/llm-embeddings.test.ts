@@ -119,15 +119,17 @@ describe('OpenAIEmbedder', () => {
     expect(performance.now() - started).toBeLessThan(1500);
   });
 
-  test('a query (one text) is cut at queryTimeoutMs; batches and the dimension probe keep timeoutMs', async () => {
+  test("a search's query is cut at queryTimeoutMs; ingest (one text or a batch) and the dimension probe keep timeoutMs", async () => {
     const e = embedder({ dimensions: 8, timeoutMs: 5000, queryTimeoutMs: 200 });
     fake.embeddings.enqueue({ kind: 'delay', ms: 5000 });
     const started = performance.now();
-    await expect(e.embed(['退款多久到账'])).rejects.toThrow(/timeout/);
+    await expect(e.embedQuery('退款多久到账')).rejects.toThrow(/timeout/);
     expect(performance.now() - started).toBeLessThan(1500);
 
     fake.embeddings.enqueue({ kind: 'delay', ms: 600 });
     expect(await e.embed(['a', 'b'])).toHaveLength(2);
+    fake.embeddings.enqueue({ kind: 'delay', ms: 600 });
+    expect(await e.embed(['one entry'])).toHaveLength(1);
     fake.embeddings.enqueue({ kind: 'delay', ms: 600 });
     const probed = await OpenAIEmbedder.create({
       client: createOpenAIClient({ apiKey: 'k', baseURL: fake.baseURL, timeoutMs: 5000, maxRetries: 0 }),
@@ -157,7 +159,7 @@ describe('OpenAIEmbedder', () => {
     const e = await llm.createEmbedder();
     fake.embeddings.otherwise = { kind: 'delay', ms: 30_000 };
     const started = performance.now();
-    await expect(e.embed(['退款多久到账'])).rejects.toThrow(AppError);
+    await expect((e.embedQuery as (t: string) => Promise<Float32Array>)('退款多久到账')).rejects.toThrow(AppError);
     expect(performance.now() - started).toBeLessThan(2000);
   });
 
