@@ -23,7 +23,9 @@ export async function ingestWithProgress(app: App, path: string): Promise<string
     else bar.update(done);
   });
   bar?.stop();
-  return `${report.added} added, ${report.updated} updated, ${report.unchanged} unchanged, ${report.removed} removed${report.refitted ? ' (local embedder refitted)' : ''}; ${app.kb.size} entries in the knowledge base`;
+  // Named, so that a file taken for an earlier folder ingest's entries (a path ending in zh/faq.jsonl) is seen.
+  const source = report.source ? `${report.source}: ` : '';
+  return `${source}${report.added} added, ${report.updated} updated, ${report.unchanged} unchanged, ${report.removed} removed${report.refitted ? ' (local embedder refitted)' : ''}; ${app.kb.size} entries in the knowledge base`;
 }
 
 export async function kbCommand(args: string[]): Promise<void> {

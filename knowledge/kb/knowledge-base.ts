@@ -16,6 +16,8 @@ export interface IngestReport {
   removed: number;
   /** The local embedder was refitted on the whole corpus, so every entry was re-embedded. */
   refitted: boolean;
+  /** A single file: the source name its entries are stored under (an earlier folder ingest's, when its path ends with one). */
+  source?: string;
 }
 
 export interface KbSearchResult extends KbHit {
@@ -138,7 +140,7 @@ export class KnowledgeBase {
       else changed.push(e);
     }
     const gone = [...this.docs.values()].filter((d) => !seen.has(keyOf(d)) && (!single || single.has(d.source)));
-    const report: IngestReport = { added: 0, updated: 0, unchanged, removed: gone.length, refitted: false };
+    const report: IngestReport = { added: 0, updated: 0, unchanged, removed: gone.length, refitted: false, ...(single ? { source: [...single][0] } : {}) };
     const total = changed.length + gone.length;
     let done = 0;
     onProgress?.(0, total);

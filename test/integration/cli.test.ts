@@ -64,6 +64,9 @@ describe('ticketbot CLI on a fresh data dir', () => {
     expect(ingest.stdout).toMatch(/^\d+ added, 0 updated, 0 unchanged, 0 removed/);
     const again = cli(['kb', 'ingest', join(PROJECT_ROOT, 'knowledge', 'demo')], { TICKETBOT_DATA_DIR: dataDir });
     expect(again.stdout).toMatch(/^0 added, 0 updated, \d+ unchanged, 0 removed/);
+    // One file: the report names the source its entries are stored under.
+    const one = cli(['kb', 'ingest', join(PROJECT_ROOT, 'knowledge', 'demo', 'faq.jsonl')], { TICKETBOT_DATA_DIR: dataDir });
+    expect(one.stdout).toMatch(/^faq\.jsonl: 0 added, 0 updated, \d+ unchanged, 0 removed/);
     const search = cli(['kb', 'search', '退款多久到账', '-k', '2'], { TICKETBOT_DATA_DIR: dataDir });
     expect(search.status).toBe(0);
     expect(search.stdout).toMatch(/^1\. \[0\.\d{3}\] .*\(faq\.jsonl#refund-timeline-zh\)/);

@@ -108,7 +108,7 @@ describe('knowledge base on SQLite with the bundled demo FAQ', () => {
     writeFileSync(faq, `${lines.join('\n')}\n`);
 
     const report = await kb.ingest(faq);
-    expect(report).toMatchObject({ added: 0, updated: 1, removed: 0, unchanged: lines.length - 1 });
+    expect(report).toMatchObject({ added: 0, updated: 1, removed: 0, unchanged: lines.length - 1, source: 'zh/faq.jsonl' });
     const after = await store.listDocuments();
     expect(after).toHaveLength(before.length);
     expect(new Set(after.map((d) => d.source))).toEqual(new Set(['zh/faq.jsonl', 'size-guide.md', 'shipping-regions.csv']));
