@@ -31,8 +31,8 @@ export class SlaTimers {
   private caughtUp: Promise<number> | null = null;
   private started = false;
   /**
-   * A wake-up could not be armed (the scheduler's Redis was away): the next sweep re-arms every ticket
-   * (reconcile) instead of only firing what is overdue, so the timers are whole again once Redis is back.
+   * A wake-up could not be armed (the scheduler's Redis was away): the next sweep also re-arms every
+   * ticket (armAll), so the timers are whole again once Redis is back.
    */
   private armFailed = false;
 
@@ -206,7 +206,7 @@ export class SlaTimers {
 
   /**
    * Fires stages overdue by more than a grace period (their wake-up is late or lost). After a wake-up
-   * could not be armed, re-arms every ticket as well (reconcile), once the scheduler answers again.
+   * could not be armed, re-arms every ticket as well (armAll), once the scheduler answers again.
    */
   async sweep(graceMs = 5_000): Promise<number> {
     const fired = await this.fireOverdue(new Date(this.deps.clock().getTime() - graceMs));
