@@ -1,7 +1,14 @@
 import type { Lang } from '../../core/i18n/translate.js';
 import { t } from '../../core/i18n/translate.js';
 import { maskPii } from '../../core/pii.js';
+import { formatTicketNumber } from '../../core/tickets/ticket-number.js';
 import type { Ticket, TicketEventRecord, TicketMessage } from '../../core/tickets/types.js';
+
+/** A merged duplicate says where the work goes on (its status is closed); its number alone shows only a status. */
+function statusText(ticket: Ticket, lang: Lang): string {
+  if (ticket.duplicateOfId !== null) return t(lang, 'status.merged', { number: formatTicketNumber(ticket.duplicateOfId) });
+  return t(lang, `status.${ticket.status}`);
+}
 
 /** What a customer (or anyone holding the number) may see: public messages only, personal data masked. */
 export function customerView(ticket: Ticket, messages: TicketMessage[], lang: Lang) {
@@ -9,7 +16,7 @@ export function customerView(ticket: Ticket, messages: TicketMessage[], lang: La
     number: ticket.number,
     title: maskPii(ticket.title),
     status: ticket.status,
-    statusText: t(lang, `status.${ticket.status}`),
+    statusText: statusText(ticket, lang),
     priority: ticket.priority,
     category: ticket.category,
     createdAt: ticket.createdAt.toISOString(),
@@ -25,7 +32,7 @@ export function statusOnlyView(ticket: Ticket, lang: Lang) {
   return {
     number: ticket.number,
     status: ticket.status,
-    statusText: t(lang, `status.${ticket.status}`),
+    statusText: statusText(ticket, lang),
     updatedAt: ticket.updatedAt.toISOString(),
     detailsHidden: true,
   };

@@ -46,6 +46,7 @@ export const catalogue = {
   'status.pending_customer': { zh: '待客户回复', en: 'pending customer' },
   'status.resolved': { zh: '已解决', en: 'resolved' },
   'status.closed': { zh: '已关闭', en: 'closed' },
+  'status.merged': { zh: '已合并到 {number}', en: 'merged into {number}' },
 
   'action.claim': { zh: '认领', en: 'claim' },
   'action.assign': { zh: '指派', en: 'assign' },

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { addNote } from '../../core/tickets/add-note.js';
 import { addReply } from '../../core/tickets/add-reply.js';
-import { claimTicket } from '../../core/tickets/ticket-actions.js';
+import { claimTicket, mergeTicket } from '../../core/tickets/ticket-actions.js';
 import type { Actor } from '../../core/tickets/types.js';
 import { PROVIDERS } from '../helpers/databases.js';
 import {
@@ -142,6 +142,17 @@ describe.each(PROVIDERS)('customer lookup, page, health and metrics ($name)', (p
       expect(en.body.ticket.statusText).toBe('in progress');
       expect(missing.status).toBe(404);
       expect(missing.body.error).toMatchObject({ code: 'TICKET_NOT_FOUND', message: 'Ticket T-000042 was not found.' });
+    });
+
+    test('a merged duplicate says which ticket it was merged into, with and without its key', async () => {
+      await postMessage(web.base, fullBody());
+      await postMessage(web.base, intakeBody({ messageId: 'web-msg-2', text: '外套破洞的退货还没人处理', customer: { id: 'cust-42' } }));
+      await mergeTicket(web.app.deps, 2, { role: 'supervisor', agentId: 'li', name: '李', platform: 'api' }, 1);
+
+      const full = await http<{ ticket: CustomerView }>(web.base, 'GET', await lookupPath(web.app, 'T-000002'));
+      expect(full.body.ticket).toMatchObject({ status: 'closed', statusText: '已合并到 T-000001' });
+      const bare = await http<{ ticket: { statusText: string } }>(web.base, 'GET', '/api/tickets/T-000002', { headers: { 'accept-language': 'en' } });
+      expect(bare.body.ticket.statusText).toBe('merged into T-000001');
     });
 
     test('accepts the number as T-000001, t-1, #1 or 1', async () => {
