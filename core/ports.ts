@@ -126,6 +126,8 @@ export type TicketListFilter = {
   /** Closed at or after this instant. */
   closedSince?: Date | undefined;
   limit?: number | undefined;
+  /** Skips this many of the matches, in the list's order (paging). */
+  offset?: number | undefined;
 };
 
 /** An agent's routing load. */

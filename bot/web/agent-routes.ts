@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { type CommandReply, executeCommand, usageText } from '../../core/commands/execute-command.js';
 import { parseCommand } from '../../core/commands/grammar.js';
-import { listTickets } from '../../core/commands/list-tickets.js';
+import { listTicketsWithTotal } from '../../core/commands/list-tickets.js';
 import { AppError, httpStatusOf, toAppError } from '../../core/errors.js';
 import { langFromHeader, render } from '../../core/i18n/translate.js';
 import { type SlaRow, slaReport } from '../../core/sla/sla-report.js';
@@ -25,6 +25,7 @@ const ZTicketParams = z.object({ number: webString().max(40) });
 const ZListQuery = z.object({
   scope: z.enum(['open', 'mine', 'team', 'breaching']).default('open'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 const empty = z.object({}).optional();
 /** A note or reply; `messageId` (optional) makes a retried request add it once. */
@@ -104,8 +105,11 @@ export function agentRoutes(app: FastifyInstance, deps: TicketDeps, apiToken: st
 
   app.get('/api/agent/tickets', async (request, reply) => {
     const actor = await actorOf(request, reply);
-    const { scope, limit } = ZListQuery.parse(request.query);
-    return { tickets: (await listTickets(deps, scope, actor, limit)).map((t) => agentView(t)) };
+    const { scope, limit, offset } = ZListQuery.parse(request.query);
+    const { tickets, total } = await listTicketsWithTotal(deps, scope, actor, limit, offset);
+    // Pages by offset, in the list's order (most urgent, then oldest): `nextOffset` while more remain.
+    const next = offset + tickets.length;
+    return { tickets: tickets.map((t) => agentView(t)), total, ...(next < total && tickets.length ? { nextOffset: next } : {}) };
   });
 
   app.get('/api/agent/tickets/:number', async (request, reply) => {

@@ -32,15 +32,24 @@ export async function listTickets(deps: TicketDeps, scope: ListScope, actor: Act
   return filter ? deps.tickets.listTickets({ ...filter, limit }) : [];
 }
 
-/** The first `limit` tickets of a scope and how many it holds in all, so that a list cut short can say so. */
-export async function listTicketsWithTotal(deps: TicketDeps, scope: ListScope, actor: Actor, limit = 50): Promise<{ tickets: Ticket[]; total: number }> {
+/**
+ * `limit` tickets of a scope from `offset` on (in the list's order) and how many it holds in all, so that
+ * a list cut short can say so and a client can page.
+ */
+export async function listTicketsWithTotal(
+  deps: TicketDeps,
+  scope: ListScope,
+  actor: Actor,
+  limit = 50,
+  offset = 0,
+): Promise<{ tickets: Ticket[]; total: number }> {
   if (scope === 'breaching') {
     const all = await breaching(deps);
-    return { tickets: all.slice(0, limit), total: all.length };
+    return { tickets: all.slice(offset, offset + limit), total: all.length };
   }
   const filter = await scopeFilter(deps, scope, actor);
   if (!filter) return { tickets: [], total: 0 };
-  const [tickets, total] = await Promise.all([deps.tickets.listTickets({ ...filter, limit }), deps.tickets.countTickets(filter)]);
+  const [tickets, total] = await Promise.all([deps.tickets.listTickets({ ...filter, limit, offset }), deps.tickets.countTickets(filter)]);
   // Two reads: a change between them may leave the count short of the page; never say fewer than are shown.
-  return { tickets, total: Math.max(total, tickets.length) };
+  return { tickets, total: Math.max(total, offset + tickets.length) };
 }

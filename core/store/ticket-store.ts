@@ -300,7 +300,12 @@ export class PrismaTicketStore implements TicketStore {
   }
 
   async listTickets(filter: TicketListFilter): Promise<Ticket[]> {
-    const rows = await this.db.ticket.findMany({ where: this.where(filter), orderBy: [{ priority: 'asc' }, { id: 'asc' }], take: filter.limit ?? 50 });
+    const rows = await this.db.ticket.findMany({
+      where: this.where(filter),
+      orderBy: [{ priority: 'asc' }, { id: 'asc' }],
+      take: filter.limit ?? 50,
+      skip: filter.offset ?? 0,
+    });
     // The order references apart, a chunk of tickets at a time: an `include` binds every ticket id in one
     // statement, and beyond 999 (a long queue, a busy day) SQLite refuses it (P2029).
     const orders = new Map<number, OrderRef[]>();

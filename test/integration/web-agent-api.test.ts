@@ -121,6 +121,20 @@ describe.each(PROVIDERS)('web agent API ($name)', (provider) => {
       expect(zhouTeam.body.tickets.map((t) => t.number).sort()).toEqual(logistics.sort());
 
       expect((await as('lin').get<{ tickets: AgentView[] }>('/api/agent/tickets?limit=1')).body.tickets).toHaveLength(1);
+      // Paging: every open ticket once, in the list's order, with the total and where the next page starts.
+      type Page = { tickets: AgentView[]; total: number; nextOffset?: number };
+      const whole = (await as('lin').get<Page>('/api/agent/tickets?limit=200')).body;
+      expect(whole.nextOffset).toBeUndefined();
+      const paged: string[] = [];
+      for (let offset: number | undefined = 0; offset !== undefined; ) {
+        const page: Page = (await as('lin').get<Page>(`/api/agent/tickets?limit=1&offset=${offset}`)).body;
+        expect(page.total).toBe(whole.total);
+        paged.push(...page.tickets.map((t) => t.number));
+        offset = page.nextOffset;
+      }
+      expect(paged).toEqual(whole.tickets.map((t) => t.number));
+      expect(paged).toHaveLength(whole.total);
+      expect((await as('lin').get('/api/agent/tickets?offset=-1')).status).toBe(400);
 
       // Closed tickets leave the open list.
       await as('li').act('T-000003', 'close', { reason: 'spam' });
