@@ -133,7 +133,8 @@ const SCRIPT = `
     var number = value('ticket-number');
     if (!number) return;
     var key = keyFor(number);
-    var headers = { Accept: 'application/json' };
+    // The page's language, so that the answer's own wording (statusText: "merged into T-…") matches it.
+    var headers = { Accept: 'application/json', 'Accept-Language': document.documentElement.lang };
     if (key) headers['X-Ticket-Key'] = key;
     fetch('/api/tickets/' + encodeURIComponent(number), { headers: headers })
       .then(function (res) {
@@ -148,7 +149,7 @@ const SCRIPT = `
           });
           show(lookupResult, [
             el('h3', tk.number + (tk.title ? ' — ' + tk.title : '')),
-            el('p', T.status + T.colon + (T.statuses[tk.status] || tk.status)),
+            el('p', T.status + T.colon + (tk.statusText || T.statuses[tk.status] || tk.status)),
             el('p', T.updated + T.colon + when(tk.updatedAt)),
             tk.detailsHidden ? el('p', T.detailsHidden, 'meta') : list,
           ]);

@@ -51,5 +51,5 @@ export async function listTicketsWithTotal(
   if (!filter) return { tickets: [], total: 0 };
   const [tickets, total] = await Promise.all([deps.tickets.listTickets({ ...filter, limit, offset }), deps.tickets.countTickets(filter)]);
   // Two reads: a change between them may leave the count short of the page; never say fewer than are shown.
-  return { tickets, total: Math.max(total, offset + tickets.length) };
+  return { tickets, total: tickets.length ? Math.max(total, offset + tickets.length) : total };
 }

@@ -135,6 +135,8 @@ describe.each(PROVIDERS)('web agent API ($name)', (provider) => {
       expect(paged).toEqual(whole.tickets.map((t) => t.number));
       expect(paged).toHaveLength(whole.total);
       expect((await as('lin').get('/api/agent/tickets?offset=-1')).status).toBe(400);
+      // Past the end: an empty page, the same total, no next page.
+      expect((await as('lin').get<Page>(`/api/agent/tickets?offset=${whole.total + 40}`)).body).toEqual({ tickets: [], total: whole.total });
 
       // Closed tickets leave the open list.
       await as('li').act('T-000003', 'close', { reason: 'spam' });
