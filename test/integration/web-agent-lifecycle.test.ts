@@ -161,9 +161,9 @@ describe.each(PROVIDERS)('the ticket lifecycle through the agent API ($name)', (
       expect((target.body.ticket.messages ?? []).filter((m) => m.visibility === 'internal').map((m) => m.body)).toEqual(['T-000001 → T-000002 (duplicate)']);
       expect(await actions(2)).toEqual(['create', 'merged_in']);
 
-      // The customer sees the two public messages and the final status, never the notes.
+      // The customer sees the two public messages and the final status (merged into T-000002), never the notes.
       const customer = await http<{ ticket: CustomerView }>(web.base, 'GET', await lookupPath(web.app, 'T-000001'));
-      expect(customer.body.ticket).toMatchObject({ status: 'closed', statusText: '已关闭' });
+      expect(customer.body.ticket).toMatchObject({ status: 'closed', statusText: '已合并到 T-000002' });
       expect(customer.body.ticket.messages.map((m) => m.author)).toEqual(['customer', 'support']);
       expect(customer.text).not.toContain('内部');
       expect(customer.text).not.toContain('转物流组');
