@@ -1,11 +1,10 @@
+import { EMAIL, LINK } from './links.js';
+
 const HAN = /\p{Script=Han}/gu;
 // Chinese function characters (particles, pronouns, negation, modal verbs): they make a Chinese sentence,
 // and names and product words rarely contain them.
 const HAN_FUNCTION = /[的了吗呢吧啊呀么是在有我你他她们这那哪个不没能会要还就都也和把被给让请怎什]/gu;
 const LATIN_WORD = /[A-Za-z]{2,}/g;
-// Links and e-mail addresses are made of Latin letters whatever language the message is in.
-// Runs anchored at their start (unanchored, a long run of letters was tried from every position).
-const URL_OR_EMAIL = /\b(?:https?:\/\/|www\.)[!-~]*|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![a-z0-9.-])(?:[a-z0-9-]+\.)+(?:com|cn|net|org)(?:\/[!-~]*)?/gi;
 
 /**
  * zh or en for a customer message. Mixed messages are common ("iPhone 15能用这个壳吗", "Nike Air Force 1
@@ -16,7 +15,8 @@ const URL_OR_EMAIL = /\b(?:https?:\/\/|www\.)[!-~]*|(?<![\w.+-])[\w.+-]+@[\w-]+(
  * Links and e-mail addresses are removed first. Ties go to Chinese.
  */
 export function detectLanguage(text: string): 'zh' | 'en' {
-  const t = text.replace(URL_OR_EMAIL, ' ');
+  // Links and e-mail addresses are Latin letters whatever language the message is in: left out.
+  const t = text.replace(EMAIL, ' ').replace(LINK, ' ');
   const han = t.match(HAN)?.length ?? 0;
   if (han === 0) return 'en';
   const zh = han / 1.5 + (t.match(HAN_FUNCTION)?.length ?? 0);

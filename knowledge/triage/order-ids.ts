@@ -1,4 +1,5 @@
 import { normalizeOrderNumber } from '../../core/tickets/order-number.js';
+import { EMAIL, LINK } from './links.js';
 
 /** An order-number pattern; `exclude` drops matches that are something else (an ID card number, say). */
 export interface OrderPattern {
@@ -36,15 +37,10 @@ export const DEFAULT_ORDER_PATTERNS: OrderPattern[] = [
   { source: 'storefront', pattern: /(?<=(?:\border|订单号?)\s{0,3}(?:no\.?\s{0,2})?)#\d{3,10}\b/gi },
 ];
 
-// Links: a product link's item id ("item.htm?id=675432109876", "item.jd.com/100012043978.html") has the
-// shape of an order number. Only ASCII runs: Chinese text often follows a link without a space.
-const URL = /\b(?:https?:\/\/|www\.)[!-~]+|(?<![a-z0-9.-])(?:[a-z0-9-]+\.)+(?:com|cn|net|org|hk|tw|jp|io|co|shop|top|xyz|me|cc|tv)(?::\d+)?\/[!-~]*/gi;
+// A product link's item id ("item.htm?id=675432109876", "item.jd.com/100012043978.html") has the shape
+// of an order number, and so has a QQ mail address; both are blanked (LINK, EMAIL in links.ts)…
 // …except where the link itself says it is an order ("trade_item_detail.htm?bizOrderId=…", "/orders/…").
 const ORDER_IN_URL = /(?:[?&;](?:\w*order\w*|tid|trade_?id)=|\/orders?\/)([A-Za-z0-9_-]+)/gi;
-// E-mail addresses: QQ mail is "<QQ number>@qq.com".
-// Anchored at the start of a run (as in core/pii.ts): unanchored, a long run without "@" was tried from
-// every position (quadratic: ~0.3 s for 20,000 letters), and the domain part likewise.
-const EMAIL = /(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 // A number the customer introduces as a phone or a bank card: the cue, a few separator words, then the digits
 // (groups of up to 8 after the first, as in "0755 8376 5432" or "6217 0012 3456 7890 123").
 const CUED_NUMBER =
@@ -61,13 +57,13 @@ const blank = (s: string) => ' '.repeat(s.length);
  * proposed order numbers must occur in what this leaves.
  */
 export function withoutNonOrderDigits(text: string): string {
-  let out = text.replace(URL, (url) => {
+  // E-mail addresses first: an address's domain alone would read as a link and hide the address.
+  const out = text.replace(EMAIL, blank).replace(LINK, (url) => {
     const kept = [...url.matchAll(ORDER_IN_URL)].map((m) => ({ at: (m.index ?? 0) + m[0].length - (m[1] ?? '').length, id: m[1] ?? '' }));
     const chars = [...blank(url)];
     for (const { at, id } of kept) chars.splice(at, id.length, ...id);
     return chars.join('');
   });
-  out = out.replace(EMAIL, blank);
   return out.replace(CUED_NUMBER, (all, phone: string | undefined, _card: string | undefined, digits: string) => {
     const count = digits.replace(/\D/g, '').length;
     const personal = phone ? count <= 13 : count >= 12 && count <= 19;
