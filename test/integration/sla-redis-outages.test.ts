@@ -22,6 +22,22 @@ const quick = configWith((raw) => {
   for (const team of raw.teams as { calendar?: string }[]) delete team.calendar;
 });
 
+/** `n` new tickets from `n` customers, each with its first-response clock running. */
+async function openTickets(core: AutomatedCore, n: number): Promise<number[]> {
+  const ids: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const { ticket } = await intakeMessage(core.deps, {
+      platform: 'web',
+      platformMessageId: `r-${i}`,
+      author: { platformUserId: `c-${i}` },
+      text: '快递丢了',
+      channel: 'web',
+    });
+    ids.push(ticket.id);
+  }
+  return ids;
+}
+
 describe.skipIf(!REDIS_URL)('Redis flushed while tickets are open', () => {
   let core: AutomatedCore;
   let timers: SlaTimers | undefined;
@@ -39,17 +55,7 @@ describe.skipIf(!REDIS_URL)('Redis flushed while tickets are open', () => {
     core.deps.clock = () => new Date();
     const scheduler = new BullmqScheduler({ redisUrl: REDIS_URL ?? '', prefix });
     timers = new SlaTimers(core.deps, scheduler, { sweepEveryMs: 0 });
-    const ids: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const { ticket } = await intakeMessage(core.deps, {
-        platform: 'web',
-        platformMessageId: `f-${i}`,
-        author: { platformUserId: `c-${i}` },
-        text: '快递丢了',
-        channel: 'web',
-      });
-      ids.push(ticket.id);
-    }
+    const ids = await openTickets(core, 3);
     expect(await timers.reconcile()).toEqual({ fired: 0, armed: 3 });
     expect(await scheduler.pending()).toBe(3);
 
@@ -117,20 +123,6 @@ describe('Redis unreachable when the bot starts', () => {
     core = timers = back = undefined;
   });
 
-  async function openTickets(n: number): Promise<number[]> {
-    const ids: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const { ticket } = await intakeMessage((core as AutomatedCore).deps, {
-        platform: 'web',
-        platformMessageId: `r-${i}`,
-        author: { platformUserId: `c-${i}` },
-        text: '快递丢了',
-        channel: 'web',
-      });
-      ids.push(ticket.id);
-    }
-    return ids;
-  }
   const warnings = async () => ((await core?.automation.notifications.list({})) ?? []).filter((n) => n.kind === 'fr_warning');
 
   test('start() returns, and the sweep fires what falls due from the database', { timeout: 30_000 }, async () => {
@@ -139,7 +131,7 @@ describe('Redis unreachable when the bot starts', () => {
     const errors: string[] = [];
     const scheduler = new BullmqScheduler({ redisUrl: `redis://127.0.0.1:${await freePort()}`, prefix, startWaitMs: 300, logger: pino({ level: 'silent' }) });
     timers = new SlaTimers(core.deps, scheduler, { sweepEveryMs: 0, onError: (_e, context) => errors.push(context) });
-    const [id] = await openTickets(1);
+    const [id] = await openTickets(core, 1);
     expect(await timers.start()).toEqual({ fired: 0, armed: 0 });
     expect(errors.some((c) => c.includes('could not arm the wake-ups at start'))).toBe(true);
     // The warning falls due 1.5 s after intake; nothing can wake for it, the sweep fires it.
@@ -154,7 +146,7 @@ describe('Redis unreachable when the bot starts', () => {
     const port = await freePort();
     const scheduler = new BullmqScheduler({ redisUrl: `redis://127.0.0.1:${port}`, prefix, startWaitMs: 300, logger: pino({ level: 'silent' }) });
     timers = new SlaTimers(core.deps, scheduler, { sweepEveryMs: 0, onError: () => {} });
-    const ids = await openTickets(3);
+    const ids = await openTickets(core, 3);
     expect(await timers.start()).toEqual({ fired: 0, armed: 0 });
 
     back = await relay(port, new URL(REDIS_URL ?? ''));
